@@ -1,0 +1,28 @@
+"""Per-process cache of validated tables, keyed by file identity (path, size, mtime)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..validation import TableSpec, read_table
+
+
+@lru_cache(maxsize=64)
+def _cached(path: str, size: int, mtime_ns: int, spec: TableSpec) -> pd.DataFrame:
+    return read_table(path, spec)
+
+
+def read_cached(path: Path | str, spec: TableSpec) -> pd.DataFrame:
+    """Validated table from ``path``; later calls for an unchanged file reuse the parsed frame.
+
+    Returns a copy, so callers may modify it freely.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_table(path, spec)  # raises a DataError naming the file
+    return _cached(str(path.resolve()), stat.st_size, stat.st_mtime_ns, spec).copy()

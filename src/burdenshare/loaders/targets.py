@@ -1,0 +1,48 @@
+"""NATO spending commitments as data: Wales 2014, Vilnius 2023, Washington 2024, The Hague 2025.
+
+Columns: ``target_id, summit, date, description, value, unit, bound, measured_by, target_year,
+text_as_published, source_url, second_source_url, note``. Ids used by the metrics:
+``wales_2pct`` (2% of GDP), ``wales_20pct_equipment`` (20% of defence expenditure on major
+equipment), ``vilnius_2pct`` (at least 2%), ``hague_core_3_5`` (at least 3.5% core defence by 2035),
+``hague_related_1_5`` (up to 1.5% defence- and security-related), ``hague_total_5`` (5% by 2035),
+``washington_ukraine_baseline`` (EUR 40 bn a year for Ukraine), ``hague_spain_exception`` (Spain's
+stated 2.1%, press reports), and procedural items without a value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ParameterError
+from ..paths import bundled_data_dir
+from ..schemas import TARGETS
+from ._cache import read_cached
+
+
+def load_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """The commitments table (bundled, or a user file in the same schema)."""
+    return read_cached(path or bundled_data_dir() / "nato_targets.csv", TARGETS)
+
+
+def target_value(target: str | float, unit: str = "% of GDP") -> float:
+    """A target's numeric value: a target id from :func:`load_targets`, or a number as given.
+
+    Raises :class:`~burdenshare.ParameterError` for an unknown id, a target without a value, or a
+    target in another unit than ``unit``.
+    """
+    if isinstance(target, int | float):
+        return float(target)
+    table = load_targets().set_index("target_id")
+    if target not in table.index:
+        valued = table.index[table["value"].notna() & (table["unit"] == unit)]
+        raise ParameterError(
+            f"Unknown target {target!r}; choose one of {', '.join(valued)} or pass a number."
+        )
+    row = table.loc[target]
+    if pd.isna(row["value"]) or row["unit"] != unit:
+        raise ParameterError(
+            f"Target {target!r} is not expressed in {unit!r} (its unit: {row['unit'] or 'none'})."
+        )
+    return float(row["value"])

@@ -1,0 +1,17 @@
+"""Rebuild every curated data file and data/manifest.json."""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = ["spending"]
+
+
+def main() -> None:
+    for module in MODULES:
+        importlib.import_module(f"tools.curate.{module}").build()
+        print(f"built {module}")
+
+
+if __name__ == "__main__":
+    main()
