@@ -19,6 +19,23 @@ from .loaders import (
     target_value,
 )
 
+# support to Ukraine (issue 3)
+from .loaders.context import load_mechanisms, load_restrictions, restriction_status
+from .loaders.fx import convert, load_fx
+from .loaders.opinion import load_opinion
+from .loaders.pledges import load_pledges
+from .loaders.support import (
+    latest_support_release,
+    load_disbursements,
+    load_donor_gdp,
+    load_heavy_weapons,
+    load_support,
+    load_support_headlines,
+    load_support_items,
+    load_support_monthly,
+    load_support_monthly_totals,
+)
+
 try:
     __version__ = version("burdenshare")
 except PackageNotFoundError:  # pragma: no cover - running from a plain source tree
@@ -37,4 +54,22 @@ __all__ = [
     "load_targets",
     "spending_panel",
     "target_value",
+]
+__all__ += [  # support to Ukraine (issue 3)
+    "convert",
+    "latest_support_release",
+    "load_disbursements",
+    "load_donor_gdp",
+    "load_fx",
+    "load_heavy_weapons",
+    "load_mechanisms",
+    "load_opinion",
+    "load_pledges",
+    "load_restrictions",
+    "load_support",
+    "load_support_headlines",
+    "load_support_items",
+    "load_support_monthly",
+    "load_support_monthly_totals",
+    "restriction_status",
 ]

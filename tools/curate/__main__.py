@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ["spending"]
+MODULES = ["spending", "support"]
 
 
 def main() -> None:
