@@ -19,6 +19,26 @@ from .loaders import (
     target_value,
 )
 
+# --- metrics: spending, pathways, burden sharing (metrics/ package) ---
+from .metrics import (
+    burden_shares,
+    cagr,
+    compliance,
+    equipment_share,
+    group_burden,
+    movers,
+    pathway,
+    pathway_fan,
+    pathway_summary,
+    per_capita,
+    real_growth,
+    share_of_gdp,
+    target_gap,
+    us_vs_europe_canada,
+)
+
+# --- end metrics ---
+
 try:
     __version__ = version("burdenshare")
 except PackageNotFoundError:  # pragma: no cover - running from a plain source tree
@@ -37,4 +57,21 @@ __all__ = [
     "load_targets",
     "spending_panel",
     "target_value",
+]
+# metrics: spending, pathways, burden sharing
+__all__ += [
+    "burden_shares",
+    "cagr",
+    "compliance",
+    "equipment_share",
+    "group_burden",
+    "movers",
+    "pathway",
+    "pathway_fan",
+    "pathway_summary",
+    "per_capita",
+    "real_growth",
+    "share_of_gdp",
+    "target_gap",
+    "us_vs_europe_canada",
 ]
