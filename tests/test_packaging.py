@@ -60,7 +60,7 @@ def test_ruff_is_clean():
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests", "tools", "benchmarks"],
+        [sys.executable, "-m", "ruff", "check", "."],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -36,6 +36,26 @@ from .loaders.support import (
     load_support_monthly_totals,
 )
 
+# --- metrics: spending, pathways, burden sharing (metrics/ package) ---
+from .metrics import (
+    burden_shares,
+    cagr,
+    compliance,
+    equipment_share,
+    group_burden,
+    movers,
+    pathway,
+    pathway_fan,
+    pathway_summary,
+    per_capita,
+    real_growth,
+    share_of_gdp,
+    target_gap,
+    us_vs_europe_canada,
+)
+
+# --- end metrics ---
+
 try:
     __version__ = version("burdenshare")
 except PackageNotFoundError:  # pragma: no cover - running from a plain source tree
@@ -72,4 +92,21 @@ __all__ += [  # support to Ukraine (issue 3)
     "load_support_monthly",
     "load_support_monthly_totals",
     "restriction_status",
+]
+# metrics: spending, pathways, burden sharing
+__all__ += [
+    "burden_shares",
+    "cagr",
+    "compliance",
+    "equipment_share",
+    "group_burden",
+    "movers",
+    "pathway",
+    "pathway_fan",
+    "pathway_summary",
+    "per_capita",
+    "real_growth",
+    "share_of_gdp",
+    "target_gap",
+    "us_vs_europe_canada",
 ]

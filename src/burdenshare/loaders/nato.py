@@ -64,7 +64,8 @@ def spending_panel(
 
     A boolean column ``estimate`` is True where NATO marks any indicator of that year an estimate.
     Aggregates are left out unless ``include_aggregates``. The panel carries ``attrs`` with the
-    edition, definition and constant-price base year.
+    edition, definition, constant-price base year and
+    ``currencies`` (ISO 4217 code of each ally's national-currency series).
     """
     if str(edition) == "all":
         raise DataError("spending_panel needs one edition; 'all' would mix editions.")
@@ -75,8 +76,10 @@ def spending_panel(
     panel.columns.name = None
     panel["estimate"] = long.groupby(["iso3", "year"])["estimate"].any().astype(bool)
     base = long["price_base_year"].dropna().unique()
+    national = long[long["indicator"] == "defexp_ncu_current_m"].dropna(subset=["currency"])
     panel.attrs.update(
         {
+            "currencies": national.groupby("iso3")["currency"].first().to_dict(),
             "dataset": DATASET,
             "edition": str(long["edition"].iloc[0]),
             "definition": str(long["definition"].iloc[0]),

@@ -1,0 +1,42 @@
+"""Metrics: pure functions from tidy frames to frames or series (no I/O, no plotting).
+
+``spending`` (share of GDP, target gaps, compliance, real growth, per capita, equipment share,
+movers), ``pathways`` (paths to a target by a year and fan charts over GDP growth), ``burden``
+(shares of alliance spending vs GDP). Units are checked by :mod:`._units`.
+"""
+
+from __future__ import annotations
+
+from ._units import NATIONAL, Basis, as_panel
+from .burden import burden_shares, group_burden, us_vs_europe_canada
+from .pathways import pathway, pathway_fan, pathway_summary
+from .spending import (
+    cagr,
+    compliance,
+    equipment_share,
+    movers,
+    per_capita,
+    real_growth,
+    share_of_gdp,
+    target_gap,
+)
+
+__all__ = [
+    "NATIONAL",
+    "Basis",
+    "as_panel",
+    "burden_shares",
+    "cagr",
+    "compliance",
+    "equipment_share",
+    "group_burden",
+    "movers",
+    "pathway",
+    "pathway_fan",
+    "pathway_summary",
+    "per_capita",
+    "real_growth",
+    "share_of_gdp",
+    "target_gap",
+    "us_vs_europe_canada",
+]
