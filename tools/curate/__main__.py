@@ -7,6 +7,7 @@ import importlib
 MODULES = [
     "spending",
     "workbooks",  # issue 7: NATO 2024 and SIPRI 2025 rebuilt from the workbooks by the importers
+    "support",
 ]
 
 

@@ -1,7 +1,22 @@
 """Loaders: one module per source, each returning a validated tidy DataFrame."""
 
+from .context import load_mechanisms, load_restrictions, restriction_status
+from .fx import convert, load_fx
 from .nato import load_gdp, load_spending, spending_panel
+from .opinion import load_opinion
+from .pledges import load_pledges
 from .sipri import load_sipri
+from .support import (
+    latest_support_release,
+    load_disbursements,
+    load_donor_gdp,
+    load_heavy_weapons,
+    load_support,
+    load_support_headlines,
+    load_support_items,
+    load_support_monthly,
+    load_support_monthly_totals,
+)
 from .targets import load_targets, target_value
 
 __all__ = [
@@ -11,4 +26,22 @@ __all__ = [
     "load_targets",
     "spending_panel",
     "target_value",
+]
+__all__ += [  # support to Ukraine (issue 3)
+    "convert",
+    "latest_support_release",
+    "load_disbursements",
+    "load_donor_gdp",
+    "load_fx",
+    "load_heavy_weapons",
+    "load_mechanisms",
+    "load_opinion",
+    "load_pledges",
+    "load_restrictions",
+    "load_support",
+    "load_support_headlines",
+    "load_support_items",
+    "load_support_monthly",
+    "load_support_monthly_totals",
+    "restriction_status",
 ]
