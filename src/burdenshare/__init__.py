@@ -1,8 +1,8 @@
 """burdenshare: NATO defence spending, the Hague targets and support to Ukraine.
 
-``import burdenshare as bs`` gives the loaders (``bs.load_spending``, ``bs.load_sipri``, ...), the
-metrics and the error types. Importing the package reads no data: files are parsed on first use and
-cached for the rest of the process.
+``import burdenshare as bs`` gives the loaders (``bs.load_spending``, ``bs.load_support``, ...), the
+metrics (``bs.compliance``, ``bs.pathway``, ...) and the error types. Importing the package reads no
+data: files are parsed on first use and cached for the rest of the process.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from .loaders import (
     spending_panel,
     target_value,
 )
-
-# support to Ukraine (issue 3)
 from .loaders.context import load_mechanisms, load_restrictions, restriction_status
 from .loaders.fx import convert, load_fx
 from .loaders.opinion import load_opinion
@@ -35,8 +33,6 @@ from .loaders.support import (
     load_support_monthly,
     load_support_monthly_totals,
 )
-
-# --- metrics: spending, pathways, burden sharing (metrics/ package) ---
 from .metrics import (
     burden_shares,
     cagr,
@@ -54,28 +50,27 @@ from .metrics import (
     us_vs_europe_canada,
 )
 
-# --- end metrics ---
-
 try:
     __version__ = version("burdenshare")
 except PackageNotFoundError:  # pragma: no cover - running from a plain source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    # errors
     "BurdenshareError",
     "DataError",
     "ParameterError",
     "ReportError",
     "UnitError",
     "__version__",
+    # defence spending loaders
     "load_gdp",
     "load_sipri",
     "load_spending",
     "load_targets",
     "spending_panel",
     "target_value",
-]
-__all__ += [  # support to Ukraine (issue 3)
+    # support to Ukraine loaders
     "convert",
     "latest_support_release",
     "load_disbursements",
@@ -92,9 +87,7 @@ __all__ += [  # support to Ukraine (issue 3)
     "load_support_monthly",
     "load_support_monthly_totals",
     "restriction_status",
-]
-# metrics: spending, pathways, burden sharing
-__all__ += [
+    # metrics: spending, pathways, burden sharing
     "burden_shares",
     "cagr",
     "compliance",

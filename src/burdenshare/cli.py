@@ -55,6 +55,53 @@ def _data_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- data import (issue 7) -------------------------------------------------------------------
+def _data_import(args: argparse.Namespace) -> int:
+    from .importers import import_workbook
+
+    result = import_workbook(args.kind, args.file, args.edition, replace=args.replace)
+    word = "release" if result.dataset == "sipri_milex" else "edition"
+    if result.status == "unchanged":
+        print(
+            f"Already imported: {result.dataset} {word} {result.label} from this file"
+            f" ({result.rows} rows, {result.path}); nothing to do."
+        )
+        return 0
+    print(
+        f"{result.status.capitalize()} {result.dataset} {word} {result.label}: {result.rows} rows"
+        f" -> {result.path}"
+    )
+    if result.overrides_bundled:
+        print(f"  (takes precedence over the bundled {word} {result.label})")
+    loader = "load_sipri(release=" if result.dataset == "sipri_milex" else "load_spending(edition="
+    print(f'  Load it with bs.{loader}"{result.label}").')
+    return 0
+
+
+def _add_import_parser(data_commands: argparse._SubParsersAction) -> None:
+    parser = data_commands.add_parser(
+        "import",
+        help="import a publisher's release workbook (NATO tables, SIPRI Milex)",
+        description="Parse a NATO 'Defence Expenditure of NATO Countries' tables workbook or a"
+        " SIPRI Milex workbook, validate it and store it in the user data folder"
+        " (BURDENSHARE_DATA_HOME overrides it), where the loaders find it.",
+    )
+    parser.add_argument("kind", choices=["nato", "sipri"], help="which publisher's workbook")
+    parser.add_argument("file", type=Path, help="the .xlsx file as downloaded")
+    parser.add_argument(
+        "--edition", default=None, help="label to store (default: read from the workbook)"
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite an edition already imported from a different file",
+    )
+    parser.set_defaults(func=_data_import)
+
+
+# --- end data import ---------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``burdenshare`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -71,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=None, help="folder to check (default: the bundled data)"
     )
     check.set_defaults(func=_data_verify)
+    _add_import_parser(data_commands)
     return parser
 
 

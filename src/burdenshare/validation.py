@@ -198,8 +198,15 @@ def check_frame(
     key = list(spec.key)
     if key and all(k in frame.columns for k in key):
         dup = frame.duplicated(key, keep="first")
+        # compare keys as text so that empty cells in nullable key columns match each other
+        as_text = (
+            frame.loc[:, key].apply(lambda col: col.map(str)).agg("\x1f".join, axis=1)
+            if dup.any()
+            else None
+        )
         for i in frame.index[dup]:
-            first = frame.index[(frame[key] == frame.loc[i, key]).all(axis=1)][0]
+            assert as_text is not None
+            first = as_text.index[as_text == as_text[i]][0]
             value = ", ".join(f"{k}={frame.at[i, k]}" for k in key)
             problems.append(
                 Problem(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ["spending", "support"]
+MODULES = [
+    "spending",
+    "workbooks",  # issue 7: NATO 2024 and SIPRI 2025 rebuilt from the workbooks by the importers
+    "support",
+]
 
 
 def main() -> None:

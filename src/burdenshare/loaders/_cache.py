@@ -1,4 +1,8 @@
-"""Per-process cache of validated tables, keyed by file identity (path, size, mtime)."""
+"""Per-process cache of validated tables, keyed by file identity (path, size, mtime, inode).
+
+The inode is part of the key because imports replace files by renaming a new file into place: a
+replaced file is a new inode even when its size and timestamp happen to match the old one.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from ..validation import TableSpec, read_table
 
 
 @lru_cache(maxsize=64)
-def _cached(path: str, size: int, mtime_ns: int, spec: TableSpec) -> pd.DataFrame:
+def _cached(path: str, size: int, mtime_ns: int, inode: int, spec: TableSpec) -> pd.DataFrame:
     return read_table(path, spec)
 
 
@@ -25,4 +29,5 @@ def read_cached(path: Path | str, spec: TableSpec) -> pd.DataFrame:
         stat = path.stat()
     except OSError:
         return read_table(path, spec)  # raises a DataError naming the file
-    return _cached(str(path.resolve()), stat.st_size, stat.st_mtime_ns, spec).copy()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return _cached(*key, spec).copy()

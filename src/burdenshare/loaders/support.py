@@ -131,7 +131,9 @@ def load_support(
     if path is not None:
         return _select(read_cached(path, SUPPORT), release, unit, str(path))
     if release == "latest":
-        release = latest_support_release(currency or "")
+        if currency is None:
+            raise ParameterError("'latest' needs a currency ('EUR' or 'USD'); or name a release.")
+        release = latest_support_release(currency)
     labels = [e.label for e in resolve(DATASET, release, "release")]
     frames = [read_cached(editions(DATASET)[label].path, SUPPORT) for label in labels]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

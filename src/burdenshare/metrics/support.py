@@ -1,0 +1,418 @@
+"""Support to Ukraine: relative to GDP and to defence budgets, delivery, flows, concentration, and
+defence spending with Ukraine support counted (the Hague rule).
+
+Inputs are the tidy frames of the Kiel loaders (:func:`burdenshare.load_support`,
+:func:`~burdenshare.load_support_monthly`, :func:`~burdenshare.load_donor_gdp`) and NATO panels
+(:func:`burdenshare.spending_panel`). Money stays in the unit its ``unit`` column states; two inputs
+in different units raise :class:`~burdenshare.UnitError`. EUR <-> USD conversions go through
+:func:`burdenshare.convert` (ECB annual averages).
+
+Conventions carried from the Kiel tracker:
+
+- Allocations are dated at **announcement**. :func:`annual_support` therefore sums monthly
+  allocations by calendar year of announcement (the stated annualisation method); a year the
+  tracker does not cover in full is marked ``complete = False``.
+- A month without activity is absent from the monthly file; in flows it adds nothing (0 flow), which
+  is what "no new allocation" means. Cumulative values are never filled beyond the last month.
+- Kiel's % of GDP divides by the donor's **2021** GDP.
+- "Europe" = European donors (EU members, other European countries: United Kingdom, Norway,
+  Switzerland, Iceland, Türkiye) plus EU institutions, as in Kiel's "European donors and the EU".
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..countries import EU_INSTITUTIONS, SPECIAL_CODES, eu_members
+from ..errors import ParameterError, UnitError
+from ..loaders.fx import convert
+from . import _units as u
+
+#: European donors outside the EU in the Kiel tracker (with EU members and EU institutions: Europe).
+EUROPEAN_NON_EU: frozenset[str] = frozenset({"GBR", "NOR", "CHE", "ISL", "TUR"})
+AID_TYPES = ("military", "financial", "humanitarian")
+
+
+class DoubleCountWarning(UserWarning):
+    """Ukraine support added to NATO-reported spending may already be inside it for some allies."""
+
+
+def region(iso3: str) -> str:
+    """Kiel-style donor region: ``"Europe"``, ``"United States"`` or ``"Other"``."""
+    if iso3 == "USA":
+        return "United States"
+    if iso3 in EU_INSTITUTIONS or iso3 in EUROPEAN_NON_EU or iso3 in _EU_EVER:
+        return "Europe"
+    return "Other"
+
+
+_EU_EVER = frozenset(eu_members("2019-12-31")) | frozenset(eu_members())
+
+
+def _money_unit(frame: pd.DataFrame, what: str) -> str:
+    units = sorted(frame["unit"].dropna().unique())
+    if len(units) != 1:
+        raise UnitError(
+            f"{what}: the input mixes units {units}; select one (e.g. currency='EUR' in "
+            "load_support, or filter the unit column) before calling."
+        )
+    unit = units[0]
+    if not unit.startswith(("billion ", "million ")) or unit.split(" ", 1)[1] not in ("EUR", "USD"):
+        raise UnitError(f"{what}: needs money in billion/million EUR or USD, got {unit!r}.")
+    return unit
+
+
+def _require_same_unit(a: pd.DataFrame, b: pd.DataFrame, what: str) -> str:
+    ua, ub = _money_unit(a, what), _money_unit(b, what)
+    if ua != ub:
+        raise UnitError(
+            f"{what}: support is in {ua!r} but the denominator is in {ub!r}; convert one with "
+            "burdenshare.convert (same currency and scale) first."
+        )
+    return ua
+
+
+def annual_support(
+    monthly: pd.DataFrame,
+    *,
+    measure: str = "allocation",
+    aid_types: Sequence[str] = ("total",),
+) -> pd.DataFrame:
+    """Support per donor and calendar year from the monthly Kiel flows.
+
+    value(donor, year, aid_type) = Σ of the donor's monthly ``measure`` values announced in that
+    year (Kiel dates allocations at announcement; this is the annualisation method). Columns:
+    ``iso3, donor, year, aid_type, value, unit, months, complete`` where ``months`` counts the
+    tracker's months in that year and ``complete`` is True when all 12 are covered.
+    """
+    rows = monthly[(monthly["measure"] == measure) & monthly["aid_type"].isin(list(aid_types))]
+    if rows.empty:
+        raise ParameterError(
+            f"No monthly rows for measure={measure!r}, aid_types={list(aid_types)!r}; measures: "
+            f"{sorted(monthly['measure'].unique())}, aid types: {sorted(monthly['aid_type'].unique())}."
+        )
+    unit = _money_unit(rows, "annual_support")
+    rows = rows.assign(year=rows["month"].dt.year.astype(int))
+    out = (
+        rows.groupby(["iso3", "donor", "year", "aid_type"], as_index=False)["value"].sum()
+    )
+    span = pd.period_range(monthly["month"].min(), monthly["month"].max(), freq="M")
+    months = pd.Series(span.year).value_counts()
+    out["unit"] = unit
+    out["months"] = out["year"].map(months).astype(int)
+    out["complete"] = out["months"] == 12
+    out.attrs["method"] = "sum of monthly values by calendar year of announcement (Kiel dating)"
+    return out
+
+
+def support_share_of_gdp(support: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
+    """Support as % of the donor's GDP: ``share_of_gdp_pct = 100 × value / gdp``.
+
+    ``support``: rows with ``iso3`` and ``value`` (e.g. cumulative totals from
+    :func:`burdenshare.load_support`, or :func:`annual_support`). ``gdp``: rows with ``iso3`` and
+    ``value`` in the same unit — Kiel's convention is the donor's 2021 GDP
+    (:func:`burdenshare.load_donor_gdp`); a frame with a ``year`` column is matched year by year
+    (same-year GDP). Donors without a GDP get NaN, never 0.
+    """
+    _require_same_unit(support, gdp, "support_share_of_gdp")
+    keys = ["iso3", "year"] if "year" in support and "year" in gdp else ["iso3"]
+    denominator = gdp.drop_duplicates(keys).set_index(keys)["value"].rename("gdp")
+    out = support.join(denominator, on=keys)
+    out["share_of_gdp_pct"] = 100 * out["value"] / out["gdp"]
+    return out
+
+
+def delivery_ratio(support: pd.DataFrame) -> pd.DataFrame:
+    """Allocated vs committed per donor and aid type (one release, one unit).
+
+    ``ratio = allocated / committed`` and ``undelivered = committed − allocated`` (in the input's
+    unit). A commitment of 0 gives ratio NaN (nothing promised). Kiel's commitments are promises,
+    allocations are aid delivered or earmarked; the ratio can exceed 1 where aid was allocated
+    without a prior commitment. ``zero_may_be_blank`` is carried: True if either figure may be a
+    blank written as 0 by the extraction.
+    """
+    if support["release"].nunique() != 1:
+        raise ParameterError("delivery_ratio needs one release; filter the 'release' column first.")
+    _money_unit(support, "delivery_ratio")
+    rows = support[support["scope"] == "bilateral"] if "scope" in support else support
+    keys = ["iso3", "donor", "aid_type"]
+    wide = rows.pivot_table(index=keys, columns="measure", values="value", aggfunc="sum")
+    if not {"allocation", "commitment"} <= set(wide.columns):
+        raise ParameterError(
+            "delivery_ratio needs both allocation and commitment rows (e.g. release 'R28')."
+        )
+    wide = wide.dropna(subset=["allocation", "commitment"])
+    out = pd.DataFrame(
+        {
+            "allocated": wide["allocation"],
+            "committed": wide["commitment"],
+            "undelivered": wide["commitment"] - wide["allocation"],
+            "ratio": wide["allocation"] / wide["commitment"].where(wide["commitment"] != 0),
+        }
+    )
+    if "zero_may_be_blank" in rows:
+        flags = rows.groupby(keys)["zero_may_be_blank"].any()
+        out["zero_may_be_blank"] = flags.reindex(out.index).fillna(False).astype(bool)
+    out.attrs["unit"] = _money_unit(rows, "delivery_ratio")
+    return out.reset_index()
+
+
+def monthly_flows(
+    monthly: pd.DataFrame,
+    *,
+    by: str = "iso3",
+    measure: str = "allocation",
+    aid_type: str = "total",
+    cumulative: bool = False,
+) -> pd.DataFrame:
+    """Wide frame: one row per month of the tracker's span, one column per ``by`` group.
+
+    ``by``: "iso3" (donor) or "region" (Europe / United States / Other). Months without activity
+    count as 0 flow; ``cumulative=True`` gives the running total since the tracker's first month.
+    """
+    rows = monthly[(monthly["measure"] == measure) & (monthly["aid_type"] == aid_type)]
+    if rows.empty:
+        raise ParameterError(f"No monthly rows for measure={measure!r}, aid_type={aid_type!r}.")
+    _money_unit(rows, "monthly_flows")
+    if by == "region":
+        rows = rows.assign(region=rows["iso3"].map(region))
+        by = "region"
+    elif by != "iso3":
+        raise ParameterError(f"by={by!r} is not valid; choose 'iso3' or 'region'.")
+    months = pd.date_range(monthly["month"].min(), monthly["month"].max(), freq="MS")
+    wide = rows.pivot_table(index="month", columns=by, values="value", aggfunc="sum")
+    wide = wide.reindex(months).fillna(0.0)
+    wide.index.name = "month"
+    wide.columns.name = None
+    return wide.cumsum() if cumulative else wide
+
+
+def by_region(support: pd.DataFrame) -> pd.DataFrame:
+    """Totals of a donor-level frame by region (Europe incl. EU institutions, United States, Other).
+
+    Sums ``value`` over donors per region and every other key present among ``measure``,
+    ``aid_type``, ``scope``, ``year``; units must be one.
+    """
+    unit = _money_unit(support, "by_region")
+    keys = [k for k in ("measure", "aid_type", "scope", "year") if k in support]
+    out = (
+        support.assign(region=support["iso3"].map(region))
+        .groupby(["region", *keys], as_index=False)["value"]
+        .sum()
+    )
+    out["unit"] = unit
+    return out
+
+
+def donor_totals(
+    support: pd.DataFrame,
+    *,
+    measure: str = "allocation",
+    aid_type: str = "total",
+    eu_institutions: str = "separate",
+) -> pd.Series:
+    """One cumulative total per donor, EU institutions shown ``"separate"``ly or ``"reassign"``ed.
+
+    ``reassign`` uses Kiel's own attribution (scope ``bilateral_plus_eu_share``: each EU member's
+    bilateral aid plus its share of EU-institution aid, by its share of the EU budget) for EU
+    members, leaves other donors bilateral, and drops the EU institutions' own rows.
+    """
+    _money_unit(support, "donor_totals")
+    rows = support[(support["measure"] == measure) & (support["aid_type"] == aid_type)]
+    bilateral = rows[rows["scope"] == "bilateral"].set_index("iso3")["value"]
+    if eu_institutions == "separate":
+        return bilateral.sort_values(ascending=False)
+    if eu_institutions != "reassign":
+        raise ParameterError(
+            f"eu_institutions={eu_institutions!r} is not valid; choose 'separate' or 'reassign'."
+        )
+    with_share = rows[rows["scope"] == "bilateral_plus_eu_share"].set_index("iso3")["value"]
+    if with_share.empty:
+        raise ParameterError(
+            "This release has no 'bilateral_plus_eu_share' rows in this unit; use R28 or R30 (EUR)."
+        )
+    out = bilateral.drop([c for c in bilateral.index if c in EU_INSTITUTIONS])
+    out.update(with_share)
+    return out.sort_values(ascending=False)
+
+
+def concentration(values: pd.Series, top_n: int = 5) -> dict[str, float]:
+    """Donor concentration of non-negative amounts.
+
+    ``top_n_share_pct`` = 100 × (sum of the ``top_n`` largest) / total; ``hhi`` = Σ (100 × s_i)²
+    over shares s_i of the total (0–10,000; 10,000 = one donor); ``equivalent_donors`` = 10,000 /
+    hhi (the number of equal donors with the same concentration).
+    """
+    if top_n < 1:
+        raise ParameterError(f"top_n must be at least 1, got {top_n}.")
+    clean = values.dropna()
+    if (clean < 0).any():
+        raise ParameterError("concentration needs non-negative amounts.")
+    total = float(clean.sum())
+    if total <= 0:
+        raise ParameterError("concentration needs a positive total.")
+    shares = 100 * clean / total
+    hhi = float((shares**2).sum())
+    return {
+        "top_n": top_n,
+        "top_n_share_pct": float(shares.nlargest(top_n).sum()),
+        "hhi": hhi,
+        "equivalent_donors": 10_000 / hhi,
+        "donors": int((clean > 0).sum()),
+    }
+
+
+def _support_usd_m(annual: pd.DataFrame, what: str) -> pd.Series:
+    """Annual support in million current US$ by (iso3, year), converted at ECB annual averages."""
+    unit = _money_unit(annual, what)
+    scale = 1000.0 if unit.startswith("billion") else 1.0
+    currency = unit.split(" ", 1)[1]
+    usd = convert(annual["value"].to_numpy() * scale, currency, "USD", annual["year"].to_numpy())
+    series = pd.Series(usd, index=pd.MultiIndex.from_frame(annual[["iso3", "year"]]))
+    return series.groupby(level=["iso3", "year"]).sum()
+
+
+def _annual_of(annual: pd.DataFrame, counts: str) -> pd.DataFrame:
+    if "aid_type" not in annual:
+        raise ParameterError("Pass annual_support(...) output (it has an 'aid_type' column).")
+    if counts == "military":
+        wanted = ["military"]
+    elif counts == "all":
+        wanted = ["total"] if "total" in set(annual["aid_type"]) else list(AID_TYPES)
+    else:
+        raise ParameterError(f"counts={counts!r} is not valid; choose 'military' or 'all'.")
+    rows = annual[annual["aid_type"].isin(wanted)]
+    if rows.empty:
+        raise ParameterError(
+            f"The annual support has no {wanted} rows; build it with "
+            f"annual_support(monthly, aid_types={wanted!r})."
+        )
+    return rows
+
+
+def support_vs_defence(
+    annual: pd.DataFrame,
+    panel: pd.DataFrame,
+    *,
+    counts: str = "military",
+    spending: str = "defexp_usd_current_m",
+) -> pd.DataFrame:
+    """Ukraine support relative to the donor's own defence budget, per ally and year.
+
+    ``pct_of_defence = 100 × support_usd_m / defence_usd_m`` with support converted from EUR at the
+    ECB annual average of its year and defence expenditure in million current US$ (NATO). Only
+    years with both figures appear; ``counts`` = "military" or "all" aid.
+    """
+    p = u.as_panel(panel)
+    basis = u.basis(p, spending)
+    if basis.currency != "USD" or basis.prices != "current":
+        raise UnitError(f"support_vs_defence needs current-price US$ spending, got {basis.describe()}.")
+    support = _support_usd_m(_annual_of(annual, counts), "support_vs_defence")
+    joined = pd.concat([support.rename("support_usd_m"), p[spending].rename("defence_usd_m")], axis=1)
+    joined = joined.dropna()
+    joined["pct_of_defence"] = 100 * joined["support_usd_m"] / joined["defence_usd_m"]
+    return joined
+
+
+def spending_with_support(
+    panel: pd.DataFrame,
+    annual: pd.DataFrame,
+    *,
+    counts: str = "military",
+    double_count: str = "warn",
+    spending: str = "defexp_usd_current_m",
+    gdp: str = "gdp_usd_current_m",
+) -> pd.DataFrame:
+    """Defence spending as % of GDP with direct support to Ukraine counted (The Hague, 2025).
+
+    For ally i, year t: ``share_with_support_pct = 100 × (S_it + U_it) / GDP_it`` with S = NATO
+    defence expenditure, U = the ally's Ukraine support announced in year t (``counts``: "military"
+    or "all" aid; EUR converted to US$ at the ECB annual average), both million current US$; also
+    ``share_pct`` (without support, same current-price basis) and ``added_pp``. Allies without
+    support data keep U = 0 only where the tracker covers them (a donor absent from the tracker is
+    NaN, not 0).
+
+    Double counting: some allies already report part of their Ukraine aid inside NATO-reported
+    expenditure, so S + U can count it twice. ``double_count="warn"`` (default) emits a
+    :class:`DoubleCountWarning`; ``"acknowledge"`` records that the caller accepts the upper-bound
+    reading and stays silent. Either way the column ``double_count_risk`` is True.
+    """
+    if double_count not in ("warn", "acknowledge"):
+        raise ParameterError(
+            f"double_count={double_count!r} is not valid; choose 'warn' or 'acknowledge'."
+        )
+    p = u.as_panel(panel)
+    u.require_same_basis(p, spending, gdp, "spending_with_support")
+    basis = u.basis(p, spending)
+    if basis.currency != "USD" or basis.prices != "current":
+        raise UnitError(
+            f"spending_with_support adds support converted to current US$, so spending must be "
+            f"current-price US$; got {basis.describe()}."
+        )
+    rows = _annual_of(annual, counts)
+    support = _support_usd_m(rows, "spending_with_support")
+    tracked = set(rows["iso3"])
+    out = p[[spending, gdp]].dropna().rename(columns={spending: "spending_usd_m", gdp: "gdp_usd_m"})
+    years_covered = set(rows["year"])
+    in_tracker = out.index.get_level_values("iso3").isin(tracked) & out.index.get_level_values(
+        "year"
+    ).isin(years_covered)
+    out["support_usd_m"] = support.reindex(out.index)
+    out.loc[in_tracker & out["support_usd_m"].isna(), "support_usd_m"] = 0.0
+    out["share_pct"] = 100 * out["spending_usd_m"] / out["gdp_usd_m"]
+    out["share_with_support_pct"] = (
+        100 * (out["spending_usd_m"] + out["support_usd_m"]) / out["gdp_usd_m"]
+    )
+    out["added_pp"] = out["share_with_support_pct"] - out["share_pct"]
+    out["counts"] = counts
+    out["double_count_risk"] = True
+    if double_count == "warn":
+        warnings.warn(
+            "Ukraine support is added to NATO-reported defence expenditure; some allies already "
+            "report part of their aid inside it, so these shares are an upper bound. Pass "
+            "double_count='acknowledge' to silence this warning.",
+            DoubleCountWarning,
+            stacklevel=2,
+        )
+    return out.dropna(subset=["support_usd_m"])
+
+
+def special_name(code: str) -> str:
+    """Label for a donor code that is not a country (EU institutions)."""
+    return SPECIAL_CODES.get(code, code)
+
+
+def top_donors(values: pd.Series, n: int = 10) -> pd.Series:
+    """The ``n`` largest amounts, largest first (ties broken by code, for stable output)."""
+    if n < 1:
+        raise ParameterError(f"n must be at least 1, got {n}.")
+    frame = values.dropna().rename("value").reset_index()
+    key = frame.columns[0]
+    frame = frame.sort_values(["value", key], ascending=[False, True])
+    return frame.head(n).set_index(key)["value"]
+
+
+def _as_list(values: str | Iterable[str]) -> list[str]:
+    return [values] if isinstance(values, str) else list(values)
+
+
+__all__ = [
+    "EUROPEAN_NON_EU",
+    "DoubleCountWarning",
+    "annual_support",
+    "by_region",
+    "concentration",
+    "delivery_ratio",
+    "donor_totals",
+    "monthly_flows",
+    "region",
+    "spending_with_support",
+    "support_share_of_gdp",
+    "support_vs_defence",
+    "top_donors",
+]
+_ = np  # numpy used via pandas conversions
