@@ -49,6 +49,19 @@ from .metrics import (
     target_gap,
     us_vs_europe_canada,
 )
+from .metrics.support import (
+    DoubleCountWarning,
+    annual_support,
+    by_region,
+    concentration,
+    delivery_ratio,
+    donor_totals,
+    monthly_flows,
+    spending_with_support,
+    support_share_of_gdp,
+    support_vs_defence,
+    top_donors,
+)
 
 try:
     __version__ = version("burdenshare")
@@ -102,4 +115,16 @@ __all__ = [
     "share_of_gdp",
     "target_gap",
     "us_vs_europe_canada",
+    # metrics: support to Ukraine
+    "DoubleCountWarning",
+    "annual_support",
+    "by_region",
+    "concentration",
+    "delivery_ratio",
+    "donor_totals",
+    "monthly_flows",
+    "spending_with_support",
+    "support_share_of_gdp",
+    "support_vs_defence",
+    "top_donors",
 ]

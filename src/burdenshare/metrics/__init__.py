@@ -2,7 +2,9 @@
 
 ``spending`` (share of GDP, target gaps, compliance, real growth, per capita, equipment share,
 movers), ``pathways`` (paths to a target by a year and fan charts over GDP growth), ``burden``
-(shares of alliance spending vs GDP). Units are checked by :mod:`._units`.
+(shares of alliance spending vs GDP), ``support`` (aid to Ukraine relative to GDP and defence
+budgets, delivery, flows, concentration, spending with support counted). Units are checked by
+:mod:`._units` (NATO panels) and in :mod:`.support` (Kiel money units).
 """
 
 from __future__ import annotations

@@ -22,12 +22,11 @@ Conventions carried from the Kiel tracker:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from ..countries import EU_INSTITUTIONS, SPECIAL_CODES, eu_members
+from ..countries import EU_INSTITUTIONS, eu_members
 from ..errors import ParameterError, UnitError
 from ..loaders.fx import convert
 from . import _units as u
@@ -81,25 +80,29 @@ def annual_support(
     *,
     measure: str = "allocation",
     aid_types: Sequence[str] = ("total",),
+    unit: str = "billion EUR",
 ) -> pd.DataFrame:
     """Support per donor and calendar year from the monthly Kiel flows.
 
     value(donor, year, aid_type) = Σ of the donor's monthly ``measure`` values announced in that
-    year (Kiel dates allocations at announcement; this is the annualisation method). Columns:
+    year (Kiel dates allocations at announcement; this is the annualisation method), in ``unit``
+    (the monthly file also holds % of 2021 GDP, which is not summed here). Columns:
     ``iso3, donor, year, aid_type, value, unit, months, complete`` where ``months`` counts the
     tracker's months in that year and ``complete`` is True when all 12 are covered.
     """
-    rows = monthly[(monthly["measure"] == measure) & monthly["aid_type"].isin(list(aid_types))]
+    rows = monthly[
+        (monthly["measure"] == measure)
+        & monthly["aid_type"].isin(list(aid_types))
+        & (monthly["unit"] == unit)
+    ]
     if rows.empty:
         raise ParameterError(
             f"No monthly rows for measure={measure!r}, aid_types={list(aid_types)!r}; measures: "
             f"{sorted(monthly['measure'].unique())}, aid types: {sorted(monthly['aid_type'].unique())}."
         )
-    unit = _money_unit(rows, "annual_support")
+    _money_unit(rows, "annual_support")
     rows = rows.assign(year=rows["month"].dt.year.astype(int))
-    out = (
-        rows.groupby(["iso3", "donor", "year", "aid_type"], as_index=False)["value"].sum()
-    )
+    out = rows.groupby(["iso3", "donor", "year", "aid_type"], as_index=False)["value"].sum()
     span = pd.period_range(monthly["month"].min(), monthly["month"].max(), freq="M")
     months = pd.Series(span.year).value_counts()
     out["unit"] = unit
@@ -168,15 +171,22 @@ def monthly_flows(
     measure: str = "allocation",
     aid_type: str = "total",
     cumulative: bool = False,
+    unit: str = "billion EUR",
 ) -> pd.DataFrame:
     """Wide frame: one row per month of the tracker's span, one column per ``by`` group.
 
     ``by``: "iso3" (donor) or "region" (Europe / United States / Other). Months without activity
     count as 0 flow; ``cumulative=True`` gives the running total since the tracker's first month.
     """
-    rows = monthly[(monthly["measure"] == measure) & (monthly["aid_type"] == aid_type)]
+    rows = monthly[
+        (monthly["measure"] == measure)
+        & (monthly["aid_type"] == aid_type)
+        & (monthly["unit"] == unit)
+    ]
     if rows.empty:
-        raise ParameterError(f"No monthly rows for measure={measure!r}, aid_type={aid_type!r}.")
+        raise ParameterError(
+            f"No monthly rows for measure={measure!r}, aid_type={aid_type!r} in {unit!r}."
+        )
     _money_unit(rows, "monthly_flows")
     if by == "region":
         rows = rows.assign(region=rows["iso3"].map(region))
@@ -310,9 +320,13 @@ def support_vs_defence(
     p = u.as_panel(panel)
     basis = u.basis(p, spending)
     if basis.currency != "USD" or basis.prices != "current":
-        raise UnitError(f"support_vs_defence needs current-price US$ spending, got {basis.describe()}.")
+        raise UnitError(
+            f"support_vs_defence needs current-price US$ spending, got {basis.describe()}."
+        )
     support = _support_usd_m(_annual_of(annual, counts), "support_vs_defence")
-    joined = pd.concat([support.rename("support_usd_m"), p[spending].rename("defence_usd_m")], axis=1)
+    joined = pd.concat(
+        [support.rename("support_usd_m"), p[spending].rename("defence_usd_m")], axis=1
+    )
     joined = joined.dropna()
     joined["pct_of_defence"] = 100 * joined["support_usd_m"] / joined["defence_usd_m"]
     return joined
@@ -381,11 +395,6 @@ def spending_with_support(
     return out.dropna(subset=["support_usd_m"])
 
 
-def special_name(code: str) -> str:
-    """Label for a donor code that is not a country (EU institutions)."""
-    return SPECIAL_CODES.get(code, code)
-
-
 def top_donors(values: pd.Series, n: int = 10) -> pd.Series:
     """The ``n`` largest amounts, largest first (ties broken by code, for stable output)."""
     if n < 1:
@@ -394,10 +403,6 @@ def top_donors(values: pd.Series, n: int = 10) -> pd.Series:
     key = frame.columns[0]
     frame = frame.sort_values(["value", key], ascending=[False, True])
     return frame.head(n).set_index(key)["value"]
-
-
-def _as_list(values: str | Iterable[str]) -> list[str]:
-    return [values] if isinstance(values, str) else list(values)
 
 
 __all__ = [
@@ -415,4 +420,3 @@ __all__ = [
     "support_vs_defence",
     "top_donors",
 ]
-_ = np  # numpy used via pandas conversions
