@@ -54,6 +54,23 @@ def suite(panels: dict[str, pd.DataFrame]) -> None:
             bs.us_vs_europe_canada(panel)
 
 
+def support_suite(panel: pd.DataFrame) -> None:
+    monthly = bs.load_support_monthly()
+    totals = bs.load_support("R30")
+    annual = bs.annual_support(monthly, aid_types=("military", "total"))
+    annual = annual[annual["complete"]]
+    bs.support_share_of_gdp(
+        totals[(totals.aid_type == "total") & (totals.scope == "bilateral")],
+        bs.load_donor_gdp(release="R28"),
+    )
+    bs.delivery_ratio(bs.load_support("R28"))
+    bs.monthly_flows(monthly, by="region", cumulative=True)
+    bs.concentration(bs.donor_totals(totals))
+    bs.donor_totals(totals, eu_institutions="reassign")
+    bs.support_vs_defence(annual, panel)
+    bs.spending_with_support(panel, annual, double_count="acknowledge")
+
+
 def growth_draws(panel: pd.DataFrame, allies: list[str], n: int, seed: int = 2026) -> np.ndarray:
     gdp = panel["gdp_usd_constant_m"].unstack("year").loc[allies]
     yearly = gdp.pct_change(axis=1).iloc[:, 1:]
@@ -103,6 +120,7 @@ def main() -> None:
     panels = {e: bs.spending_panel(edition=e) for e in ("2024", "2025", "2026")}
     print(f"burdenshare {bs.__version__}; numpy {np.__version__}; pandas {pd.__version__}")
     measure("metric suite, 3 editions", lambda: suite(panels))
+    measure("support metric suite (Kiel R28-R30)", lambda: support_suite(panels["2026"]))
 
     panel = panels["2026"]
     allies = list(bs.pathway_summary(panel, gdp_growth=0.0).index)
