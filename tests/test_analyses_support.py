@@ -1,0 +1,134 @@
+"""Analyses behind the support, opinion and briefing notebooks: key results against the library
+and published figures (../shared/sources/support/SOURCES.md: US cumulative allocations EUR 115 bn,
+of which military EUR 64.6 bn, R28/R30)."""
+
+from __future__ import annotations
+
+import pytest
+
+import burdenshare as bs
+from burdenshare.analyses import accession_opinion, commitments_briefing, ukraine_support_flows
+
+
+def test_support_flows_defaults_match_kiel_and_library():
+    result = ukraine_support_flows.run()
+    key = result.key_results
+    assert key["top_donor"] == "USA"
+    assert round(key["us_bn"]) == 115  # Kiel press: "115 billion from the US"
+    support = bs.load_support("R30", "EUR")
+    bilateral = support[
+        (support.measure == "allocation")
+        & (support.scope == "bilateral")
+        & support.aid_type.isin(["military", "financial", "humanitarian"])
+    ]
+    assert key["total_bn"] == pytest.approx(bilateral["value"].sum(), abs=1e-3)
+    totals = bilateral.groupby("iso3")["value"].sum()
+    conc = bs.metrics.support.concentration(totals, 5)
+    assert key["hhi"] == pytest.approx(conc["hhi"], abs=1e-3)
+    regions = bs.metrics.support.by_region(bilateral)
+    europe = regions.loc[regions.region == "Europe", "value"].sum()
+    assert key["europe_bn"] == pytest.approx(europe, abs=1e-3)
+    assert key["europe_share_pct"] > 50
+    assert key["purl_packages"] == 13
+
+
+def test_support_flows_military_only_per_gdp():
+    result = ukraine_support_flows.run(
+        release="R28", measure="allocation", aid_types=["military"], donors=[], per_gdp=True
+    )
+    key = result.key_results
+    assert key["ranking_unit"] == "% of 2021 GDP"
+    support = bs.load_support("R28", "EUR")
+    gdp = bs.load_donor_gdp("R28").set_index("iso3")["value"]
+    mil = support[
+        (support.measure == "allocation")
+        & (support.scope == "bilateral")
+        & (support.aid_type == "military")
+    ].set_index("iso3")["value"]
+    share = (100 * mil / gdp).dropna().sort_values(ascending=False)
+    assert key["top_donor"] == share.index[0]
+    assert key["top_value"] == pytest.approx(share.iloc[0], abs=1e-4)
+    assert round(key["us_bn"], 1) == 64.6  # Kiel press: US military EUR 64.6 bn
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"release": "R29"}, "'release' = 'R29'.*R28, R30, R30v2"),
+        ({"measure": "pledge"}, "'measure'.*allocation, commitment"),
+        ({"measure": "commitment"}, "'aid_types': release R30 has commitment figures only"),
+        ({"aid_types": ["tanks"]}, "'aid_types'.*military"),
+        ({"donors": ["XYZ"]}, "'donors'.*AUS"),
+        ({"per_gdp": "yes"}, "'per_gdp' must be bool"),
+    ],
+)
+def test_support_flows_bad_parameters(params, match):
+    with pytest.raises(bs.ParameterError, match=match):
+        ukraine_support_flows.validate(**params)
+
+
+def test_accession_opinion_like_with_like():
+    key = accession_opinion.run("Rating Group", "referendum_vote_nato").key_results
+    polls = bs.load_opinion(
+        pollster="Rating Group", measure="referendum_vote_nato", base="all_respondents"
+    )
+    yes = polls[polls.answer_option == "for"].sort_values("fieldwork_from")
+    assert key["base"] == "all_respondents"
+    assert key["headline_answer"] == "for"
+    assert key["first_share_pct"] == yes["share_pct"].iloc[0]
+    assert key["last_share_pct"] == yes["share_pct"].iloc[-1]
+    assert key["max_share_pct"] == yes["share_pct"].max()
+    assert key["waves"] == polls["poll_id"].nunique()
+    gallup = accession_opinion.run("Gallup", "expect_nato_within_10y").key_results
+    assert gallup["headline_answer"] == "within next 10 years"
+    assert gallup["change_pp"] < 0
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"pollster": "YouGov"}, "'pollster'.*Gallup"),
+        ({"pollster": "Gallup", "measure": "referendum_vote_nato"}, "'measure'.*expect_nato"),
+        ({"base": "everyone"}, "'base'.*auto, all_respondents"),
+    ],
+)
+def test_accession_opinion_bad_parameters(params, match):
+    with pytest.raises(bs.ParameterError, match=match):
+        accession_opinion.validate(**params)
+
+
+def test_commitments_briefing_statements_from_data():
+    result = commitments_briefing.run("2025-12-31")
+    key = result.key_results
+    panel = bs.spending_panel("2026")
+    assert (
+        key["allies_at_core"]
+        == bs.compliance(panel, "hague_core_3_5", years=2025).loc[2025, "count"]
+    )
+    assert key["hague_core_pct"] == bs.target_value("hague_core_3_5")
+    assert (
+        key["baseline_eur_bn"]
+        == bs.load_targets().set_index("target_id").at["washington_ukraine_baseline", "value"]
+    )
+    assert (key["nordic_package_amount"], key["nordic_package_currency"]) == (500.0, "USD")
+    assert key["least_relative_to_gdp"][0] == "TUR"
+    statements = result.tables["statements"]
+    assert len(statements) == 6 and statements["source"].str.len().gt(0).all()
+    assert key["allies_at_core_with_support"] >= key["allies_at_core_without_support"]
+
+
+def test_commitments_briefing_as_of_leaves_out_later_facts():
+    early = commitments_briefing.run("2025-08-04").key_results
+    late = commitments_briefing.run("2025-12-31").key_results
+    assert early["purl_packages"] == 1  # only the Netherlands' package of 4 August 2025
+    assert late["purl_packages"] > early["purl_packages"]
+    assert early["support_year"] == 2024 and late["support_year"] == 2025
+
+
+@pytest.mark.parametrize(
+    ("as_of", "match"),
+    [("2020-01-01", "'as_of'.*2025-06-25 to 2026-12-31"), ("soon", "'as_of'.*YYYY-MM-DD")],
+)
+def test_commitments_briefing_bad_dates(as_of, match):
+    with pytest.raises(bs.ParameterError, match=match):
+        commitments_briefing.validate(as_of)
