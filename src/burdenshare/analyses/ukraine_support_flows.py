@@ -223,14 +223,13 @@ def run(
     key["monthly_last_month"] = last_month.strftime("%Y-%m")
     key["monthly_europe_bn"] = float(flows_end.get("Europe", float("nan")))
     key["monthly_us_bn"] = float(flows_end.get("United States", float("nan")))
-    ahead = "Europe" if key["monthly_europe_bn"] > key["monthly_us_bn"] else "United States"
     result.figures["flows"] = plots.time_lines(
         flows,
         title=(
-            f"By {last_month:%B %Y} {ahead} had allocated the most "
-            f"({what} allocations, cumulative, R29)"
+            f"Allocated by {last_month:%B %Y}: Europe EUR {key['monthly_europe_bn']:,.0f} bn, "
+            f"United States EUR {key['monthly_us_bn']:,.0f} bn"
         ),
-        ylabel="Allocations, billion EUR, cumulative since Jan 2022",
+        ylabel=f"{what.capitalize()} allocations, EUR bn, cumulative",
         source=sources[1],
     )
 
