@@ -1,0 +1,117 @@
+"""The warm process that forks report kernels (runs in its own interpreter, never imported by users).
+
+Started by :class:`burdenshare.reports.forking.ForkServer` as
+``python -c "from burdenshare.reports._zygote import main; main()" REPLY_FD MODULE...``. It imports
+the scientific stack and ipykernel once, then reads one JSON request per line on stdin
+(``{"args": [...], "env": {...}, "cwd": "..."}``) and answers ``{"pid": N}`` on ``REPLY_FD``. Each
+request forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one report; the
+copy-on-write pages keep the imports warm without sharing any state between reports.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+
+#: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
+_LAUNCHER = "ipykernel_launcher"
+_INLINE = "module://matplotlib_inline.backend_inline"
+
+
+def _preload(modules: list[str]) -> list[str]:
+    """Import each module; return ``"name: error"`` for those that failed (they stay cold)."""
+    failed = []
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # a missing optional module must not stop the server
+            failed.append(f"{module}: {type(exc).__name__}: {exc}")
+    return failed
+
+
+def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
+    """In the forked child: reset process state, then run an IPKernelApp until it shuts down."""
+    code = 0
+    try:
+        os.setpgid(0, 0)
+        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        for fd in command_fds:
+            os.close(fd)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        launcher = importlib.util.find_spec(_LAUNCHER)
+        sys.argv = [
+            launcher.origin if launcher and launcher.origin else _LAUNCHER,
+            *request["args"],
+        ]
+        # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
+        if sys.path and sys.path[0] in ("", os.getcwd()):
+            del sys.path[0]
+        if "numpy" in sys.modules:  # the legacy global generator would repeat across children
+            sys.modules["numpy"].random.seed()
+        if "matplotlib" in sys.modules:
+            # matplotlib read MPLBACKEND when the zygote imported it; a fresh kernel reads it after
+            # ipykernel has chosen the inline backend. Apply the same rule here.
+            backend = os.environ.get("MPLBACKEND") or _INLINE
+            sys.modules["matplotlib"].rcParams["backend"] = backend
+        from ipykernel.kernelapp import IPKernelApp
+
+        # Trait defaults read JPY_* variables at import time (in the zygote): set them from ours.
+        app = IPKernelApp.instance(
+            parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
+            interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
+        )
+        app.initialize(request["args"])
+        app.start()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def main() -> None:
+    """Serve fork requests until stdin closes."""
+    reply_fd = int(sys.argv[1])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the runner, which closes us
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the OS
+    failed = _preload(sys.argv[2:])
+    threads = threading.active_count()
+    command_fd = os.dup(0)
+    reply = os.fdopen(reply_fd, "wb", buffering=0)
+    reply.write(json.dumps({"ready": True, "failed": failed, "threads": threads}).encode() + b"\n")
+    commands = os.fdopen(command_fd, "rb")
+    for line in commands:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _become_kernel(request, (command_fd, reply_fd))
+        with contextlib.suppress(OSError):  # the child did it first, or already exited
+            os.setpgid(pid, pid)
+        reply.write(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

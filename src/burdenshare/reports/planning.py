@@ -1,0 +1,219 @@
+"""Which reports to run: notebook discovery, parameters, grids and safe output names."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ParameterError, ReportError
+
+#: Grids of the default report set: notebook -> {parameter: keyword or values}.
+DEFAULT_EXPANSIONS: dict[str, dict[str, str]] = {"country_profile": {"country": "allies"}}
+_SLUG_MAX = 80
+
+
+def notebooks_dir() -> Path:
+    """The package's notebooks: ``burdenshare/notebooks`` in a wheel, else the repo's ``notebooks/``."""
+    inside = Path(__file__).resolve().parents[1] / "notebooks"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[3] / "notebooks"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a notebook's ``parameters`` cell (from papermill's inspection)."""
+
+    name: str
+    type: str
+    default: str
+    help: str
+
+
+@dataclass(frozen=True)
+class NotebookInfo:
+    """A notebook that reports can run."""
+
+    name: str
+    path: Path
+    parameters: tuple[Parameter, ...]
+
+    @property
+    def parameter_names(self) -> set[str]:
+        return {p.name for p in self.parameters}
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report: a notebook, the parameters given to it, and the output file stem."""
+
+    notebook: str
+    path: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    stem: str = ""
+
+
+def discover(folder: Path | None = None) -> list[NotebookInfo]:
+    """Every ``*.ipynb`` in ``folder`` (default :func:`notebooks_dir`) with its parameters."""
+    import papermill
+
+    folder = Path(folder) if folder else notebooks_dir()
+    if not folder.is_dir():
+        raise ReportError(f"{folder}: no notebooks folder; pass --notebooks-dir DIR.")
+    found = []
+    for path in sorted(folder.glob("*.ipynb")):
+        inspected = papermill.inspect_notebook(str(path))
+        params = tuple(
+            Parameter(
+                name=name,
+                type=str(info.get("inferred_type_name") or "None"),
+                default=str(info.get("default")),
+                help=str(info.get("help") or ""),
+            )
+            for name, info in inspected.items()
+        )
+        found.append(NotebookInfo(path.stem, path, params))
+    return found
+
+
+def parse_value(text: str) -> Any:
+    """Papermill's ``-p`` rule: bool, None, int and float are recognised; anything else is text."""
+    if text in ("True", "true"):
+        return True
+    if text in ("False", "false"):
+        return False
+    if text in ("None", "none"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_for_each(items: Sequence[str]) -> dict[str, list[Any]]:
+    """``["country=allies", "year=2024,2025"]`` -> ``{"country": [...32 codes], "year": [2024, 2025]}``."""
+    grids: dict[str, list[Any]] = {}
+    for item in items:
+        key, sep, values = item.partition("=")
+        key = key.strip()
+        if not sep or not key or not values.strip():
+            raise ParameterError(f"--for-each {item!r}: write KEY=V1,V2 or KEY=allies.")
+        if values.strip() == "allies":
+            from ..countries import nato_allies
+
+            grids[key] = list(nato_allies())
+        else:
+            grids[key] = [parse_value(v.strip()) for v in values.split(",") if v.strip()]
+    return grids
+
+
+def slugify(text: str) -> str:
+    """File-name-safe text: letters, digits, ``.``, ``_``, ``-``; nothing that walks directories."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text)
+    slug = re.sub(r"\.{2,}", "-", slug)
+    return re.sub(r"-{2,}", "-", slug).strip("-.")
+
+
+def output_stem(notebook: str, parameters: Mapping[str, Any]) -> str:
+    """The file stem of a report: the notebook name, then ``key-value`` parts, made safe.
+
+    When making the text safe lost information (or it is too long) a short hash of the exact
+    parameters is appended, so different parameters never share a stem.
+    """
+    parts = [notebook] + [f"{k}-{_text(v)}" for k, v in sorted(parameters.items())]
+    raw = "__".join(parts)
+    slug = "__".join(slugify(p) or "x" for p in parts)
+    if slug != raw or len(slug) > _SLUG_MAX:
+        digest = hashlib.sha1(
+            json.dumps([notebook, parameters], sort_keys=True, default=str).encode()
+        ).hexdigest()[:8]
+        slug = f"{slug[:_SLUG_MAX]}__{digest}"
+    return slug
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def plan(
+    infos: Sequence[NotebookInfo],
+    notebooks: Sequence[str] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    for_each: Mapping[str, Sequence[Any]] | None = None,
+) -> list[ReportSpec]:
+    """The reports to run.
+
+    Without ``notebooks`` and ``for_each`` this is the default set: every notebook with its
+    defaults, with :data:`DEFAULT_EXPANSIONS` applied to the notebooks that exist. A parameter or
+    grid key goes only to the notebooks that declare it; one that no chosen notebook declares is an
+    error.
+    """
+    by_name = {i.name: i for i in infos}
+    parameters = dict(parameters or {})
+    grids = {k: list(v) for k, v in (for_each or {}).items()}
+    default_set = not notebooks and not grids
+    if notebooks:
+        unknown = [n for n in notebooks if n not in by_name]
+        if unknown:
+            raise ParameterError(
+                f"unknown notebook(s) {unknown}; choose from {sorted(by_name)} "
+                "(`burdenshare notebooks` lists them)."
+            )
+        chosen = [by_name[n] for n in dict.fromkeys(notebooks)]
+    else:
+        chosen = list(infos)
+    declared = set().union(*(i.parameter_names for i in chosen)) if chosen else set()
+    stray = sorted((set(parameters) | set(grids)) - declared)
+    if stray:
+        raise ParameterError(
+            f"parameter(s) {stray} are declared by none of the chosen notebooks "
+            f"({[i.name for i in chosen]}); see `burdenshare notebooks`."
+        )
+    for key, values in grids.items():
+        if not values:
+            raise ParameterError(f"--for-each {key}= has no values.")
+    specs: list[ReportSpec] = []
+    for info in chosen:
+        own = {k: v for k, v in parameters.items() if k in info.parameter_names}
+        own_grids = {k: v for k, v in grids.items() if k in info.parameter_names}
+        if default_set:
+            for key, keyword in DEFAULT_EXPANSIONS.get(info.name, {}).items():
+                if key in info.parameter_names:
+                    own_grids[key] = parse_for_each([f"{key}={keyword}"])[key]
+        keys = sorted(own_grids)
+        for combo in itertools.product(*(own_grids[k] for k in keys)):
+            params = {**own, **dict(zip(keys, combo, strict=True))}
+            specs.append(ReportSpec(info.name, str(info.path), params))
+    return _unique_stems(specs)
+
+
+def _unique_stems(specs: list[ReportSpec]) -> list[ReportSpec]:
+    seen: dict[str, int] = {}
+    named = []
+    for spec in specs:
+        stem = output_stem(spec.notebook, spec.parameters)
+        if stem in seen:
+            seen[stem] += 1
+            stem = f"{stem}__{seen[stem]}"
+        else:
+            seen[stem] = 0
+        named.append(ReportSpec(spec.notebook, spec.path, spec.parameters, stem))
+    return named
+
+
+def safe_path(out: Path, stem: str, suffix: str) -> Path:
+    """``out/stem+suffix``, refusing anything that would land outside ``out``."""
+    target = (out / f"{stem}{suffix}").resolve()
+    if target.parent != out.resolve() or not slugify(stem) == stem:
+        raise ReportError(f"refusing to write {stem!r}: output names must stay inside {out}.")
+    return target

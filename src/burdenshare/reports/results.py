@@ -1,0 +1,73 @@
+"""Key results that notebooks record for tests and the report index.
+
+Convention: a notebook's last code cell calls
+
+    from burdenshare.reports import record_results
+    record_results({"allies_meeting_2pct": 23, "median_share_pct": 2.2})
+
+which displays one output carrying the values as ``application/json`` (read by machines) and as
+plain text (seen by readers of the HTML), tagged with :data:`RESULTS_KEY` in the output metadata.
+:func:`read_results` extracts them from an executed notebook. Values must be JSON-serialisable
+scalars, lists or dicts (numpy scalars are converted; NaN becomes ``null``: missing, never 0).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ReportError
+
+#: Output metadata key that marks a results display.
+RESULTS_KEY = "burdenshare_results"
+JSON_MIME = "application/json"
+
+
+def _plain(value: Any, where: str) -> Any:
+    if hasattr(value, "item") and callable(value.item) and not isinstance(value, (list, dict)):
+        value = value.item()  # numpy / pandas scalars
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    raise ReportError(
+        f"record_results: {where} is a {type(value).__name__}; record numbers, strings, booleans,"
+        " lists or dicts (convert frames with .to_dict() or pick the figures you need)."
+    )
+
+
+def record_results(results: Mapping[str, Any]) -> dict[str, Any]:
+    """Display ``results`` as the notebook's machine-readable key results; return the cleaned dict."""
+    from IPython.display import display
+
+    clean = _plain(dict(results), "results")
+    text = "Key results:\n" + "\n".join(f"  {k} = {json.dumps(v)}" for k, v in clean.items())
+    display(
+        {JSON_MIME: clean, "text/plain": text},
+        raw=True,
+        metadata={RESULTS_KEY: True},
+    )
+    return clean
+
+
+def read_results(nb: Any) -> dict[str, Any]:
+    """The results recorded in an executed notebook (merged in cell order; empty if none)."""
+    found: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            if output.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            if not (output.get("metadata") or {}).get(RESULTS_KEY):
+                continue
+            data = (output.get("data") or {}).get(JSON_MIME)
+            if isinstance(data, str):
+                data = json.loads(data)
+            if isinstance(data, Mapping):
+                found.update(data)
+    return found

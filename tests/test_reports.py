@@ -1,0 +1,282 @@
+"""The report runner: planning, safe names, faults, forked kernels vs papermill, Dask, index page."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from burdenshare.cli import main
+from burdenshare.countries import nato_allies
+from burdenshare.errors import ParameterError, ReportError
+from burdenshare.reports import read_results, record_results
+from burdenshare.reports.execute import execute_report
+from burdenshare.reports.forking import ForkServer
+from burdenshare.reports.planning import (
+    NotebookInfo,
+    Parameter,
+    discover,
+    output_stem,
+    parse_for_each,
+    plan,
+    safe_path,
+)
+from burdenshare.reports.runner import run_reports
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "notebooks"
+NASTY = [
+    "../../etc/passwd",
+    "/tmp/absolute",
+    "quote \" and ' both",
+    "line\nbreak",
+    "__import__('os').system('echo pwned')",
+    "'); import os; os._exit(1); ('",
+    "..",
+    "",
+]
+
+
+def _info(name: str, *params: str) -> NotebookInfo:
+    return NotebookInfo(
+        name, FIXTURES / f"{name}.ipynb", tuple(Parameter(p, "str", "''", "") for p in params)
+    )
+
+
+def test_default_set_is_every_notebook_plus_country_profile_for_each_ally():
+    infos = [_info("alliance_overview", "year"), _info("country_profile", "country", "end_year")]
+    specs = plan(infos)
+    profiles = [s for s in specs if s.notebook == "country_profile"]
+    assert [s.parameters for s in specs if s.notebook == "alliance_overview"] == [{}]
+    assert sorted(s.parameters["country"] for s in profiles) == sorted(nato_allies())
+    assert len({s.stem for s in specs}) == len(specs)
+    assert plan([_info("alliance_overview", "year")]) == plan([_info("alliance_overview", "year")])
+
+
+def test_grids_multiply_and_parameters_go_only_where_declared():
+    infos = [_info("a", "country", "year"), _info("b", "year")]
+    specs = plan(
+        infos, ["a", "b"], {"year": 2024}, parse_for_each(["country=POL,DEU", "year=2024,2025"])
+    )
+    assert sorted((s.notebook, tuple(sorted(s.parameters.items()))) for s in specs) == [
+        ("a", (("country", "DEU"), ("year", 2024))),
+        ("a", (("country", "DEU"), ("year", 2025))),
+        ("a", (("country", "POL"), ("year", 2024))),
+        ("a", (("country", "POL"), ("year", 2025))),
+        ("b", (("year", 2024),)),
+        ("b", (("year", 2025),)),
+    ]
+    with pytest.raises(ParameterError, match="declared by none"):
+        plan(infos, ["b"], {"country": "POL"})
+    with pytest.raises(ParameterError, match="unknown notebook"):
+        plan(infos, ["nope"])
+    with pytest.raises(ParameterError, match="KEY=V1,V2"):
+        parse_for_each(["country"])
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_output_names_stay_inside_out(value, tmp_path):
+    stem = output_stem("country_profile", {"country": value})
+    target = safe_path(tmp_path, stem, ".html")
+    assert target.parent == tmp_path.resolve()
+    assert "/" not in stem and "\n" not in stem and not stem.startswith(".")
+    stems = {output_stem("country_profile", {"country": v}) for v in NASTY}
+    assert len(stems) == len(NASTY)
+    with pytest.raises(ReportError):
+        safe_path(tmp_path, "../escape", ".html")
+
+
+def test_record_and_read_results_round_trip():
+    numpy = pytest.importorskip("numpy")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    clean = {"n": 3, "share": 2.5, "missing": None, "flag": True, "codes": ["POL"]}
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"application/json": clean}, metadata={"burdenshare_results": True}
+        )
+    ]
+    nb.cells = [cell]
+    assert read_results(nb) == clean
+    shown = record_results({"n": numpy.int64(3), "share": numpy.float64(2.5), "gap": math.nan})
+    assert shown == {"n": 3, "share": 2.5, "gap": None}
+    with pytest.raises(ReportError, match="record numbers"):
+        record_results({"frame": object()})
+
+
+def test_notebooks_lists_parameters(capsys):
+    assert main(["notebooks", "--notebooks-dir", str(FIXTURES)]) == 0
+    out = capsys.readouterr().out
+    assert "ok_report" in out and 'country = "POL"' in out and "ISO3 code of the ally" in out
+    assert [i.name for i in discover(FIXTURES)] == [
+        "cell_error",
+        "kernel_dies",
+        "ok_report",
+        "sleeps",
+    ]
+
+
+@pytest.fixture(scope="module")
+def fault_run(tmp_path_factory):
+    """One CLI run over all fixtures: one success (with a nasty label) and three kinds of failure."""
+    out = tmp_path_factory.mktemp("reports")
+    label = NASTY[5] + "\n" + NASTY[2]
+    params = out.parent / "params.yaml"
+    params.write_text(json.dumps({"label": label}))
+    code = main(
+        [
+            "report",
+            "--notebooks-dir",
+            str(FIXTURES),
+            "--out",
+            str(out),
+            "--timeout",
+            "8",
+            "-f",
+            str(params),
+            "--jobs",
+            "4",
+        ]
+    )
+    return code, out, label
+
+
+def test_faults_are_failed_entries_with_partial_notebooks(fault_run, capsys):
+    code, out, label = fault_run
+    assert code == 1
+    manifest = json.loads((out / "manifest.json").read_text())
+    by_name = {r["notebook"]: r for r in manifest["reports"]}
+    assert {n: r["status"] for n, r in by_name.items()} == {
+        "cell_error": "failed",
+        "kernel_dies": "failed",
+        "ok_report": "ok",
+        "sleeps": "failed",
+    }
+    expected = {
+        "cell_error": ("ValueError: deliberate failure for tester", "raise ValueError"),
+        "kernel_dies": ("DeadKernelError", "os._exit(3)"),
+        "sleeps": ("TimeoutError: report exceeded --timeout 8 s", "time.sleep(seconds)"),
+    }
+    for name, (error, source) in expected.items():
+        row = by_name[name]
+        assert row["error"].startswith(error)
+        partial = nbformat.reads((out / row["files"]["ipynb"]).read_text(), as_version=4)
+        assert source in partial.cells[row["failing_cell"]].source
+        assert not any("never reached" in str(c.get("outputs")) for c in partial.cells)
+    assert manifest["data"] and all(len(v) == 64 for v in manifest["data"].values())
+    assert manifest["failed"] == 3 and manifest["version"]
+    ok = by_name["ok_report"]
+    assert ok["results"]["label"] == label  # data, never code: the value came back verbatim
+    assert ok["results"]["rows"] > 0 and ok["results"]["country"] == "POL"
+    assert sorted(p.name for p in out.iterdir() if p.parent == out) == sorted(
+        ["index.html", "manifest.json"] + [f for r in by_name.values() for f in r["files"].values()]
+    )
+
+
+def _cells(nb) -> list:
+    return [(c.cell_type, c.source, c.get("execution_count"), c.get("outputs")) for c in nb.cells]
+
+
+def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # exercise the inline backend (PNG outputs)
+    spec = plan(discover(FIXTURES), ["ok_report"], {"country": "DEU", "label": "same"})[0]
+    with ForkServer() as server:
+        forked = execute_report(spec, "fork", server=server)
+    plain = execute_report(spec, "papermill")
+    assert forked.status == plain.status == "ok"
+    a, b = nbformat.reads(forked.ipynb, 4), nbformat.reads(plain.ipynb, 4)
+    assert _cells(a) == _cells(b)
+    assert any("image/png" in o.get("data", {}) for c in a.cells for o in c.get("outputs", []))
+    assert (
+        forked.results
+        == plain.results
+        == {"country": "DEU", "label": "same", "rows": forked.results["rows"], "start_year": 2014}
+    )
+
+
+def test_dask_cluster_gives_the_local_results(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    specs = plan(discover(FIXTURES), ["ok_report"], None, parse_for_each(["country=POL,FRA"]))
+    local = run_reports(specs, tmp_path / "local", progress=False)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = run_reports(specs, tmp_path / "dask", scheduler=client, progress=False)
+    assert local.ok and remote.ok, remote.text()
+    for x, y in zip(local.outcomes, remote.outcomes, strict=True):
+        assert (x.stem, x.results) == (y.stem, y.results)
+        assert _cells(nbformat.reads(x.ipynb, 4)) == _cells(nbformat.reads(y.ipynb, 4))
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.rows: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self.links.append(attrs["href"])
+        if tag == "tr" and "data-status" in attrs:
+            self.rows.append(attrs["data-status"])
+
+
+def test_index_page_in_a_real_browser(fault_run):
+    _, out, _ = fault_run
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "chromium is missing under CI: .ci/run installs it (apt-get install chromium)"
+            )
+        pytest.skip("chromium not installed (CI installs it)")
+    artefacts = REPO / "test-artifacts"
+    artefacts.mkdir(exist_ok=True)
+    url = (out / "index.html").resolve().as_uri()
+    with tempfile.TemporaryDirectory() as profile:
+        flags = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+        ]
+        dom = subprocess.run(
+            [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=60, check=True
+        ).stdout
+        subprocess.run(
+            [
+                *flags,
+                f"--screenshot={artefacts / 'reports-index.png'}",
+                "--window-size=1280,900",
+                url,
+            ],
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+    parser = _Links()
+    parser.feed(dom)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(parser.rows) == sorted(r["status"] for r in manifest["reports"])
+    for report in manifest["reports"]:
+        assert report["stem"] in dom
+    assert parser.links and all((out / link).is_file() for link in parser.links)
+    assert len(parser.links) == 1 + sum(len(r["files"]) for r in manifest["reports"])
+    assert (artefacts / "reports-index.png").stat().st_size > 0
