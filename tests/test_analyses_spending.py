@@ -118,11 +118,24 @@ def test_country_profile_support_section_matches_kiel():
     assert dnk["pledges"] == ["P002", "P003", "P008"]
 
 
+def test_country_profile_iceland_has_no_nato_figure_but_a_profile():
+    """Iceland has no armed forces: no NATO share, gap or pathway; SIPRI and support remain."""
+    result = country_profile.run(country="ISL")
+    key = result.key_results
+    assert key["nato_figures"] is False and key["share_end_pct"] is None
+    assert "gaps" not in result.tables and "pathway" not in result.figures
+    sipri = bs.load_sipri()
+    row = sipri[(sipri.iso3 == "ISL") & (sipri.indicator == "milex_share_gdp_pct")]
+    last = row.sort_values("year").iloc[-1]
+    assert (key["sipri_last_year"], key["sipri_last_share_pct"]) == (last["year"], last["value"])
+    assert "P008" in key["pledges"]  # the Nordic-Baltic PURL package of November 2025
+
+
 @pytest.mark.parametrize(
     ("params", "match"),
     [
         ({"country": "XYZ"}, "'country' = 'XYZ'.*POL"),
-        ({"country": "ISL"}, "'country' = 'ISL'"),
+        ({"country": "RUS"}, "'country' = 'RUS'.*USA"),
         ({"start_year": 2010}, "'start_year'.*2014 to 2026"),
         ({"start_year": 2020, "end_year": 2019}, "'start_year' \\(2020\\) must not be after"),
         ({"end_year": 2015}, "'end_year' = 2015 is too early"),

@@ -49,11 +49,18 @@ def _panel() -> pd.DataFrame:
 
 
 def countries() -> list[str]:
-    """Allies with a NATO share of GDP in the newest edition (Iceland has no armed forces)."""
+    """Members of the alliance in the newest NATO year (Iceland, which has no armed forces and
+    no NATO figure, gets a profile from SIPRI and the support data only)."""
+    return list(nato_allies(int(_panel().index.get_level_values("year").max())))
+
+
+def _has_nato(country: str) -> bool:
     panel = _panel()
-    have = panel["defexp_share_gdp_pct"].dropna().index.get_level_values("iso3").unique()
-    last = int(panel.index.get_level_values("year").max())
-    return [c for c in nato_allies(last) if c in set(have)]
+    return (
+        bool(panel["defexp_share_gdp_pct"].xs(country, level="iso3").notna().any())
+        if (country in set(panel.index.get_level_values("iso3")))
+        else False
+    )
 
 
 def validate(
@@ -87,6 +94,8 @@ def run(
     ``end_year`` (``gdp_growth="recent"``); on track = recent real spending growth >= required.
     """
     validate(country, start_year, end_year)
+    if not _has_nato(country):
+        return _without_nato(country, start_year, end_year)
     edition = latest_edition(NATO)
     release = latest_edition(SIPRI)
     panel = _panel()
@@ -117,6 +126,7 @@ def run(
     key: dict[str, Any] = {
         "country": country,
         "name": label,
+        "nato_figures": True,
         "edition": edition,
         "sipri_release": release,
         "start_year": start_year,
@@ -259,6 +269,55 @@ def run(
     return result
 
 
+def _sipri_share(country: str, release: str, start_year: int, end_year: int) -> pd.Series:
+    sipri = load_sipri(release)
+    sipri = sipri[(sipri["iso3"] == country) & (sipri["indicator"] == "milex_share_gdp_pct")]
+    sipri = sipri[(sipri["year"] >= start_year) & (sipri["year"] <= end_year)]
+    return sipri.set_index("year")["value"].rename("sipri_share_gdp_pct")
+
+
+def _without_nato(country: str, start_year: int, end_year: int) -> AnalysisResult:
+    """Profile of an ally NATO publishes no figure for (Iceland): SIPRI and support only."""
+    edition, release = latest_edition(NATO), latest_edition(SIPRI)
+    label = country_name(country)
+    share = _sipri_share(country, release, start_year, end_year)
+    history = share.reindex(range(start_year, end_year + 1)).rename_axis("year").to_frame()
+    result = AnalysisResult(title=f"{label}: defence spending {start_year}-{end_year}")
+    result.sources = cite((SIPRI, release))
+    known = share.dropna()
+    key: dict[str, Any] = {
+        "country": country,
+        "name": label,
+        "edition": edition,
+        "sipri_release": release,
+        "start_year": start_year,
+        "end_year": end_year,
+        "share_end_pct": None,
+        "nato_figures": False,
+        "sipri_last_year": int(known.index.max()) if len(known) else None,
+        "sipri_last_share_pct": float(known.iloc[-1]) if len(known) else None,
+    }
+    if len(known):
+        result.figures["share_of_gdp"] = plots.time_lines(
+            history,
+            title=(
+                f"NATO publishes no defence figure for {label}; SIPRI: "
+                f"{fmt(known.iloc[-1], 2)}% of GDP in {known.index.max()}"
+            ),
+            ylabel="Military expenditure, % of GDP (SIPRI)",
+            source=result.sources[0],
+            labels={"sipri_share_gdp_pct": "SIPRI (calendar year)"},
+        )
+    result.tables["history"] = history.round(2)
+    result.notes.append(
+        f"NATO's tables carry no defence expenditure for {label} (it has no armed forces), so "
+        "there is no NATO share, gap or pathway; SIPRI's broader series is shown instead."
+    )
+    _support_section(result, key, country, start_year, end_year, _panel())
+    result.key_results = plain(key)
+    return result
+
+
 def _support_section(
     result: AnalysisResult,
     key: dict[str, Any],
@@ -294,8 +353,9 @@ def _support_section(
     annual = annual_support(monthly, aid_types=["military"])
     annual = annual[annual["complete"] & (annual["iso3"] == country)]
     annual = annual[(annual["year"] >= start_year) & (annual["year"] <= end_year)]
-    if not annual.empty:
-        relative = support_vs_defence(annual, panel, counts="military").xs(country, level="iso3")
+    relative = support_vs_defence(annual, panel, counts="military") if not annual.empty else None
+    if relative is not None and country in set(relative.index.get_level_values("iso3")):
+        relative = relative.xs(country, level="iso3")
         result.tables["support_vs_defence"] = relative.round(2)
         key["support_pct_of_defence"] = {
             str(y): float(v) for y, v in relative["pct_of_defence"].items()
