@@ -20,6 +20,7 @@ from ..loaders.nato import spending_panel
 from ..loaders.pledges import load_pledges
 from ..loaders.sipri import load_sipri
 from ..loaders.support import latest_support_release, load_support, load_support_monthly
+from ..loaders.targets import target_year
 from ..metrics import cagr, equipment_share, pathway, pathway_summary, target_gap
 from ..metrics.support import AID_TYPES, annual_support, support_vs_defence
 from ..params import check_choice, check_type, check_year_span
@@ -39,7 +40,7 @@ DEFAULTS: dict[str, Any] = {"country": "POL", "start_year": 2014, "end_year": 20
 #: The profile's fixed reference targets (ids in the commitments table).
 TARGETS = ("wales_2pct", "hague_core_3_5")
 EQUIPMENT = "wales_20pct_equipment"
-PATHWAY_BY = 2035
+PATHWAY_TARGET = "hague_core_3_5"
 RECENT_YEARS = 3
 KIEL, MONTHLY, PLEDGES = "kiel_support", "kiel_support_monthly", "pledges"
 
@@ -89,7 +90,7 @@ def run(
 ) -> AnalysisResult:
     """History, growth, equipment share, gap to 2% and 3.5% in ``end_year``, pathway to 3.5%.
 
-    Pathway: from the ally's share in ``end_year`` to the Hague core target by 2035 at constant
+    Pathway: from the ally's share in ``end_year`` to the Hague core target by its target year (2035, from the targets data) at constant
     real growth, with GDP growing at the ally's own real GDP growth of the three years to
     ``end_year`` (``gdp_growth="recent"``); on track = recent real spending growth >= required.
     """
@@ -165,18 +166,19 @@ def run(
         key[f"gap_usd_current_m_{target}"] = gap["gap_usd_current_m"]
     gap_table = pd.DataFrame(gaps).set_index("target")
 
+    by_year = target_year(PATHWAY_TARGET)
     summary = pathway_summary(
         panel,
-        "hague_core_3_5",
-        PATHWAY_BY,
+        PATHWAY_TARGET,
+        by_year,
         gdp_growth="recent",
         start_year=end_year,
         countries=country,
     ).iloc[0]
     path = pathway(
         panel,
-        "hague_core_3_5",
-        PATHWAY_BY,
+        PATHWAY_TARGET,
+        by_year,
         gdp_growth="recent",
         start_year=end_year,
         countries=country,
@@ -236,7 +238,7 @@ def run(
         path_frame,
         title=(
             f"{label} needs {fmt(need, 1)}% real growth a year to reach {fmt(core)}% by "
-            f"{PATHWAY_BY}: {verdict}"
+            f"{by_year}: {verdict}"
             if summary["start_share_pct"] < core
             else f"{label} is above {fmt(core)}% already; holding its share needs "
             f"{fmt(need, 1)}% real growth a year: {verdict}"

@@ -46,3 +46,14 @@ def target_value(target: str | float, unit: str = "% of GDP") -> float:
             f"Target {target!r} is not expressed in {unit!r} (its unit: {row['unit'] or 'none'})."
         )
     return float(row["value"])
+
+
+def target_year(target: str) -> int:
+    """The year by which a target is to be met (e.g. ``"hague_core_3_5"`` -> 2035), from the data."""
+    table = load_targets().set_index("target_id")
+    if target not in table.index:
+        raise ParameterError(f"Unknown target {target!r}; choose one of {', '.join(table.index)}.")
+    raw = str(table.at[target, "target_year"] or "")
+    if not raw.isdigit():
+        raise ParameterError(f"Target {target!r} has no single target year (it says {raw!r}).")
+    return int(raw)

@@ -37,6 +37,29 @@ def _preload(modules: list[str]) -> list[str]:
     return failed
 
 
+def _redo_import_time_choices() -> None:
+    """Redo what modules imported in the zygote decided from their environment at import time.
+
+    pandas picks ``display.max_columns`` when imported: 0 (fit to the terminal, truncating wide
+    frames with "...") outside a kernel, 20 inside one. The zygote imported pandas before any
+    kernel existed, so its choice is the terminal one; this child is a Jupyter kernel, so it
+    takes the kernel's choice (what pandas' ``is_terminal()`` returns inside a kernel).
+    """
+    pandas = sys.modules.get("pandas")
+    if pandas is None:
+        return
+    try:
+        from pandas._config import config
+
+        columns = 20  # pandas' default for "not a terminal" (an IPython kernel)
+        key = "display.max_columns"
+        registered = config._registered_options[key]
+        config._registered_options[key] = registered._replace(defval=columns)
+        pandas.set_option(key, columns)
+    except (ImportError, AttributeError, KeyError):  # a pandas whose internals moved
+        pass
+
+
 def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
     """In the forked child: reset process state, then run an IPKernelApp until it shuts down."""
     code = 0
@@ -76,6 +99,7 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
             interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
         )
         app.initialize(request["args"])
+        _redo_import_time_choices()
         app.start()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
