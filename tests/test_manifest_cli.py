@@ -89,3 +89,15 @@ def test_bad_command_line_exits_non_zero(argv):
 
 def test_manifest_is_valid_json():
     json.loads((bundled_data_dir() / "manifest.json").read_text())
+
+
+def test_every_bundled_table_has_a_schema_and_warms_the_cache():
+    from burdenshare.loaders import _cache
+    from burdenshare.schemas import SPECS
+
+    listed = manifest.entries()
+    without_spec = {n for n, e in listed.items() if e["schema"] not in SPECS}
+    assert without_spec == {"countries.csv"}  # read by burdenshare.countries, not a loader
+    _cache._cached.cache_clear()
+    assert _cache.warm_cache() == len(listed) - 1
+    assert _cache._cached.cache_info().currsize == len(listed) - 1

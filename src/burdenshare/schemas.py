@@ -946,3 +946,9 @@ SUPPORT_SPECS: dict[str, TableSpec] = {
         MECHANISMS,
     )
 }
+
+
+#: Every TableSpec by the schema name that data/manifest.json records for each file.
+SPECS: dict[str, TableSpec] = {
+    spec.name: spec for spec in (SPENDING, SIPRI, TARGETS)
+} | SUPPORT_SPECS

@@ -31,3 +31,23 @@ def read_cached(path: Path | str, spec: TableSpec) -> pd.DataFrame:
         return read_table(path, spec)  # raises a DataError naming the file
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
     return _cached(*key, spec).copy()
+
+
+def warm_cache() -> int:
+    """Parse and validate every bundled table once, so later loads in this process (and in
+    processes forked from it, such as the report runner's kernels) start from memory.
+
+    Returns the number of tables read. Files whose schema has no TableSpec are skipped.
+    """
+    from ..manifest import entries
+    from ..paths import bundled_data_dir
+    from ..schemas import SPECS
+
+    folder = bundled_data_dir()
+    count = 0
+    for name, entry in entries().items():
+        spec = SPECS.get(entry.get("schema", ""))
+        if spec is not None:
+            read_cached(folder / name, spec)
+            count += 1
+    return count

@@ -27,11 +27,15 @@ _INLINE = "module://matplotlib_inline.backend_inline"
 
 
 def _preload(modules: list[str]) -> list[str]:
-    """Import each module; return ``"name: error"`` for those that failed (they stay cold)."""
+    """Import each module (``"module:function"`` also calls that function, e.g. to fill a cache);
+    return ``"name: error"`` for those that failed (they stay cold)."""
     failed = []
     for module in modules:
         try:
-            importlib.import_module(module)
+            name, _, function = module.partition(":")
+            imported = importlib.import_module(name)
+            if function:
+                getattr(imported, function)()
         except Exception as exc:  # a missing optional module must not stop the server
             failed.append(f"{module}: {type(exc).__name__}: {exc}")
     return failed

@@ -35,7 +35,8 @@ from ..errors import ReportError
 #: Entry-point name of the provisioner (group ``jupyter_client.kernel_provisioners``).
 PROVISIONER_NAME = "burdenshare-fork"
 
-#: Modules the warm process imports before forking (missing ones are skipped). Not the inline
+#: Modules the warm process imports before forking (missing ones are skipped; "module:function"
+#: also calls the function). Not the inline
 #: backend: it hooks into IPython when imported, which must happen inside the kernel.
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "numpy",
@@ -48,6 +49,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "burdenshare.metrics",
     "burdenshare.plots",
     "burdenshare.reports.results",
+    "burdenshare.loaders._cache:warm_cache",  # parsed data shared copy-on-write with every kernel
     "IPython",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
