@@ -280,3 +280,23 @@ def test_index_page_in_a_real_browser(fault_run):
     assert parser.links and all((out / link).is_file() for link in parser.links)
     assert len(parser.links) == 1 + sum(len(r["files"]) for r in manifest["reports"])
     assert (artefacts / "reports-index.png").stat().st_size > 0
+
+
+def test_same_set_twice_gives_the_same_outputs(tmp_path):
+    """Two runs of the same reports on the same data write the same notebooks, HTML and results."""
+    specs = plan(
+        discover(REPO / "notebooks"),
+        ["alliance_overview", "country_profile"],
+        None,
+        parse_for_each(["country=NOR,EST"]),
+    )
+    first = run_reports(specs, tmp_path / "a", progress=False)
+    second = run_reports(specs, tmp_path / "b", progress=False)
+    assert first.ok and second.ok
+    for spec in specs:
+        a = nbformat.read(tmp_path / "a" / f"{spec.stem}.ipynb", 4)
+        b = nbformat.read(tmp_path / "b" / f"{spec.stem}.ipynb", 4)
+        assert _cells(a) == _cells(b), spec.stem
+        assert read_results(a) == read_results(b) != {}
+        html_a = (tmp_path / "a" / f"{spec.stem}.html").read_text()
+        assert html_a == (tmp_path / "b" / f"{spec.stem}.html").read_text(), spec.stem

@@ -102,6 +102,9 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
             parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
             interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
         )
+        # Kernels listen on loopback for the one runner that started them; ipykernel's warning
+        # about unencrypted TCP would print once per report into the runner's output.
+        app.log.addFilter(lambda record: "without encryption" not in record.getMessage())
         app.initialize(request["args"])
         _redo_import_time_choices()
         app.start()

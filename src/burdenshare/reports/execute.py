@@ -116,6 +116,14 @@ def _failing_cell(nb: Any) -> int | None:
     return started
 
 
+def _stable_injected_id(nb: Any) -> None:
+    """papermill gives its injected-parameters cell a random id; use a fixed one so that running
+    the same report twice writes the same notebook and HTML."""
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+
+
 def execute_report(
     spec: ReportSpec,
     engine: str = "fork",
@@ -177,6 +185,7 @@ def execute_report(
     )
     if nb is None:
         return outcome
+    _stable_injected_id(nb)
     if status == "failed":
         outcome.failing_cell = _failing_cell(nb)
     outcome.results = read_results(nb)
