@@ -304,6 +304,16 @@ def _annual_of(annual: pd.DataFrame, counts: str) -> pd.DataFrame:
     return rows
 
 
+def _require_current_usd(panel: pd.DataFrame, column: str, what: str) -> None:
+    """Support is converted to current US$, so the NATO column must be current-price US$."""
+    basis = u.basis(panel, column)
+    if basis.currency != "USD" or basis.prices != "current":
+        raise UnitError(
+            f"{what} adds or compares support converted to current US$, so {column!r} must be "
+            f"current-price US$; got {basis.describe()}."
+        )
+
+
 def support_vs_defence(
     annual: pd.DataFrame,
     panel: pd.DataFrame,
@@ -318,11 +328,7 @@ def support_vs_defence(
     years with both figures appear; ``counts`` = "military" or "all" aid.
     """
     p = u.as_panel(panel)
-    basis = u.basis(p, spending)
-    if basis.currency != "USD" or basis.prices != "current":
-        raise UnitError(
-            f"support_vs_defence needs current-price US$ spending, got {basis.describe()}."
-        )
+    _require_current_usd(p, spending, "support_vs_defence")
     support = _support_usd_m(_annual_of(annual, counts), "support_vs_defence")
     joined = pd.concat(
         [support.rename("support_usd_m"), p[spending].rename("defence_usd_m")], axis=1
@@ -361,12 +367,7 @@ def spending_with_support(
         )
     p = u.as_panel(panel)
     u.require_same_basis(p, spending, gdp, "spending_with_support")
-    basis = u.basis(p, spending)
-    if basis.currency != "USD" or basis.prices != "current":
-        raise UnitError(
-            f"spending_with_support adds support converted to current US$, so spending must be "
-            f"current-price US$; got {basis.describe()}."
-        )
+    _require_current_usd(p, spending, "spending_with_support")
     rows = _annual_of(annual, counts)
     support = _support_usd_m(rows, "spending_with_support")
     tracked = set(rows["iso3"])
