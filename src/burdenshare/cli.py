@@ -1,4 +1,4 @@
-"""Command line: ``burdenshare data info|verify`` (and, later, reports and imports)."""
+"""Command line: `burdenshare data info|verify|import`, `burdenshare report`, `burdenshare notebooks`."""
 
 from __future__ import annotations
 
