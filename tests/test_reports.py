@@ -300,3 +300,20 @@ def test_same_set_twice_gives_the_same_outputs(tmp_path):
         assert read_results(a) == read_results(b) != {}
         html_a = (tmp_path / "a" / f"{spec.stem}.html").read_text()
         assert html_a == (tmp_path / "b" / f"{spec.stem}.html").read_text(), spec.stem
+
+
+def test_run_report_from_python_matches_the_cli_plan(tmp_path):
+    import burdenshare as bs
+
+    summary = bs.run_report(
+        ["ok_report"],
+        {"label": "py"},
+        {"country": ["EST", "LVA"]},
+        tmp_path,
+        notebooks_dir=FIXTURES,
+        progress=False,
+    )
+    assert summary.ok
+    got = {o.results["country"]: o.results["label"] for o in summary.outcomes}
+    assert got == {"EST": "py", "LVA": "py"}
+    assert (tmp_path / "index.html").is_file()

@@ -8,6 +8,7 @@ data: files are parsed on first use and cached for the rest of the process.
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from .errors import BurdenshareError, DataError, ParameterError, ReportError, UnitError
 from .loaders import (
@@ -63,6 +64,15 @@ from .metrics.support import (
     top_donors,
 )
 
+
+def run_report(*args: Any, **kwargs: Any) -> Any:
+    """Run notebooks into a report set (``burdenshare report`` from Python); see
+    :func:`burdenshare.reports.runner.run_report`. Imports the runner on first use only."""
+    from .reports.runner import run_report as _run_report
+
+    return _run_report(*args, **kwargs)
+
+
 try:
     __version__ = version("burdenshare")
 except PackageNotFoundError:  # pragma: no cover - running from a plain source tree
@@ -76,6 +86,7 @@ __all__ = [
     "ReportError",
     "UnitError",
     "__version__",
+    "run_report",
     # defence spending loaders
     "load_gdp",
     "load_sipri",

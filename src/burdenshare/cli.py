@@ -126,16 +126,15 @@ def _report_parameters(args: argparse.Namespace) -> dict:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .reports.planning import discover, parse_for_each, plan
-    from .reports.runner import run_reports
+    from .reports.planning import parse_for_each
+    from .reports.runner import run_report
 
-    infos = discover(args.notebooks_dir)
-    specs = plan(
-        infos, args.notebook, _report_parameters(args), parse_for_each(args.for_each or [])
-    )
-    summary = run_reports(
-        specs,
+    summary = run_report(
+        args.notebook,
+        _report_parameters(args),
+        parse_for_each(args.for_each or []),
         args.out,
+        notebooks_dir=args.notebooks_dir,
         engine=args.engine,
         jobs=args.jobs,
         timeout=args.timeout,

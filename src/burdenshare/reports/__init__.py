@@ -16,6 +16,7 @@ __all__ = [
     "plan",
     "read_results",
     "record_results",
+    "run_report",
     "run_reports",
 ]
 
@@ -29,7 +30,7 @@ def __getattr__(name: str):  # heavy parts (papermill, nbformat) load on first u
         from . import execute
 
         return getattr(execute, name)
-    if name in ("RunSummary", "run_reports"):
+    if name in ("RunSummary", "run_report", "run_reports"):
         from . import runner
 
         return getattr(runner, name)

@@ -213,3 +213,33 @@ def _write_manifest(summary: RunSummary, engine: str) -> None:
     }
     text = json.dumps(manifest, indent=2, sort_keys=False, default=str)
     (summary.out / "manifest.json").write_text(text + "\n", encoding="utf-8")
+
+
+def run_report(
+    notebooks: Sequence[str] | None = None,
+    parameters: dict[str, Any] | None = None,
+    for_each: dict[str, Sequence[Any] | str] | None = None,
+    out: str | Path = "reports",
+    *,
+    notebooks_dir: str | Path | None = None,
+    **options: Any,
+) -> RunSummary:
+    """Python form of ``burdenshare report``: plan the reports, run them, write the set.
+
+    ``notebooks``: names (default: every notebook, plus ``country_profile`` per ally).
+    ``parameters``: values for the notebooks that declare them. ``for_each``: grid values per
+    parameter (a list, or ``"allies"`` for every current ally; several keys give the product).
+    ``options`` go to :func:`run_reports` (``engine``, ``jobs``, ``timeout``, ``no_input``,
+    ``executor``, ``scheduler``, ``progress``).
+    """
+    from .planning import discover, parse_for_each, plan
+
+    grids: dict[str, list[Any]] = {}
+    for key, values in (for_each or {}).items():
+        if isinstance(values, str):
+            grids.update(parse_for_each([f"{key}={values}"]))
+        else:
+            grids[key] = list(values)
+    folder = Path(notebooks_dir) if notebooks_dir is not None else None
+    specs = plan(discover(folder), notebooks, parameters, grids)
+    return run_reports(specs, Path(out), **options)
