@@ -165,3 +165,10 @@ def test_sipri_user_file_is_validated(tmp_path):
     bad.to_csv(path, index=False)
     with pytest.raises(bs.DataError, match=r"line 4.*money and counts >= 0"):
         bs.load_sipri(path=path)
+
+
+def test_unknown_edition_says_how_to_add_a_newer_one():
+    with pytest.raises(bs.DataError, match="burdenshare data import"):
+        bs.load_spending(edition="2019")
+    with pytest.raises(bs.DataError, match="pass path="):
+        bs.load_support(release="R99")

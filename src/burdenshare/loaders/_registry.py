@@ -14,6 +14,9 @@ from ..errors import DataError
 from ..manifest import MANIFEST_NAME, entries
 from ..paths import bundled_data_dir, user_data_dir_path
 
+#: Datasets whose publishers' workbooks `burdenshare data import` reads.
+IMPORTABLE = frozenset({"nato_spending", "sipri_milex"})
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -71,9 +74,13 @@ def resolve(dataset: str, label: str, word: str = "edition") -> list[Edition]:
     if label == "latest":
         return [available[max(available)]]
     if label not in available:
+        newer = (
+            "`burdenshare data import` adds a newer release workbook"
+            if dataset in IMPORTABLE
+            else "pass path= to load a newer release file in the same schema"
+        )
         raise DataError(
             f"{word.capitalize()} {label!r} of {dataset} does not exist. Available: "
-            f"{', '.join(available)}, 'latest' or 'all'. A newer release can be added with "
-            "`burdenshare data import`."
+            f"{', '.join(available)}, 'latest' or 'all'; {newer}."
         )
     return [available[label]]
