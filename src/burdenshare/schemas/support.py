@@ -76,6 +76,22 @@ def _month_in_span(df: pd.DataFrame) -> pd.Series:
     return ~((df["month"] < KIEL_FIRST_MONTH) | after.astype(bool))
 
 
+#: Leading columns of the per-donor Kiel tables, and their checks.
+_DONOR_COLUMNS = {"release": "str", "donor": "str", "iso3": "str"}
+
+
+def _donor_checks() -> dict[str, pa.Column]:
+    return {"release": pa.Column(checks=_release_check()), "iso3": _known_codes_check()}
+
+
+def _zero_flag_check(value_column: str) -> pa.Check:
+    """``zero_may_be_blank`` (a 0 the extraction may have written for a blank) only on a 0."""
+    return pa.Check(
+        lambda df: ~df["zero_may_be_blank"].astype(bool) | (df[value_column] == 0),
+        error="zero_may_be_blank only on a value of 0",
+    )
+
+
 _MONTH_SPAN_ERROR = (
     "a month inside the tracker's span: from 2022-01 to the release's last month (R29: 2026-04)"
 )
@@ -85,9 +101,7 @@ SUPPORT = TableSpec(
     description="Kiel Ukraine Support Tracker: cumulative support per donor, one row per release, "
     "donor, measure, aid type, scope and unit.",
     columns={
-        "release": "str",
-        "donor": "str",
-        "iso3": "str",
+        **_DONOR_COLUMNS,
         "eu_member": "bool",
         "measure": "str",
         "aid_type": "str",
@@ -101,8 +115,7 @@ SUPPORT = TableSpec(
     key=("release", "iso3", "measure", "aid_type", "scope", "unit"),
     schema=pa.DataFrameSchema(
         {
-            "release": pa.Column(checks=_release_check()),
-            "iso3": _known_codes_check(),
+            **_donor_checks(),
             "measure": pa.Column(checks=pa.Check.isin(list(SUPPORT_MEASURES))),
             "aid_type": pa.Column(checks=pa.Check.isin(list(SUPPORT_AID_TYPES))),
             "scope": pa.Column(checks=pa.Check.isin(list(SUPPORT_SCOPES))),
@@ -118,10 +131,7 @@ SUPPORT = TableSpec(
                 lambda df: (df["scope"] == "bilateral") | (df["aid_type"] == "total"),
                 error="EU-share scopes only with aid_type 'total'",
             ),
-            pa.Check(
-                lambda df: ~df["zero_may_be_blank"].astype(bool) | (df["value"] == 0),
-                error="zero_may_be_blank only on a value of 0",
-            ),
+            _zero_flag_check("value"),
         ],
     ),
 )
@@ -130,9 +140,7 @@ SUPPORT_MONTHLY = TableSpec(
     name="kiel_support_monthly",
     description="Kiel tracker: support per donor and month (allocations dated at announcement).",
     columns={
-        "release": "str",
-        "donor": "str",
-        "iso3": "str",
+        **_DONOR_COLUMNS,
         "month": "month",
         "measure": "str",
         "aid_type": "str",
@@ -146,8 +154,7 @@ SUPPORT_MONTHLY = TableSpec(
     key=("release", "iso3", "month", "measure", "aid_type", "unit"),
     schema=pa.DataFrameSchema(
         {
-            "release": pa.Column(checks=_release_check()),
-            "iso3": _known_codes_check(),
+            **_donor_checks(),
             "measure": pa.Column(
                 checks=pa.Check.isin([*SUPPORT_MEASURES, "commitment_minus_allocation"])
             ),
@@ -234,8 +241,7 @@ SUPPORT_ITEMS = TableSpec(
     key=("release", "row"),
     schema=pa.DataFrameSchema(
         {
-            "release": pa.Column(checks=_release_check()),
-            "iso3": _known_codes_check(),
+            **_donor_checks(),
             "announcement_date": pa.Column(
                 nullable=True,
                 checks=pa.Check.ge(pd.Timestamp("2022-01-01"), error="a date from 2022 on"),
@@ -246,10 +252,7 @@ SUPPORT_ITEMS = TableSpec(
             "unit": pa.Column(checks=pa.Check.isin(["EUR"])),
         },
         checks=[
-            pa.Check(
-                lambda df: ~df["zero_may_be_blank"].astype(bool) | (df["value_eur"] == 0),
-                error="zero_may_be_blank only on a value of 0",
-            ),
+            _zero_flag_check("value_eur"),
         ],
     ),
 )
@@ -258,9 +261,7 @@ HEAVY_WEAPONS = TableSpec(
     name="kiel_heavy_weapons",
     description="Kiel tracker: heavy weapons per donor and category (count and EUR value).",
     columns={
-        "release": "str",
-        "donor": "str",
-        "iso3": "str",
+        **_DONOR_COLUMNS,
         "category": "str",
         "number": "int",
         "value": "float",
@@ -272,8 +273,7 @@ HEAVY_WEAPONS = TableSpec(
     key=("release", "iso3", "category"),
     schema=pa.DataFrameSchema(
         {
-            "release": pa.Column(checks=_release_check()),
-            "iso3": _known_codes_check(),
+            **_donor_checks(),
             "category": pa.Column(checks=pa.Check.isin(list(HEAVY_WEAPON_CATEGORIES))),
             "number": pa.Column(checks=pa.Check.ge(0, error="a count >= 0")),
             "value": pa.Column(checks=pa.Check.ge(0, error="money >= 0")),
@@ -287,9 +287,7 @@ DISBURSEMENTS = TableSpec(
     name="kiel_disbursements",
     description="Kiel tracker: budget-support disbursements per donor and month.",
     columns={
-        "release": "str",
-        "donor": "str",
-        "iso3": "str",
+        **_DONOR_COLUMNS,
         "eu_member": "bool",
         "month": "month",
         "measure": "str",
@@ -301,8 +299,7 @@ DISBURSEMENTS = TableSpec(
     key=("release", "iso3", "month"),
     schema=pa.DataFrameSchema(
         {
-            "release": pa.Column(checks=_release_check()),
-            "iso3": _known_codes_check(),
+            **_donor_checks(),
             "measure": pa.Column(checks=pa.Check.isin(["disbursement"])),
             "aid_type": pa.Column(checks=pa.Check.isin(["financial"])),
             "unit": pa.Column(checks=pa.Check.isin(["billion EUR"])),
@@ -316,9 +313,7 @@ DONOR_GDP = TableSpec(
     name="kiel_donor_gdp",
     description="The 2021 GDP Kiel divides by for % of donor GDP.",
     columns={
-        "release": "str",
-        "donor": "str",
-        "iso3": "str",
+        **_DONOR_COLUMNS,
         "gdp_year": "int",
         "value": "float",
         "unit": "str",
@@ -331,8 +326,7 @@ DONOR_GDP = TableSpec(
     key=("release", "iso3", "gdp_year"),
     schema=pa.DataFrameSchema(
         {
-            "release": pa.Column(checks=_release_check()),
-            "iso3": _known_codes_check(),
+            **_donor_checks(),
             "gdp_year": pa.Column(checks=_year_check(2000, 2100)),
             "value": pa.Column(nullable=True, checks=pa.Check.gt(0, error="GDP > 0")),
             "unit": pa.Column(checks=pa.Check.isin(["billion EUR"])),
