@@ -10,59 +10,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from . import loaders, metrics
 from .errors import BurdenshareError, DataError, ParameterError, ReportError, UnitError
-from .loaders import (
-    load_gdp,
-    load_sipri,
-    load_spending,
-    load_targets,
-    spending_panel,
-    target_value,
-)
-from .loaders.context import load_mechanisms, load_restrictions, restriction_status
-from .loaders.fx import convert, load_fx
-from .loaders.opinion import load_opinion
-from .loaders.pledges import load_pledges
-from .loaders.support import (
-    latest_support_release,
-    load_disbursements,
-    load_donor_gdp,
-    load_heavy_weapons,
-    load_support,
-    load_support_headlines,
-    load_support_items,
-    load_support_monthly,
-    load_support_monthly_totals,
-)
-from .metrics import (
-    burden_shares,
-    cagr,
-    compliance,
-    equipment_share,
-    group_burden,
-    movers,
-    pathway,
-    pathway_fan,
-    pathway_summary,
-    per_capita,
-    real_growth,
-    share_of_gdp,
-    target_gap,
-    us_vs_europe_canada,
-)
-from .metrics.support import (
-    DoubleCountWarning,
-    annual_support,
-    by_region,
-    concentration,
-    delivery_ratio,
-    donor_totals,
-    monthly_flows,
-    spending_with_support,
-    support_share_of_gdp,
-    support_vs_defence,
-    top_donors,
-)
+from .loaders import *  # noqa: F403 - the loaders' public names, listed in loaders.__all__
+from .metrics import *  # noqa: F403 - the metrics' public names, listed in metrics.__all__
 
 
 def run_report(*args: Any, **kwargs: Any) -> Any:
@@ -79,7 +30,6 @@ except PackageNotFoundError:  # pragma: no cover - running from a plain source t
     __version__ = "0+unknown"
 
 __all__ = [
-    # errors
     "BurdenshareError",
     "DataError",
     "ParameterError",
@@ -87,55 +37,6 @@ __all__ = [
     "UnitError",
     "__version__",
     "run_report",
-    # defence spending loaders
-    "load_gdp",
-    "load_sipri",
-    "load_spending",
-    "load_targets",
-    "spending_panel",
-    "target_value",
-    # support to Ukraine loaders
-    "convert",
-    "latest_support_release",
-    "load_disbursements",
-    "load_donor_gdp",
-    "load_fx",
-    "load_heavy_weapons",
-    "load_mechanisms",
-    "load_opinion",
-    "load_pledges",
-    "load_restrictions",
-    "load_support",
-    "load_support_headlines",
-    "load_support_items",
-    "load_support_monthly",
-    "load_support_monthly_totals",
-    "restriction_status",
-    # metrics: spending, pathways, burden sharing
-    "burden_shares",
-    "cagr",
-    "compliance",
-    "equipment_share",
-    "group_burden",
-    "movers",
-    "pathway",
-    "pathway_fan",
-    "pathway_summary",
-    "per_capita",
-    "real_growth",
-    "share_of_gdp",
-    "target_gap",
-    "us_vs_europe_canada",
-    # metrics: support to Ukraine
-    "DoubleCountWarning",
-    "annual_support",
-    "by_region",
-    "concentration",
-    "delivery_ratio",
-    "donor_totals",
-    "monthly_flows",
-    "spending_with_support",
-    "support_share_of_gdp",
-    "support_vs_defence",
-    "top_donors",
+    *loaders.__all__,
+    *metrics.__all__,
 ]

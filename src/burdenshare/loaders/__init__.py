@@ -17,17 +17,18 @@ from .support import (
     load_support_monthly,
     load_support_monthly_totals,
 )
-from .targets import load_targets, target_value
+from .targets import load_targets, target_value, target_year
 
 __all__ = [
+    # defence spending
     "load_gdp",
     "load_sipri",
     "load_spending",
     "load_targets",
     "spending_panel",
     "target_value",
-]
-__all__ += [  # support to Ukraine (issue 3)
+    "target_year",
+    # support to Ukraine
     "convert",
     "latest_support_release",
     "load_disbursements",

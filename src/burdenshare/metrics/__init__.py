@@ -22,6 +22,19 @@ from .spending import (
     share_of_gdp,
     target_gap,
 )
+from .support import (
+    DoubleCountWarning,
+    annual_support,
+    by_region,
+    concentration,
+    delivery_ratio,
+    donor_totals,
+    monthly_flows,
+    spending_with_support,
+    support_share_of_gdp,
+    support_vs_defence,
+    top_donors,
+)
 
 __all__ = [
     "NATIONAL",
@@ -41,4 +54,16 @@ __all__ = [
     "share_of_gdp",
     "target_gap",
     "us_vs_europe_canada",
+    # support to Ukraine
+    "DoubleCountWarning",
+    "annual_support",
+    "by_region",
+    "concentration",
+    "delivery_ratio",
+    "donor_totals",
+    "monthly_flows",
+    "spending_with_support",
+    "support_share_of_gdp",
+    "support_vs_defence",
+    "top_donors",
 ]
