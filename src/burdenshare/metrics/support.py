@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from functools import cache
 
 import pandas as pd
 
@@ -40,16 +41,14 @@ class DoubleCountWarning(UserWarning):
     """Ukraine support added to NATO-reported spending may already be inside it for some allies."""
 
 
+@cache
 def region(iso3: str) -> str:
     """Kiel-style donor region: ``"Europe"``, ``"United States"`` or ``"Other"``."""
     if iso3 == "USA":
         return "United States"
-    if iso3 in EU_INSTITUTIONS or iso3 in EUROPEAN_NON_EU or iso3 in _EU_EVER:
+    if iso3 in EU_INSTITUTIONS or iso3 in EUROPEAN_NON_EU or iso3 in eu_members():
         return "Europe"
     return "Other"
-
-
-_EU_EVER = frozenset(eu_members("2019-12-31")) | frozenset(eu_members())
 
 
 def _money_unit(frame: pd.DataFrame, what: str) -> str:
