@@ -40,8 +40,9 @@ def _new_figure(width: float = 9.0, height: float = 5.0) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _finish(fig: Figure, ax: Axes, title: str, source: str) -> Figure:
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+def _finish(fig: Figure, ax: Axes, title: str, source: str, title_pad: float = 6.0) -> Figure:
+    """Title, source line and layout; ``title_pad`` leaves room for labels on the top edge."""
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=title_pad)
     fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
     fig.text(0.01, 0.01, f"Source: {source}", ha="left", va="bottom", fontsize=8, color="#444444")
     return fig
@@ -113,7 +114,7 @@ def ranking_bars(
             labels=["actual", "estimate"],
             loc="lower right",
         )
-    return _finish(fig, ax, title, source)
+    return _finish(fig, ax, title, source, title_pad=16.0 if targets else 6.0)
 
 
 def time_lines(

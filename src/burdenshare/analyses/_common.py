@@ -182,15 +182,6 @@ def with_names(frame: pd.DataFrame, level: str = "iso3") -> pd.DataFrame:
     return out
 
 
-def title_room(fig: Figure, pad: float = 16.0) -> Figure:
-    """Give the title room above labelled vertical target lines (their labels sit on the top)."""
-    for ax in fig.axes:
-        title = ax.get_title(loc="left")
-        if title:
-            ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=pad)
-    return fig
-
-
 def latest_edition(dataset: str = NATO) -> str:
     """Label of the newest installed edition (or release) of a dataset."""
     return list(editions(dataset))[-1]

@@ -24,7 +24,6 @@ from ._common import (
     names,
     plain,
     target_label,
-    title_room,
     with_names,
 )
 
@@ -126,17 +125,15 @@ def run(
         f"{' (NATO estimates)' if key['estimate'] else ''}"
     )
     key["headline"] = headline
-    result.figures["league"] = title_room(
-        plots.ranking_bars(
-            share,
-            title=headline,
-            xlabel="Defence expenditure, % of GDP",
-            source=source,
-            estimate=estimate,
-            targets={
-                target_label(t): float(summary.loc[target_label(t), "target_pct"]) for t in targets
-            },
-        )
+    result.figures["league"] = plots.ranking_bars(
+        share,
+        title=headline,
+        xlabel="Defence expenditure, % of GDP",
+        source=source,
+        estimate=estimate,
+        targets={
+            target_label(t): float(summary.loc[target_label(t), "target_pct"]) for t in targets
+        },
     )
     last = counts.iloc[-1]
     result.figures["compliance"] = plots.time_lines(
