@@ -74,7 +74,7 @@ def main() -> int:
                 cmd += ["-y", json.dumps({key: value})]
             subprocess.run(cmd, check=True, env=env, capture_output=True)
         t_cli = time.perf_counter() - start
-        cmd = [sys.executable, "-m", "burdenshare.cli", "report", "--out", str(ours)]
+        cmd = [sys.executable, "-m", "burdenshare", "report", "--out", str(ours)]
         if folder:
             cmd += ["--notebooks-dir", str(folder)]
         if names:

@@ -8,39 +8,28 @@ workbook is parsed once per module.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import burdenshare as bs
+from burdenshare.editions import editions
 from burdenshare.importers import import_workbook, read_nato_workbook, read_sipri_workbook
-from burdenshare.loaders._registry import editions
 from burdenshare.paths import bundled_data_dir
+from tests import RAW, need_shared
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("BURDENSHARE_SHARED", REPO.parent / "shared"))
-RAW = SHARED / "sources" / "raw"
 NATO_2024 = RAW / "240617-def-exp-2024-TABLES-en.xlsx"
 SIPRI_2025 = RAW / "SIPRI-Milex-data-1949-2024_2.xlsx"
 
 
-def _need(path: Path) -> Path:
-    if not path.is_file():
-        pytest.skip(f"{path} not available (the publishers' workbooks are not in the project)")
-    return path
-
-
 @pytest.fixture(scope="module")
 def nato_2024() -> pd.DataFrame:
-    return read_nato_workbook(_need(NATO_2024))
+    return read_nato_workbook(need_shared(NATO_2024))
 
 
 @pytest.fixture(scope="module")
 def sipri_2025() -> pd.DataFrame:
-    return read_sipri_workbook(_need(SIPRI_2025))
+    return read_sipri_workbook(need_shared(SIPRI_2025))
 
 
 def assert_same_frame(imported: pd.DataFrame, bundled: pd.DataFrame, key: list[str]) -> int:
@@ -112,7 +101,7 @@ def test_read_from_sheets_not_assumed(nato_2024, sipri_2025):
 
 def test_imported_real_workbook_overrides_bundled_label(tmp_path, monkeypatch):
     monkeypatch.setenv("BURDENSHARE_DATA_HOME", str(tmp_path))
-    result = import_workbook("nato", _need(NATO_2024))
+    result = import_workbook("nato", need_shared(NATO_2024))
     assert (result.status, result.label, result.overrides_bundled) == ("imported", "2024", True)
     assert editions("nato_spending")["2024"].origin == "imported"
     assert result.path.read_bytes() == (bundled_data_dir() / "nato_defexp_2024.csv").read_bytes()

@@ -19,8 +19,8 @@ from openpyxl.styles import Font
 
 import burdenshare as bs
 from burdenshare.cli import main
+from burdenshare.editions import editions
 from burdenshare.importers import import_workbook, read_nato_workbook, read_sipri_workbook
-from burdenshare.loaders._registry import editions
 
 # ------------------------------------------------------------------------------------------------
 # NATO builder

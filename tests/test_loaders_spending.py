@@ -205,9 +205,9 @@ def test_import_reads_no_data():
 
     code = (
         "import sys, burdenshare; "
-        "from burdenshare.loaders import _cache; "
+        "from burdenshare import tables; "
         "from burdenshare import countries; "
-        "print(_cache._cached.cache_info().currsize + countries._table.cache_info().currsize, "
+        "print(tables._parsed.cache_info().currsize + countries._table.cache_info().currsize, "
         "[m for m in ('papermill', 'nbformat', 'openpyxl') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

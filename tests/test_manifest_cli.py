@@ -12,6 +12,7 @@ import pytest
 from burdenshare import manifest
 from burdenshare.cli import main
 from burdenshare.paths import bundled_data_dir
+from tests import REPO
 
 
 def test_every_data_file_is_in_the_manifest_with_provenance():
@@ -47,7 +48,7 @@ def test_verify_fails_after_one_byte_changes(tmp_path):
     raw[index + 3] = ord("9")  # 4.48... -> 4.49...
     target.write_bytes(bytes(raw))
     result = subprocess.run(
-        [sys.executable, "-m", "burdenshare.cli", "data", "verify", "--data-dir", str(copy)],
+        [sys.executable, "-m", "burdenshare", "data", "verify", "--data-dir", str(copy)],
         capture_output=True,
         text=True,
     )
@@ -74,9 +75,8 @@ def test_info_lists_datasets_and_editions(capsys):
 
 def test_console_script_is_declared():
     import tomllib
-    from pathlib import Path
 
-    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
     assert pyproject["project"]["scripts"]["burdenshare"] == "burdenshare.cli:main"
 
 
@@ -92,12 +92,12 @@ def test_manifest_is_valid_json():
 
 
 def test_every_bundled_table_has_a_schema_and_warms_the_cache():
-    from burdenshare.loaders import _cache
+    from burdenshare import tables
     from burdenshare.schemas import SPECS
 
     listed = manifest.entries()
     without_spec = {n for n, e in listed.items() if e["schema"] not in SPECS}
     assert without_spec == {"countries.csv"}  # read by burdenshare.countries, not a loader
-    _cache._cached.cache_clear()
-    assert _cache.warm_cache() == len(listed) - 1
-    assert _cache._cached.cache_info().currsize == len(listed) - 1
+    tables._parsed.cache_clear()
+    assert tables.warm_cache() == len(listed) - 1
+    assert tables._parsed.cache_info().currsize == len(listed) - 1

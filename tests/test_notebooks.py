@@ -23,8 +23,7 @@ from jupyter_client import KernelManager
 import burdenshare as bs
 from burdenshare.analyses import ANALYSES
 from burdenshare.reports import read_results
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+from tests import NOTEBOOKS
 
 #: Per notebook: two parameter sets besides the defaults, and one bad set with the error text.
 CASES: dict[str, dict[str, Any]] = {
@@ -161,6 +160,7 @@ def test_bad_parameter_fails_in_the_validation_cell(executed, name: str):
     assert error.cell_index == validation[0] + 1
 
 
+@pytest.mark.slow
 def test_published_figures_through_the_notebooks(executed):
     """Spot checks of recorded results against figures the publishers printed."""
     nato_2024 = read_results(executed[("alliance_overview", 1)])

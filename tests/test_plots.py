@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 import burdenshare as bs
 from burdenshare import plots
-from burdenshare.manifest import citation
+from burdenshare.editions import citation
 
 
 def _texts(fig: Figure) -> list[str]:

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import tempfile
 from html.parser import HTMLParser
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -30,9 +29,9 @@ from burdenshare.reports.planning import (
     safe_path,
 )
 from burdenshare.reports.runner import run_reports
+from tests import FIXTURE_NOTEBOOKS, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests" / "fixtures" / "notebooks"
+FIXTURES = FIXTURE_NOTEBOOKS
 NASTY = [
     "../../etc/passwd",
     "/tmp/absolute",
@@ -149,6 +148,7 @@ def fault_run(tmp_path_factory):
     return code, out, label
 
 
+@pytest.mark.slow
 def test_faults_are_failed_entries_with_partial_notebooks(fault_run, capsys):
     code, out, label = fault_run
     assert code == 1
@@ -185,6 +185,7 @@ def _cells(nb) -> list:
     return [(c.cell_type, c.source, c.get("execution_count"), c.get("outputs")) for c in nb.cells]
 
 
+@pytest.mark.slow
 def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)  # exercise the inline backend (PNG outputs)
     spec = plan(discover(FIXTURES), ["ok_report"], {"country": "DEU", "label": "same"})[0]
@@ -202,6 +203,7 @@ def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
     )
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_local_results(tmp_path):
     distributed = pytest.importorskip("distributed")
     specs = plan(discover(FIXTURES), ["ok_report"], None, parse_for_each(["country=POL,FRA"]))
@@ -233,6 +235,7 @@ class _Links(HTMLParser):
             self.rows.append(attrs["data-status"])
 
 
+@pytest.mark.slow
 def test_index_page_in_a_real_browser(fault_run):
     _, out, _ = fault_run
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -282,6 +285,7 @@ def test_index_page_in_a_real_browser(fault_run):
     assert (artefacts / "reports-index.png").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_same_set_twice_gives_the_same_outputs(tmp_path):
     """Two runs of the same reports on the same data write the same notebooks, HTML and results."""
     specs = plan(
@@ -302,6 +306,7 @@ def test_same_set_twice_gives_the_same_outputs(tmp_path):
         assert html_a == (tmp_path / "b" / f"{spec.stem}.html").read_text(), spec.stem
 
 
+@pytest.mark.slow
 def test_run_report_from_python_matches_the_cli_plan(tmp_path):
     import burdenshare as bs
 

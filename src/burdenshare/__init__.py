@@ -7,10 +7,10 @@ data: files are parsed on first use and cached for the rest of the process.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from . import loaders, metrics
+from ._version import __version__
 from .errors import BurdenshareError, DataError, ParameterError, ReportError, UnitError
 from .loaders import *  # noqa: F403 - the loaders' public names, listed in loaders.__all__
 from .metrics import *  # noqa: F403 - the metrics' public names, listed in metrics.__all__
@@ -19,15 +19,10 @@ from .metrics import *  # noqa: F403 - the metrics' public names, listed in metr
 def run_report(*args: Any, **kwargs: Any) -> Any:
     """Run notebooks into a report set (``burdenshare report`` from Python); see
     :func:`burdenshare.reports.runner.run_report`. Imports the runner on first use only."""
-    from .reports.runner import run_report as _run_report
+    from .reports.runner import run_report as _run_report  # lazy: keeps papermill out of import
 
     return _run_report(*args, **kwargs)
 
-
-try:
-    __version__ = version("burdenshare")
-except PackageNotFoundError:  # pragma: no cover - running from a plain source tree
-    __version__ = "0+unknown"
 
 __all__ = [
     "BurdenshareError",

@@ -93,20 +93,3 @@ def verify(folder: Path | None = None) -> list[Mismatch]:
         if path.name not in listed:
             problems.append(Mismatch(path.name, "is not described in the manifest"))
     return problems
-
-
-def citation(dataset: str, edition: str, folder: Path | None = None) -> str:
-    """A one-line source note for a chart or table, e.g. for ``("nato_spending", "2026")``.
-
-    Uses the manifest's title of the file holding that edition; imported editions are cited by
-    the workbook they came from.
-    """
-    from .loaders._registry import editions
-
-    found = editions(dataset).get(str(edition))
-    if found is None:
-        raise DataError(f"No {dataset} edition {edition!r} to cite.")
-    if found.origin == "imported":
-        return f"{dataset} edition {edition}, imported from {found.path.name}"
-    entry = entries(dataset, folder)[found.path.name]
-    return f"{entry['title']} [{dataset} {entry['edition']}]"

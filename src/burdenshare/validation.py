@@ -10,6 +10,7 @@ Line numbers are those of the file as a text editor shows them (the header is li
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,15 +76,19 @@ def raise_problems(path: Path | str, problems: Sequence[Problem], table: str) ->
     raise err
 
 
-def read_text(path: Path | str) -> str:
-    """The file's text, or a :class:`DataError` for a missing, empty, binary or non-UTF-8 file."""
+def read_text(path: Path | str, raw: bytes | None = None) -> str:
+    """The file's text, or a :class:`DataError` for a missing, empty, binary or non-UTF-8 file.
+
+    ``raw``: the file's bytes when the caller has already read them.
+    """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found. Check the path you passed.") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a CSV file.") from None
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise DataError(f"{path}: file not found. Check the path you passed.") from None
+        except IsADirectoryError:
+            raise DataError(f"{path}: is a folder, not a CSV file.") from None
     if not raw.strip():
         raise DataError(f"{path}: the file is empty; expected a CSV with a header row and data.")
     if b"\x00" in raw:
@@ -105,8 +110,6 @@ def read_text(path: Path | str) -> str:
 
 def _line_numbers(text: str, n_rows: int) -> list[int]:
     """Editor line number of each data row (handles quoted fields spanning lines)."""
-    import csv
-
     reader = csv.reader(io.StringIO(text))
     lines: list[int] = []
     next(reader, None)
@@ -216,14 +219,15 @@ def check_frame(
     raise_problems(source, problems, spec.name)
 
 
-def read_table(path: Path | str, spec: TableSpec) -> pd.DataFrame:
+def read_table(path: Path | str, spec: TableSpec, raw: bytes | None = None) -> pd.DataFrame:
     """Read and validate one tidy CSV file against ``spec``.
 
     Returns a frame with the spec's columns, typed; raises :class:`DataError` naming the file, line,
-    column, bad value and expectation for every problem found.
+    column, bad value and expectation for every problem found. ``raw``: the file's bytes when the
+    caller has already read them (so the bytes validated are the bytes hashed).
     """
     path = Path(path)
-    text = read_text(path)
+    text = read_text(path, raw)
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.ParserError as exc:

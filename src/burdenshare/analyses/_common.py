@@ -15,14 +15,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from IPython.display import Image, Markdown, display
 from matplotlib.figure import Figure
 
 from ..countries import name as country_name
+from ..editions import citation, editions
 from ..errors import ParameterError
-from ..loaders._registry import editions
-from ..loaders.targets import load_targets
-from ..manifest import citation
 from ..params import check_choice, check_choices, check_type
+from ..targets import load_targets
 
 NATO = "nato_spending"
 SIPRI = "sipri_milex"
@@ -56,8 +56,6 @@ class AnalysisResult:
 
 def show(item: pd.DataFrame | Figure | str) -> None:
     """Display a table, a figure (as PNG, no repr text) or Markdown text in a notebook."""
-    from IPython.display import Image, Markdown, display
-
     if isinstance(item, Figure):
         buffer = io.BytesIO()
         item.savefig(buffer, format="png", dpi=100, metadata={"Software": None})

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from .. import plots
+from ..editions import editions
 from ..errors import ParameterError
-from ..loaders._registry import editions
 from ..loaders.opinion import load_opinion
 from ..params import check_choice, check_type
 from ._common import AnalysisResult, cite, fmt, plain

@@ -19,16 +19,16 @@ import pandas as pd
 
 from .. import plots
 from ..countries import nato_allies
+from ..editions import editions
 from ..errors import ParameterError
-from ..loaders._registry import editions
 from ..loaders.nato import spending_panel
 from ..loaders.opinion import load_opinion
 from ..loaders.pledges import load_pledges
 from ..loaders.support import load_support, load_support_monthly
-from ..loaders.targets import load_targets
 from ..metrics import compliance
 from ..metrics.support import annual_support, spending_with_support
 from ..params import check_type
+from ..targets import load_targets
 from ._common import NATO, AnalysisResult, cite, fmt, latest_edition, names, plain
 
 DEFAULTS: dict[str, Any] = {"as_of": "2025-12-31"}

@@ -14,16 +14,16 @@ import pandas as pd
 from .. import plots
 from ..countries import name as country_name
 from ..countries import nato_allies
+from ..editions import editions
 from ..errors import ParameterError
-from ..loaders._registry import editions
 from ..loaders.nato import spending_panel
 from ..loaders.pledges import load_pledges
 from ..loaders.sipri import load_sipri
 from ..loaders.support import latest_support_release, load_support, load_support_monthly
-from ..loaders.targets import target_year
 from ..metrics import cagr, equipment_share, pathway, pathway_summary, target_gap
 from ..metrics.support import AID_TYPES, annual_support, support_vs_defence
 from ..params import check_choice, check_type, check_year_span
+from ..targets import target_year
 from ._common import (
     NATO,
     SIPRI,

@@ -14,8 +14,8 @@ import pandas as pd
 
 from .. import plots
 from ..countries import name as country_name
+from ..editions import editions
 from ..errors import ParameterError
-from ..loaders._registry import editions
 from ..loaders.pledges import load_pledges
 from ..loaders.support import load_donor_gdp, load_support, load_support_monthly, release_order
 from ..metrics.support import (

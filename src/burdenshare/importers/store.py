@@ -25,8 +25,9 @@ from typing import Any
 
 import pandas as pd
 
+from .._version import __version__
 from ..errors import DataError, ParameterError
-from ..manifest import MANIFEST_NAME, count_rows, sha256_of
+from ..manifest import MANIFEST_NAME, count_rows, entries, sha256_of
 from ..paths import bundled_data_dir, user_data_dir_path
 from .nato_workbook import read_nato_workbook
 from .sipri_workbook import read_sipri_workbook
@@ -130,8 +131,6 @@ def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def _bundled_labels(dataset: str) -> set[str]:
-    from ..manifest import entries
-
     return {str(e["edition"]) for e in entries(dataset).values()}
 
 
@@ -200,8 +199,6 @@ def import_workbook(
         csv_path,
         lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"),
     )
-    from .. import __version__
-
     current["files"][name] = {
         "title": f"{spec.title} ({new_label}), imported from {source.name}",
         "dataset": spec.dataset,

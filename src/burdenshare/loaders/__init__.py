@@ -1,7 +1,12 @@
-"""Loaders: one module per source, each returning a validated tidy DataFrame."""
+"""Loaders: one module per source, each returning a validated tidy DataFrame.
 
+The two small reference tables the metrics look up, the targets and the ECB exchange rates, are
+base modules (:mod:`burdenshare.targets`, :mod:`burdenshare.fx`); their loaders are re-exported
+here so that every ``load_*`` function is in one list."""
+
+from ..fx import convert, load_fx
+from ..targets import load_targets, target_value, target_year
 from .context import load_mechanisms, load_restrictions, restriction_status
-from .fx import convert, load_fx
 from .nato import load_gdp, load_spending, spending_panel
 from .opinion import load_opinion
 from .pledges import load_pledges
@@ -17,7 +22,6 @@ from .support import (
     load_support_monthly,
     load_support_monthly_totals,
 )
-from .targets import load_targets, target_value, target_year
 
 __all__ = [
     # defence spending

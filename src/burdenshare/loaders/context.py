@@ -19,14 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import datasets
 from ..errors import ParameterError
 from ..schemas import MECHANISMS, RESTRICTIONS
-from ._files import load_table
+from ..tables import load_table
 
 
 def load_restrictions(path: str | Path | None = None) -> pd.DataFrame:
     """Reported limits on the use of donated weapons inside Russia (see the module docstring)."""
-    return load_table("restrictions", RESTRICTIONS, path)
+    return load_table(datasets.RESTRICTIONS, RESTRICTIONS, path)
 
 
 def restriction_status(
@@ -68,4 +69,4 @@ def load_mechanisms(path: str | Path | None = None) -> pd.DataFrame:
     ``value`` + ``unit`` hold any number (personnel, EUR/USD amounts, nations attending); the unit
     states currency and scale. Undated facts have empty dates.
     """
-    return load_table("mechanisms", MECHANISMS, path)
+    return load_table(datasets.MECHANISMS, MECHANISMS, path)

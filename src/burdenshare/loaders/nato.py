@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..datasets import NATO_SPENDING as DATASET
+from ..editions import resolve
 from ..errors import DataError
 from ..schemas import SPENDING
-from ._cache import read_cached
-from ._registry import resolve
-
-DATASET = "nato_spending"
+from ..tables import read_edition, read_user_file
 
 
 def _select_editions(frame: pd.DataFrame, edition: str, path: Path) -> pd.DataFrame:
@@ -48,9 +47,9 @@ def load_spending(edition: str = "latest", path: str | Path | None = None) -> pd
     """
     edition = str(edition)
     if path is not None:
-        frame = read_cached(path, SPENDING)
+        frame = read_user_file(path, SPENDING)
         return _select_editions(frame, edition, Path(path))
-    frames = [read_cached(e.path, SPENDING) for e in resolve(DATASET, edition)]
+    frames = [read_edition(e, SPENDING) for e in resolve(DATASET, edition)]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
@@ -99,7 +98,7 @@ def load_gdp(edition: str = "latest", path: str | Path | None = None) -> pd.Data
     edition = str(edition)
     if path is None and edition == "latest":
         for candidate in reversed(resolve(DATASET, "all")):
-            frame = read_cached(candidate.path, SPENDING)
+            frame = read_edition(candidate, SPENDING)
             gdp = frame[frame["indicator"].str.startswith("gdp_")]
             if not gdp.empty:
                 return gdp.reset_index(drop=True)

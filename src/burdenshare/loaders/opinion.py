@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import datasets
 from ..errors import ParameterError
 from ..schemas import OPINION
-from ._files import load_table
+from ..tables import load_table
 
 
 def _filter(frame: pd.DataFrame, column: str, wanted: str | None) -> pd.DataFrame:
@@ -43,7 +44,7 @@ def load_opinion(
 
     An unknown filter value raises :class:`~burdenshare.ParameterError` listing the valid ones.
     """
-    frame = load_table("opinion", OPINION, path)
+    frame = load_table(datasets.OPINION, OPINION, path)
     for column, wanted in (("pollster", pollster), ("measure", measure), ("base", base)):
         frame = _filter(frame, column, wanted)
     return frame.reset_index(drop=True)

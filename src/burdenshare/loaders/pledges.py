@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import datasets
 from ..schemas import PLEDGES
-from ._files import load_table
+from ..tables import load_table
 
 
 def load_pledges(path: str | Path | None = None, alternatives: bool = True) -> pd.DataFrame:
     """The pledges table (see the module docstring). ``alternatives=False`` keeps only the first
     reported figure of each package (rows without ``alternative_to``)."""
-    frame = load_table("pledges", PLEDGES, path)
+    frame = load_table(datasets.PLEDGES, PLEDGES, path)
     if not alternatives:
         frame = frame[frame["alternative_to"].isna()].reset_index(drop=True)
     return frame

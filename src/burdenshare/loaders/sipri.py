@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..datasets import SIPRI_MILEX as DATASET
+from ..editions import resolve
 from ..errors import DataError
 from ..schemas import SIPRI
-from ._cache import read_cached
-from ._registry import resolve
-
-DATASET = "sipri_milex"
+from ..tables import read_edition, read_user_file
 
 
 def load_sipri(release: str = "latest", path: str | Path | None = None) -> pd.DataFrame:
@@ -30,7 +29,7 @@ def load_sipri(release: str = "latest", path: str | Path | None = None) -> pd.Da
     """
     release = str(release)
     if path is not None:
-        frame = read_cached(path, SIPRI)
+        frame = read_user_file(path, SIPRI)
         present = sorted(frame["release"].unique())
         if release == "latest" and len(present) > 1:
             raise DataError(f"{path}: holds releases {', '.join(present)}; pass release=.")
@@ -41,5 +40,5 @@ def load_sipri(release: str = "latest", path: str | Path | None = None) -> pd.Da
                 )
             frame = frame[frame["release"] == release].reset_index(drop=True)
         return frame
-    frames = [read_cached(e.path, SIPRI) for e in resolve(DATASET, release, "release")]
+    frames = [read_edition(e, SIPRI) for e in resolve(DATASET, release, "release")]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

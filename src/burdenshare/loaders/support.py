@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import datasets
+from ..editions import editions, resolve
 from ..errors import DataError, ParameterError
 from ..schemas import (
     DISBURSEMENTS,
@@ -33,11 +35,9 @@ from ..schemas import (
     SUPPORT_MONTHLY_TOTALS,
     SUPPORT_UNITS,
 )
-from ._cache import read_cached
-from ._files import load_table
-from ._registry import editions, resolve
+from ..tables import load_table, read_edition, read_user_file
 
-DATASET = "kiel_support"
+DATASET = datasets.KIEL_SUPPORT
 CURRENCIES = ("EUR", "USD")
 
 
@@ -76,7 +76,7 @@ def latest_support_release(currency: str = "EUR") -> str:
     if unit is None:
         raise ParameterError("'latest' needs a currency ('EUR' or 'USD'); or name a release.")
     for label in sorted(editions(DATASET), key=release_order, reverse=True):
-        frame = read_cached(editions(DATASET)[label].path, SUPPORT)
+        frame = read_edition(editions(DATASET)[label], SUPPORT)
         if _has_totals(frame, unit):
             return label
     raise DataError(f"No installed Kiel release holds {currency} totals.")
@@ -129,13 +129,12 @@ def load_support(
     if release not in ("latest", "all"):
         release_order(release)
     if path is not None:
-        return _select(read_cached(path, SUPPORT), release, unit, str(path))
+        return _select(read_user_file(path, SUPPORT), release, unit, str(path))
     if release == "latest":
         if currency is None:
             raise ParameterError("'latest' needs a currency ('EUR' or 'USD'); or name a release.")
         release = latest_support_release(currency)
-    labels = [e.label for e in resolve(DATASET, release, "release")]
-    frames = [read_cached(editions(DATASET)[label].path, SUPPORT) for label in labels]
+    frames = [read_edition(e, SUPPORT) for e in resolve(DATASET, release, "release")]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if release == "all" and unit is not None:
         frame = frame[frame["unit"] == unit].reset_index(drop=True)
@@ -152,7 +151,7 @@ def load_support_monthly(path: str | Path | None = None) -> pd.DataFrame:
     ``to_be_allocated``, may be negative). Money in billion EUR per month. Allocations sit in the
     month of announcement; months without activity are absent rows, not zeros.
     """
-    return load_table("kiel_support_monthly", SUPPORT_MONTHLY, path)
+    return load_table(datasets.KIEL_MONTHLY, SUPPORT_MONTHLY, path)
 
 
 def load_support_monthly_totals(path: str | Path | None = None) -> pd.DataFrame:
@@ -164,7 +163,7 @@ def load_support_monthly_totals(path: str | Path | None = None) -> pd.DataFrame:
     allocations by how they were sourced; ``nato_purl`` is aid funded through NATO's PURL. Rows
     without one are the totals: do not add split rows to them.
     """
-    return load_table("kiel_support_monthly_totals", SUPPORT_MONTHLY_TOTALS, path)
+    return load_table(datasets.KIEL_MONTHLY_TOTALS, SUPPORT_MONTHLY_TOTALS, path)
 
 
 def load_support_items(path: str | Path | None = None) -> pd.DataFrame:
@@ -177,14 +176,14 @@ def load_support_items(path: str | Path | None = None) -> pd.DataFrame:
     ``month_index`` is Kiel's counter (1 = Jan 2022 per the extracting repository), as given.
     Donors include ``EU_EIB`` and ``EU_EPF``.
     """
-    return load_table("kiel_items", SUPPORT_ITEMS, path)
+    return load_table(datasets.KIEL_ITEMS, SUPPORT_ITEMS, path)
 
 
 def load_heavy_weapons(path: str | Path | None = None) -> pd.DataFrame:
     """Heavy weapons per donor and category (Kiel R29): ``number`` (count) and ``value`` (EUR,
     not billions), with Kiel's ``weapons_list``. Categories: Howitzers, Tanks, Air Defense, IFV,
     MLRS. Counted at commitment/allocation as Kiel records them, not at delivery."""
-    return load_table("kiel_heavy_weapons", HEAVY_WEAPONS, path)
+    return load_table(datasets.KIEL_HEAVY_WEAPONS, HEAVY_WEAPONS, path)
 
 
 def load_disbursements(path: str | Path | None = None) -> pd.DataFrame:
@@ -192,7 +191,7 @@ def load_disbursements(path: str | Path | None = None) -> pd.DataFrame:
 
     Dated at payment, unlike allocations. Two values are negative in Kiel's sheet (kept).
     """
-    return load_table("kiel_disbursements", DISBURSEMENTS, path)
+    return load_table(datasets.KIEL_DISBURSEMENTS, DISBURSEMENTS, path)
 
 
 def load_donor_gdp(release: str | None = None, path: str | Path | None = None) -> pd.DataFrame:
@@ -201,7 +200,7 @@ def load_donor_gdp(release: str | None = None, path: str | Path | None = None) -
     ``release``: "R28", "R29" or None (both). R28 and R29 agree for every country; the EU
     institutions' GDP is given in R28 only (R29's 0 is stored as missing).
     """
-    frame = load_table("kiel_donor_gdp", DONOR_GDP, path)
+    frame = load_table(datasets.KIEL_DONOR_GDP, DONOR_GDP, path)
     if release is None:
         return frame
     if release not in set(frame["release"]):
@@ -219,4 +218,4 @@ def load_support_headlines(path: str | Path | None = None) -> pd.DataFrame:
     second_source_url, note``. Printed (rounded) figures: later releases revise the data, so a
     headline may differ from a sum over a newer release.
     """
-    return load_table("kiel_headlines", HEADLINES, path)
+    return load_table(datasets.KIEL_HEADLINES, HEADLINES, path)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..countries import nato_allies
 from ..errors import ParameterError
-from ..loaders.targets import target_value
+from ..targets import target_value
 from ._units import aggregates
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..countries import NATO_AGGREGATES
 from ..errors import ParameterError, UnitError
 from ..schemas import NATO_INDICATORS, SIPRI_INDICATORS
 
@@ -253,6 +254,4 @@ def require_share(panel: pd.DataFrame, column: str, unit: str, what: str) -> Bas
 
 def aggregates(panel: pd.DataFrame) -> set[str]:
     """Codes of NATO aggregate rows in a panel (never counted as allies)."""
-    from ..countries import NATO_AGGREGATES
-
     return set(NATO_AGGREGATES) | set(panel.attrs.get("aggregates", []))

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..countries import EU_INSTITUTIONS, eu_members
 from ..errors import ParameterError, UnitError
-from ..loaders.fx import convert
+from ..fx import convert
 from . import _units as u
 
 #: European donors outside the EU in the Kiel tracker (with EU members and EU institutions: Europe).

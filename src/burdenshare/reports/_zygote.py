@@ -53,7 +53,7 @@ def _redo_import_time_choices() -> None:
     if pandas is None:
         return
     try:
-        from pandas._config import config
+        from pandas._config import config  # lazy: only if the preload imported pandas
 
         columns = 20  # pandas' default for "not a terminal" (an IPython kernel)
         key = "display.max_columns"
@@ -95,7 +95,7 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
             # ipykernel has chosen the inline backend. Apply the same rule here.
             backend = os.environ.get("MPLBACKEND") or _INLINE
             sys.modules["matplotlib"].rcParams["backend"] = backend
-        from ipykernel.kernelapp import IPKernelApp
+        from ipykernel.kernelapp import IPKernelApp  # lazy: imported (warm) by the preload
 
         # Trait defaults read JPY_* variables at import time (in the zygote): set them from ours.
         app = IPKernelApp.instance(

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import papermill
+from nbconvert import HTMLExporter
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
+from .forking import default_server
 from .planning import ReportSpec
 from .results import read_results
 
@@ -76,8 +80,6 @@ _local = threading.local()
 
 
 def _exporter(no_input: bool) -> Any:
-    from nbconvert import HTMLExporter
-
     key = f"html_{no_input}"
     if not hasattr(_local, key):
         setattr(_local, key, HTMLExporter(exclude_input=no_input, exclude_input_prompt=no_input))
@@ -137,13 +139,8 @@ def execute_report(
     process-wide one); ``engine="papermill"`` starts kernels the ordinary way. ``timeout`` bounds
     the whole report in seconds (the kernel is killed when it is exceeded).
     """
-    import nbformat
-    import papermill
-
     extra: dict[str, Any] = {"resources": {"metadata": {"path": str(Path(spec.path).parent)}}}
     if engine == "fork":
-        from .forking import default_server
-
         bound = (server or default_server()).kernel_manager_class()
         extra.update(kernel_manager_class=bound, shutdown_kernel="immediate")
     elif engine != "papermill":

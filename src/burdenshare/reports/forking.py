@@ -13,6 +13,7 @@ command falls back to the ordinary subprocess launch.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -21,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint
 from typing import Any, ClassVar
@@ -49,7 +51,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "burdenshare.metrics",
     "burdenshare.plots",
     "burdenshare.reports.results",
-    "burdenshare.loaders._cache:warm_cache",  # parsed data shared copy-on-write with every kernel
+    "burdenshare.tables:warm_cache",  # parsed data shared copy-on-write with every kernel
     "IPython",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
@@ -149,8 +151,6 @@ class ForkServer:
 
 def default_server() -> ForkServer:
     """The process-wide server (started on first use, closed at exit): Dask workers use it."""
-    import atexit
-
     with _DEFAULT_LOCK:
         server = _SERVERS.get("default")
         if server is None:
@@ -200,8 +200,6 @@ class ForkedProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import papermill
+import yaml
+
+from ..countries import nato_allies
 from ..errors import ParameterError, ReportError
 
 #: Grids of the default report set: notebook -> {parameter: keyword or values}.
@@ -61,7 +65,6 @@ class ReportSpec:
 
 def discover(folder: Path | None = None) -> list[NotebookInfo]:
     """Every ``*.ipynb`` in ``folder`` (default :func:`notebooks_dir`) with its parameters."""
-    import papermill
 
     folder = Path(folder) if folder else notebooks_dir()
     if not folder.is_dir():
@@ -98,6 +101,40 @@ def parse_value(text: str) -> Any:
     return text
 
 
+def merge_parameters(
+    files: Sequence[str | Path] | None = None,
+    yaml_texts: Sequence[str] | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """Parameters from YAML files (``-f``), YAML text (``-y``) and ``-p KEY VALUE`` pairs, in that
+    order (later ones win), as papermill merges them."""
+    params: dict[str, Any] = {}
+    for path in files or []:
+        loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"{path}: a parameters file must hold a YAML mapping.")
+        params.update(loaded)
+    for text in yaml_texts or []:
+        loaded = yaml.safe_load(text) or {}
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"-y {text!r}: give a YAML mapping, e.g. -y 'targets: [2, 3.5]'.")
+        params.update(loaded)
+    for key, value in pairs or []:
+        params[key] = parse_value(value)
+    return params
+
+
+def grids_of(for_each: Mapping[str, Sequence[Any] | str] | None) -> dict[str, list[Any]]:
+    """Grid values per parameter: a list as given, or text as ``--for-each`` reads it."""
+    grids: dict[str, list[Any]] = {}
+    for key, values in (for_each or {}).items():
+        if isinstance(values, str):
+            grids.update(parse_for_each([f"{key}={values}"]))
+        else:
+            grids[key] = list(values)
+    return grids
+
+
 def parse_for_each(items: Sequence[str]) -> dict[str, list[Any]]:
     """``["country=allies", "year=2024,2025"]`` -> ``{"country": [...32 codes], "year": [2024, 2025]}``."""
     grids: dict[str, list[Any]] = {}
@@ -107,8 +144,6 @@ def parse_for_each(items: Sequence[str]) -> dict[str, list[Any]]:
         if not sep or not key or not values.strip():
             raise ParameterError(f"--for-each {item!r}: write KEY=V1,V2 or KEY=allies.")
         if values.strip() == "allies":
-            from ..countries import nato_allies
-
             grids[key] = list(nato_allies())
         else:
             grids[key] = [parse_value(v.strip()) for v in values.split(",") if v.strip()]

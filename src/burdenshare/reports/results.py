@@ -44,7 +44,7 @@ def _plain(value: Any, where: str) -> Any:
 
 def record_results(results: Mapping[str, Any]) -> dict[str, Any]:
     """Display ``results`` as the notebook's machine-readable key results; return the cleaned dict."""
-    from IPython.display import display
+    from IPython.display import display  # lazy: the runner reads results without IPython
 
     clean = _plain(dict(results), "results")
     text = "Key results:\n" + "\n".join(f"  {k} = {json.dumps(v)}" for k, v in clean.items())

@@ -7,17 +7,24 @@ import json
 import os
 import platform
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tqdm.auto import tqdm
+
+from .._version import __version__
 from ..errors import ReportError
+from ..manifest import entries
 from .execute import ReportOutcome, execute_report
+from .forking import ForkServer
 from .index import render_index
-from .planning import ReportSpec, safe_path
+from .planning import ReportSpec, discover, grids_of, plan, safe_path
 
 
 @dataclass
@@ -100,8 +107,6 @@ def _writer(out: Path) -> Callable[[ReportOutcome], ReportOutcome]:
 
 
 def _bar(total: int, show: bool) -> Any:
-    from tqdm.auto import tqdm
-
     return tqdm(total=total, disable=not show, unit="report", desc="reports")
 
 
@@ -114,10 +119,6 @@ def _run_local(
     write: Callable[[ReportOutcome], ReportOutcome],
     show: bool,
 ) -> list[ReportOutcome]:
-    from contextlib import nullcontext
-
-    from .forking import ForkServer
-
     outcomes = []
     with (
         ForkServer() if engine == "fork" else nullcontext() as server,
@@ -135,8 +136,6 @@ def _run_local(
 
 def _dask_task(spec: ReportSpec, engine: str, timeout: float | None, no_input: bool) -> Any:
     """Run on a Dask worker, in a thread of its own so nbclient gets its own event loop."""
-    import threading
-
     box: list[ReportOutcome] = []
     thread = threading.Thread(
         target=lambda: box.append(execute_report(spec, engine, timeout, no_input))
@@ -156,7 +155,7 @@ def _run_dask(
     show: bool,
 ) -> list[ReportOutcome]:
     try:
-        from distributed import Client
+        from distributed import Client  # lazy: the optional [dask] extra
         from distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - the [dask] extra is missing
         raise ReportError(
@@ -182,14 +181,10 @@ def _run_dask(
 
 def data_checksums() -> dict[str, str]:
     """sha256 of every bundled data file, from ``data/manifest.json``."""
-    from ..manifest import entries
-
     return {name: entry["sha256"] for name, entry in sorted(entries().items())}
 
 
 def _write_manifest(summary: RunSummary, engine: str) -> None:
-    from .. import __version__
-
     reports = []
     for o in summary.outcomes:
         row = {k: v for k, v in asdict(o).items() if k not in ("ipynb", "html")}
@@ -232,14 +227,7 @@ def run_report(
     ``options`` go to :func:`run_reports` (``engine``, ``jobs``, ``timeout``, ``no_input``,
     ``executor``, ``scheduler``, ``progress``).
     """
-    from .planning import discover, parse_for_each, plan
-
-    grids: dict[str, list[Any]] = {}
-    for key, values in (for_each or {}).items():
-        if isinstance(values, str):
-            grids.update(parse_for_each([f"{key}={values}"]))
-        else:
-            grids[key] = list(values)
+    grids = grids_of(for_each)
     folder = Path(notebooks_dir) if notebooks_dir is not None else None
     specs = plan(discover(folder), notebooks, parameters, grids)
     return run_reports(specs, Path(out), **options)

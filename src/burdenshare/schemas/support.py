@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from ..currencies import is_currency
 from ..validation import TableSpec
 from .spending import _known_code, _year_check
 
@@ -392,8 +393,6 @@ FORMER_CURRENCIES = frozenset({"BGN", "HRK"})
 
 
 def _is_currency(series: pd.Series) -> pd.Series:
-    from ..currencies import is_currency
-
     return series.map(lambda c: c in FORMER_CURRENCIES or is_currency(c)).astype(bool)
 
 

@@ -1,5 +1,7 @@
 """Exchange rates: ECB euro reference rates, annual averages 2014-2025, and :func:`convert`.
 
+A base lookup: the support metrics convert EUR to US$ through :func:`convert`.
+
 ``load_fx()`` columns: ``year, currency, rate, unit, n_daily_obs``; ``rate`` = units of
 ``currency`` per 1 EUR (e.g. USD 2024: 1.0824). The annual values are **computed** as the mean
 of the ECB's published daily rates of the year (rounded to the ECB's precision), not copied from
@@ -16,9 +18,10 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
-from ..schemas import FX
-from ._files import load_table
+from . import datasets
+from .errors import ParameterError
+from .schemas import FX
+from .tables import load_table
 
 Values = TypeVar("Values", float, np.ndarray, pd.Series)
 BASE = "EUR"
@@ -26,7 +29,7 @@ BASE = "EUR"
 
 def load_fx(path: str | Path | None = None) -> pd.DataFrame:
     """Annual average rates, units of currency per 1 EUR (see the module docstring)."""
-    return load_table("fx", FX, path)
+    return load_table(datasets.FX, FX, path)
 
 
 def _rates(currency: str, years: np.ndarray, table: pd.Series) -> np.ndarray:

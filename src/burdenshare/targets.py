@@ -1,4 +1,4 @@
-"""NATO spending commitments as data: Wales 2014, Vilnius 2023, Washington 2024, The Hague 2025.
+"""NATO spending commitments as data (a base lookup: the metrics resolve target ids here): Wales 2014, Vilnius 2023, Washington 2024, The Hague 2025.
 
 Columns: ``target_id, summit, date, description, value, unit, bound, measured_by, target_year,
 text_as_published, source_url, second_source_url, note``. Ids used by the metrics:
@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ParameterError
-from ..paths import bundled_data_dir
-from ..schemas import TARGETS
-from ._cache import read_cached
+from . import datasets
+from .errors import ParameterError
+from .schemas import TARGETS
+from .tables import load_table
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     """The commitments table (bundled, or a user file in the same schema)."""
-    return read_cached(path or bundled_data_dir() / "nato_targets.csv", TARGETS)
+    return load_table(datasets.TARGETS, TARGETS, path)
 
 
 def target_value(target: str | float, unit: str = "% of GDP") -> float:

@@ -1,7 +1,9 @@
 """Which editions of a dataset exist: bundled ones (data/manifest.json) and imported ones.
 
 Imported editions (``burdenshare data import``) live in the user data folder with a manifest of the
-same format; an imported edition with the same label as a bundled one takes precedence.
+same format; an imported edition with the same label as a bundled one takes precedence. Every
+other module asks this one which file holds an edition, which edition is the latest, and how to
+cite it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DataError
-from ..manifest import MANIFEST_NAME, entries
-from ..paths import bundled_data_dir, user_data_dir_path
+from . import datasets
+from .errors import DataError
+from .manifest import MANIFEST_NAME, entries
+from .paths import bundled_data_dir, user_data_dir_path
 
 #: Datasets whose publishers' workbooks `burdenshare data import` reads.
-IMPORTABLE = frozenset({"nato_spending", "sipri_milex"})
+IMPORTABLE = frozenset({datasets.NATO_SPENDING, datasets.SIPRI_MILEX})
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class Edition:
     label: str
     path: Path
     origin: str  # "bundled" or "imported"
+
+    @property
+    def folder(self) -> Path:
+        """The data folder the file belongs to (bundled data or the user data folder)."""
+        return self.path.parent
 
 
 def _imported(dataset: str) -> list[Edition]:
@@ -60,6 +68,14 @@ def editions(dataset: str) -> dict[str, Edition]:
     return dict(sorted(found.items()))
 
 
+def latest(dataset: str) -> str:
+    """Label of the newest installed edition (or release) of a dataset."""
+    available = editions(dataset)
+    if not available:
+        raise DataError(f"No {dataset} data is installed: reinstall burdenshare or restore data/.")
+    return list(available)[-1]
+
+
 def resolve(dataset: str, label: str, word: str = "edition") -> list[Edition]:
     """The editions a request names: a label, ``"latest"`` or ``"all"``.
 
@@ -72,7 +88,7 @@ def resolve(dataset: str, label: str, word: str = "edition") -> list[Edition]:
     if label == "all":
         return list(available.values())
     if label == "latest":
-        return [available[max(available)]]
+        return [available[latest(dataset)]]
     if label not in available:
         newer = (
             "`burdenshare data import` adds a newer release workbook"
@@ -84,3 +100,18 @@ def resolve(dataset: str, label: str, word: str = "edition") -> list[Edition]:
             f"{', '.join(available)}, 'latest' or 'all'; {newer}."
         )
     return [available[label]]
+
+
+def citation(dataset: str, edition: str) -> str:
+    """A one-line source note for a chart or table, e.g. for ``("nato_spending", "2026")``.
+
+    Uses the manifest's title of the file holding that edition; imported editions are cited by
+    the workbook they came from.
+    """
+    found = editions(dataset).get(str(edition))
+    if found is None:
+        raise DataError(f"No {dataset} edition {edition!r} to cite.")
+    if found.origin == "imported":
+        return f"{dataset} edition {edition}, imported from {found.path.name}"
+    entry = entries(dataset)[found.path.name]
+    return f"{entry['title']} [{dataset} {entry['edition']}]"

@@ -1,0 +1,109 @@
+"""`burdenshare data info|verify|import`: what data is installed, whether it is intact, and
+importing a publisher's new release."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..editions import editions
+from ..manifest import entries, verify
+from ..paths import bundled_data_dir
+
+
+def _data_info(_: argparse.Namespace) -> int:
+    listed = entries()
+    print(f"Bundled data in {bundled_data_dir()}")
+    header = f"{'file':34} {'dataset':18} {'edition':8} {'rows':>7}  title"
+    print(header)
+    print("-" * len(header))
+    for name, entry in listed.items():
+        print(
+            f"{name:34} {entry['dataset']:18} {entry['edition']!s:8} {entry['rows']:>7}  "
+            f"{entry['title']}"
+        )
+    datasets = sorted({e["dataset"] for e in listed.values()})
+    imported = [(d, e) for d in datasets for e in editions(d).values() if e.origin == "imported"]
+    print()
+    if imported:
+        print("Imported editions (user data folder):")
+        for dataset, edition in imported:
+            print(f"  {dataset:18} {edition.label:8} {edition.path}")
+    else:
+        print("Imported editions: none (see `burdenshare data import --help`).")
+    return 0
+
+
+def _data_verify(args: argparse.Namespace) -> int:
+    problems = verify(args.data_dir)
+    if problems:
+        for problem in problems:
+            print(f"MISMATCH {problem}", file=sys.stderr)
+        print(
+            f"{len(problems)} file(s) differ from data/manifest.json: restore them from a clean"
+            " checkout or reinstall burdenshare.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"OK: {len(entries(folder=args.data_dir))} files match the manifest (sha256, row counts)."
+    )
+    return 0
+
+
+def _data_import(args: argparse.Namespace) -> int:
+    from ..importers import import_workbook  # lazy: openpyxl loads only for an import
+
+    result = import_workbook(args.kind, args.file, args.edition, replace=args.replace)
+    word = "release" if result.dataset == "sipri_milex" else "edition"
+    if result.status == "unchanged":
+        print(
+            f"Already imported: {result.dataset} {word} {result.label} from this file"
+            f" ({result.rows} rows, {result.path}); nothing to do."
+        )
+        return 0
+    print(
+        f"{result.status.capitalize()} {result.dataset} {word} {result.label}: {result.rows} rows"
+        f" -> {result.path}"
+    )
+    if result.overrides_bundled:
+        print(f"  (takes precedence over the bundled {word} {result.label})")
+    loader = "load_sipri(release=" if result.dataset == "sipri_milex" else "load_spending(edition="
+    print(f'  Load it with bs.{loader}"{result.label}").')
+    return 0
+
+
+def _add_import_parser(data_commands: argparse._SubParsersAction) -> None:
+    parser = data_commands.add_parser(
+        "import",
+        help="import a publisher's release workbook (NATO tables, SIPRI Milex)",
+        description="Parse a NATO 'Defence Expenditure of NATO Countries' tables workbook or a"
+        " SIPRI Milex workbook, validate it and store it in the user data folder"
+        " (BURDENSHARE_DATA_HOME overrides it), where the loaders find it.",
+    )
+    parser.add_argument("kind", choices=["nato", "sipri"], help="which publisher's workbook")
+    parser.add_argument("file", type=Path, help="the .xlsx file as downloaded")
+    parser.add_argument(
+        "--edition", default=None, help="label to store (default: read from the workbook)"
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite an edition already imported from a different file",
+    )
+    parser.set_defaults(func=_data_import)
+
+
+def add_data_commands(commands: argparse._SubParsersAction) -> None:
+    """``burdenshare data ...``."""
+    data = commands.add_parser("data", help="inspect and check the bundled data")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    info = data_commands.add_parser("info", help="datasets, editions and row counts")
+    info.set_defaults(func=_data_info)
+    check = data_commands.add_parser("verify", help="recompute checksums against the manifest")
+    check.add_argument(
+        "--data-dir", type=Path, default=None, help="folder to check (default: the bundled data)"
+    )
+    check.set_defaults(func=_data_verify)
+    _add_import_parser(data_commands)

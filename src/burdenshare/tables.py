@@ -1,0 +1,119 @@
+"""Reading validated tables: a per-process cache, and a record of every file a process read.
+
+Every loader reads through here. A file is parsed and validated once per process (the cache key is
+its identity: path, size, mtime and inode; imports replace files by renaming, so a replaced file is
+a new inode even when its size and timestamp match), and each *load* is recorded with the sha256 of
+the bytes that were parsed (:func:`loaded`), so a report can say exactly which data it used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .editions import Edition, resolve
+from .manifest import entries
+from .paths import bundled_data_dir
+from .schemas import SPECS
+from .validation import TableSpec, read_table
+
+
+@dataclass(frozen=True)
+class Read:
+    """One load of a data file: which dataset and edition, from where, and the bytes' sha256.
+
+    ``origin`` is "bundled", "imported" or "user" (a file passed as ``path=``); ``path`` is
+    relative to its data folder for bundled and imported files, as given for user files.
+    """
+
+    dataset: str
+    label: str
+    origin: str
+    path: str
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_READS: list[Read] = []
+
+
+def loaded() -> list[Read]:
+    """The loads of this process since the last :func:`reset_loaded`, each file once, in order."""
+    return list(dict.fromkeys(_READS))
+
+
+def reset_loaded() -> None:
+    """Forget the loads recorded so far (a forked report kernel starts with none)."""
+    _READS.clear()
+
+
+@lru_cache(maxsize=64)
+def _parsed(
+    path: str, size: int, mtime_ns: int, inode: int, spec: TableSpec
+) -> tuple[pd.DataFrame, str]:
+    raw = Path(path).read_bytes()
+    return read_table(path, spec, raw=raw), hashlib.sha256(raw).hexdigest()
+
+
+def _read(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, str]:
+    try:
+        stat = path.stat()
+    except OSError:
+        read_table(path, spec)  # raises a DataError naming the file
+        raise
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return _parsed(*key, spec)
+
+
+def read_edition(edition: Edition, spec: TableSpec) -> pd.DataFrame:
+    """The validated table of an installed edition (a copy the caller may modify); recorded."""
+    frame, digest = _read(edition.path, spec)
+    relative = edition.path.relative_to(edition.folder).as_posix()
+    _READS.append(Read(edition.dataset, edition.label, edition.origin, relative, digest))
+    return frame.copy()
+
+
+def read_user_file(path: str | Path, spec: TableSpec) -> pd.DataFrame:
+    """A user-supplied file validated against ``spec`` (a copy); recorded with origin "user"."""
+    frame, digest = _read(Path(path), spec)
+    labels = _labels(frame)
+    _READS.append(Read(spec.name, labels, "user", str(path), digest))
+    return frame.copy()
+
+
+def _labels(frame: pd.DataFrame) -> str:
+    for column in ("edition", "release"):
+        if column in frame.columns:
+            return ",".join(sorted(map(str, frame[column].dropna().unique())))
+    return ""
+
+
+def load_table(dataset: str, spec: TableSpec, path: str | Path | None) -> pd.DataFrame:
+    """A user file (validated against ``spec``) or the newest installed edition of ``dataset``."""
+    if path is not None:
+        return read_user_file(path, spec)
+    return read_edition(resolve(dataset, "latest")[0], spec)
+
+
+def warm_cache() -> int:
+    """Parse and validate every bundled table once, so later loads in this process (and in
+    processes forked from it, such as the report runner's kernels) start from memory.
+
+    Nothing is recorded as loaded. Returns the number of tables read; files whose schema has no
+    TableSpec are skipped.
+    """
+    folder = bundled_data_dir()
+    count = 0
+    for name, entry in entries().items():
+        spec = SPECS.get(entry.get("schema", ""))
+        if spec is not None:
+            _read(folder / name, spec)
+            count += 1
+    return count
