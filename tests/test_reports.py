@@ -16,7 +16,7 @@ import pytest
 from burdenshare.cli import main
 from burdenshare.countries import nato_allies
 from burdenshare.errors import ParameterError, ReportError
-from burdenshare.reports import read_results, record_results
+from burdenshare.reports import read_headline, read_results, record_results
 from burdenshare.reports.execute import execute_report
 from burdenshare.reports.forking import ForkServer
 from burdenshare.reports.planning import (
@@ -109,6 +109,18 @@ def test_record_and_read_results_round_trip():
     assert shown == {"n": 3, "share": 2.5, "gap": None}
     with pytest.raises(ReportError, match="record numbers"):
         record_results({"frame": object()})
+
+
+def test_results_carry_the_headline_and_labels(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append((a, k)))
+    record_results({"n": 3}, title="Three allies", labels={"n": "Allies (count)"})
+    (data,), options = shown[0]
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=options["metadata"])]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert read_results(nb) == {"n": 3}
+    assert read_headline(nb) == {"title": "Three allies", "labels": {"n": "Allies (count)"}}
 
 
 def test_notebooks_lists_parameters(capsys):

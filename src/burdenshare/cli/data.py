@@ -1,5 +1,5 @@
-"""`burdenshare data info|verify|import`: what data is installed, whether it is intact, and
-importing a publisher's new release."""
+"""`burdenshare data info|verify`: what data is installed and whether it is intact (`data import`
+is in :mod:`.imports`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from ..editions import editions
 from ..manifest import entries, verify
 from ..paths import bundled_data_dir
+from .imports import add_import_commands
 
 
 def _data_info(_: argparse.Namespace) -> int:
@@ -52,49 +53,6 @@ def _data_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _data_import(args: argparse.Namespace) -> int:
-    from ..importers import import_workbook  # lazy: openpyxl loads only for an import
-
-    result = import_workbook(args.kind, args.file, args.edition, replace=args.replace)
-    word = "release" if result.dataset == "sipri_milex" else "edition"
-    if result.status == "unchanged":
-        print(
-            f"Already imported: {result.dataset} {word} {result.label} from this file"
-            f" ({result.rows} rows, {result.path}); nothing to do."
-        )
-        return 0
-    print(
-        f"{result.status.capitalize()} {result.dataset} {word} {result.label}: {result.rows} rows"
-        f" -> {result.path}"
-    )
-    if result.overrides_bundled:
-        print(f"  (takes precedence over the bundled {word} {result.label})")
-    loader = "load_sipri(release=" if result.dataset == "sipri_milex" else "load_spending(edition="
-    print(f'  Load it with bs.{loader}"{result.label}").')
-    return 0
-
-
-def _add_import_parser(data_commands: argparse._SubParsersAction) -> None:
-    parser = data_commands.add_parser(
-        "import",
-        help="import a publisher's release workbook (NATO tables, SIPRI Milex)",
-        description="Parse a NATO 'Defence Expenditure of NATO Countries' tables workbook or a"
-        " SIPRI Milex workbook, validate it and store it in the user data folder"
-        " (BURDENSHARE_DATA_HOME overrides it), where the loaders find it.",
-    )
-    parser.add_argument("kind", choices=["nato", "sipri"], help="which publisher's workbook")
-    parser.add_argument("file", type=Path, help="the .xlsx file as downloaded")
-    parser.add_argument(
-        "--edition", default=None, help="label to store (default: read from the workbook)"
-    )
-    parser.add_argument(
-        "--replace",
-        action="store_true",
-        help="overwrite an edition already imported from a different file",
-    )
-    parser.set_defaults(func=_data_import)
-
-
 def add_data_commands(commands: argparse._SubParsersAction) -> None:
     """``burdenshare data ...``."""
     data = commands.add_parser("data", help="inspect and check the bundled data")
@@ -106,4 +64,4 @@ def add_data_commands(commands: argparse._SubParsersAction) -> None:
         "--data-dir", type=Path, default=None, help="folder to check (default: the bundled data)"
     )
     check.set_defaults(func=_data_verify)
-    _add_import_parser(data_commands)
+    add_import_commands(data_commands)

@@ -4,7 +4,7 @@ kernels forked from a warm process (or on Dask), export HTML, write ``index.html
 
 from __future__ import annotations
 
-from .results import read_results, record_results
+from .results import read_headline, read_results, record_results
 
 __all__ = [
     "NotebookInfo",
@@ -14,6 +14,7 @@ __all__ = [
     "discover",
     "execute_report",
     "plan",
+    "read_headline",
     "read_results",
     "record_results",
     "run_report",

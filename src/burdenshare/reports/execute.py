@@ -17,12 +17,12 @@ from typing import Any
 
 import nbformat
 import papermill
-from nbconvert import HTMLExporter
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from .forking import default_server
+from .html import render_report
 from .planning import ReportSpec
 from .results import read_results
 
@@ -75,15 +75,6 @@ class CapturingEngine(NBClientEngine):
 
 
 papermill_engines.register(ENGINE_NAME, CapturingEngine)
-
-_local = threading.local()
-
-
-def _exporter(no_input: bool) -> Any:
-    key = f"html_{no_input}"
-    if not hasattr(_local, key):
-        setattr(_local, key, HTMLExporter(exclude_input=no_input, exclude_input_prompt=no_input))
-    return getattr(_local, key)
 
 
 def _kill_kernel(capture: _Capture) -> None:
@@ -188,7 +179,7 @@ def execute_report(
     outcome.results = read_results(nb)
     outcome.ipynb = nbformat.writes(nb)
     try:
-        outcome.html, _ = _exporter(no_input).from_notebook_node(nb)
+        outcome.html = render_report(nb, show_code=not no_input)
     except Exception as exc:  # a report whose HTML cannot be rendered is still a failed report
         outcome.status = "failed"
         outcome.error = outcome.error or f"HTML export failed: {type(exc).__name__}: {exc}"

@@ -23,8 +23,8 @@ from ..errors import ReportError
 from ..manifest import entries
 from .execute import ReportOutcome, execute_report
 from .forking import ForkServer
-from .index import render_index
 from .planning import ReportSpec, discover, grids_of, plan, safe_path
+from .site import render_index
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""The report set's ``index.html``: one row per report with parameters, status, duration, key
-results and links (all text escaped; links are the runner's safe file names)."""
+"""The report site around the executed reports: ``index.html`` lists every report with its
+parameters, status, duration, key results and links (all text escaped; links are the runner's safe
+file names)."""
 
 from __future__ import annotations
 
