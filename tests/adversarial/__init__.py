@@ -1,0 +1,67 @@
+"""Hostile inputs, one :class:`Case` each, gathered by tests/test_adversarial.py.
+
+Each area keeps its cases in a module of its own here (``cases_<area>.py`` with a ``CASES`` list):
+loaders via ``path=``, importers, ``data verify``, CLI options, public metrics. A case prepares its
+input in a temporary folder and returns the action to try; the test asserts the action fails with
+the expected error (or CLI exit code), that the message names the offending place, and that
+nothing was written or changed: the bundled data, the user data folder and the case's own folder
+are byte for byte as they were before the action.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from burdenshare.cli import main
+
+#: What a case's ``prepare`` returns: the hostile action, called once with no arguments.
+Action = Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input.
+
+    ``prepare(folder)`` writes whatever the case needs into ``folder`` (a fresh temporary folder)
+    and returns the action. ``error`` is the exception type the action must raise, or an int: the
+    action is then a CLI call (see :func:`cli`) that must return that exit code. ``names``: text
+    the message must contain (the file, line and column; sheet and cell; or parameter), where
+    ``{folder}`` stands for the case's folder.
+    """
+
+    id: str
+    prepare: Callable[[Path], Action]
+    error: type[BaseException] | int
+    names: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass
+class CliResult:
+    """What a CLI call printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+    def __str__(self) -> str:
+        return self.err + self.out
+
+
+def cli(*argv: str | Path) -> Action:
+    """An action that runs ``burdenshare ARGV`` in-process and returns its :class:`CliResult`."""
+
+    def run() -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in argv])
+            except SystemExit as exc:  # argparse usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run

@@ -1,0 +1,66 @@
+"""Every hostile input in tests/adversarial ends in a clear error naming the offending place, and
+nothing is written or changed."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+from burdenshare.paths import bundled_data_dir
+from tests import adversarial
+from tests.adversarial import Case, CliResult
+
+
+def _all_cases() -> list[Case]:
+    cases: list[Case] = []
+    for module in pkgutil.iter_modules(adversarial.__path__):
+        if module.name.startswith("cases_"):
+            cases += importlib.import_module(f"tests.adversarial.{module.name}").CASES
+    return cases
+
+
+CASES = _all_cases()
+
+
+def _snapshot(*folders: Path) -> dict[str, str]:
+    """sha256 of every file below the folders (a missing folder is empty)."""
+    found = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def test_case_ids_are_unique():
+    ids = [case.id for case in CASES]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_hostile_input_is_refused_and_changes_nothing(case: Case, tmp_path: Path):
+    folder = tmp_path / "case"
+    folder.mkdir()
+    action = case.prepare(folder)
+    watched = (bundled_data_dir(), Path(os.environ["BURDENSHARE_DATA_HOME"]), folder)
+    before = _snapshot(*watched)
+    if isinstance(case.error, int):
+        result = action()
+        assert isinstance(result, CliResult)
+        assert result.code == case.error, str(result)
+        assert "Traceback" not in str(result)
+        message = str(result)
+    else:
+        with pytest.raises(case.error) as info:
+            action()
+        message = str(info.value)
+    for name in case.names:
+        assert name.format(folder=folder) in message, message
+    assert _snapshot(*watched) == before
