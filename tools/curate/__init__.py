@@ -1,6 +1,9 @@
 """Maintainer scripts that build data/ from ../shared/sources (not needed at run time).
 
-Run ``python -m tools.curate`` from the repository root with ../shared present. Each module builds
-its own files and manifest entries; :func:`write_manifest_entries` merges them into
-data/manifest.json with fresh checksums and row counts.
+Run ``python -m tools.curate`` from the repository root with ../shared present (or
+BURDENSHARE_SHARED naming the folder that holds ``sources/``). What each file of data/ is built
+from, and its manifest entry, are data: ``spending.yaml`` and ``support.yaml`` beside the modules
+that build them (``spending.py``, ``support.py``); :mod:`tools.curate.metadata` says how they are
+read. Adding a release is adding an entry under ``files`` (and, for a new Kiel release, its label
+under ``codes: kiel_releases``).
 """
