@@ -751,9 +751,9 @@ def test_pdfs_of_a_report_and_the_briefing(site):
 ARTEFACTS = REPO / "test-artifacts"
 
 
-def look(browser: Chromium, folder: Path, name: str) -> dict[str, Any]:
+def look(browser: Chromium, folder: Path, name: str, label: str) -> dict[str, Any]:
     """What a network-less Chromium saw on a page; a full-page screenshot goes to
-    test-artifacts/."""
+    test-artifacts/site-<label>-<page>.png."""
     with browser.page((folder / name).as_uri()) as tab:
         seen = {
             "title": tab.evaluate("document.title"),
@@ -772,7 +772,7 @@ def look(browser: Chromium, folder: Path, name: str) -> dict[str, Any]:
             "height": tab.evaluate("document.documentElement.scrollHeight"),
         }
         ARTEFACTS.mkdir(exist_ok=True)
-        shot = ARTEFACTS / f"site-{folder.name}-{Path(name).stem}.png"
+        shot = ARTEFACTS / f"site-{label}-{Path(name).stem}.png"
         shot.write_bytes(tab.screenshot())
         seen["screenshot"] = shot
     return seen
@@ -814,7 +814,7 @@ def test_the_site_in_a_network_less_browser(site):
     folder, run = site
     names = ["index.html", "alliance_overview.html", "country_profile__country-POL.html"]
     with Chromium() as browser:
-        seen = {name: look(browser, folder, name) for name in names}
+        seen = {name: look(browser, folder, name, "staged") for name in names}
     for name in names:
         assert_seen_well(folder, name, seen[name])
     landing = seen["index.html"]
@@ -839,7 +839,7 @@ def test_the_main_jobs_output_in_a_network_less_browser(tmp_path):
     pages = ["index.html"] + [r["files"]["html"] for r in manifest["reports"]]
     with Chromium() as browser:
         for name in pages:
-            seen = look(browser, out, name)
+            seen = look(browser, out, name, "cli")
             assert_seen_well(out, name, seen)
             if name == "index.html":
                 assert sorted(seen["statuses"]) == ["failed", "ok"]

@@ -20,8 +20,7 @@ from typing import Any, overload
 
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_output
+from nbformat import NotebookNode, from_dict
 from papermill.translators import PythonTranslator
 from traitlets import Bool
 
@@ -189,7 +188,8 @@ def _page_context(nb: Any, stem: str | None, show_code: bool) -> dict[str, Any]:
 
 
 def _display(html: str) -> NotebookNode:
-    return new_output("display_data", data={"text/html": html})
+    # from_dict, not nbformat.v4.new_output: that validates against the schema on every call
+    return from_dict({"output_type": "display_data", "data": {"text/html": html}, "metadata": {}})
 
 
 def _table_file(stem: str, name: str, taken: set[str]) -> str:
@@ -228,8 +228,16 @@ class SitePagePreprocessor(Preprocessor):
         )
         if page["parameters"]:
             html = environment().get_template("parameters.html.j2").render(rows=page["parameters"])
-            cell = new_code_cell(outputs=[_display(html)], metadata={"tags": [PARAMETERS_TAG]})
-            cell["id"] = PARAMETERS_TAG  # fixed, so the same report renders the same page
+            cell = from_dict(
+                {
+                    "cell_type": "code",
+                    "id": PARAMETERS_TAG,  # fixed, so the same report renders the same page
+                    "source": "",
+                    "execution_count": None,
+                    "metadata": {"tags": [PARAMETERS_TAG]},
+                    "outputs": [_display(html)],
+                }
+            )
             anchor = _tagged(nb, "parameters") or _tagged(nb, "injected-parameters")
             at = nb.cells.index(anchor) if anchor is not None else min(1, len(nb.cells))
             nb.cells.insert(at, cell)
