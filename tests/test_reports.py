@@ -1,14 +1,10 @@
-"""The report runner: planning, safe names, faults, forked kernels vs papermill, Dask, index page."""
+"""The report runner: planning, safe names, faults, forked kernels vs papermill, Dask (the site
+and its browser test: tests/test_reports_site.py)."""
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import subprocess
-import tempfile
-from html.parser import HTMLParser
 
 import nbformat
 import pytest
@@ -231,70 +227,6 @@ def test_dask_cluster_gives_the_local_results(tmp_path):
     for x, y in zip(local.outcomes, remote.outcomes, strict=True):
         assert (x.stem, x.results) == (y.stem, y.results)
         assert _cells(nbformat.reads(x.ipynb, 4)) == _cells(nbformat.reads(y.ipynb, 4))
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.rows: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a":
-            self.links.append(attrs["href"])
-        if tag == "tr" and "data-status" in attrs:
-            self.rows.append(attrs["data-status"])
-
-
-@pytest.mark.slow
-def test_index_page_in_a_real_browser(fault_run):
-    _, out, _ = fault_run
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "chromium is missing under CI: .ci/run installs it (apt-get install chromium)"
-            )
-        pytest.skip("chromium not installed (CI installs it)")
-    artefacts = REPO / "test-artifacts"
-    artefacts.mkdir(exist_ok=True)
-    url = (out / "index.html").resolve().as_uri()
-    with tempfile.TemporaryDirectory() as profile:
-        flags = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-        ]
-        dom = subprocess.run(
-            [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=60, check=True
-        ).stdout
-        subprocess.run(
-            [
-                *flags,
-                f"--screenshot={artefacts / 'reports-index.png'}",
-                "--window-size=1280,900",
-                url,
-            ],
-            capture_output=True,
-            timeout=60,
-            check=True,
-        )
-    parser = _Links()
-    parser.feed(dom)
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert sorted(parser.rows) == sorted(r["status"] for r in manifest["reports"])
-    for report in manifest["reports"]:
-        assert report["stem"] in dom
-    assert parser.links and all((out / link).is_file() for link in parser.links)
-    assert len(parser.links) == 1 + sum(len(r["files"]) for r in manifest["reports"])
-    assert (artefacts / "reports-index.png").stat().st_size > 0
 
 
 @pytest.mark.slow

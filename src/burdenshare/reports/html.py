@@ -1,25 +1,337 @@
-"""One executed report notebook as an HTML page (nbconvert), for the report site."""
+"""One executed report notebook as a page of the report site (nbconvert, our own template).
+
+Reader mode (the default of ``burdenshare report``) hides code, the ``parameters`` and
+``injected-parameters`` cells and markdown cells tagged ``usage``, and shows the report's
+parameters as a table instead; the raw key-results output becomes the key results with names and
+units. ``show_code=True`` keeps every cell (the researcher's version). Either way each page has a
+``<title>`` from the report's title, a CSV download under each table shown with
+``burdenshare.analyses.show`` (written as ``<stem>__<name>.csv``), a link back to the index and
+the data the report read. The page loads nothing from another host.
+"""
 
 from __future__ import annotations
 
+import ast
+import json
 import threading
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, overload
 
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from nbformat import NotebookNode, from_dict
+from papermill.translators import PythonTranslator
+from traitlets import Bool
+
+from .._version import __version__
+from ..errors import ReportError
+from .planning import slugify
+from .results import JSON_MIME, RESULTS_KEY, read_headline
+from .site import (
+    TEMPLATES,
+    environment,
+    key_results,
+    parameter_text,
+    provenance,
+    raw_results,
+    report_title,
+    section_title,
+    stylesheet,
+)
+
+#: Cells hidden in reader mode: papermill's parameter cells and error banners (the page has its
+#: own), and prose for notebook users.
+READER_HIDDEN_TAGS = frozenset(
+    {"parameters", "injected-parameters", "usage", "papermill-error-cell-tag"}
+)
+TABLE_KEY = "burdenshare_table"
+PARAMETERS_TAG = "burdenshare-parameters"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A report page: its HTML and the files that go next to it (CSV downloads)."""
+
+    html: str
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+# --- reading the notebook -------------------------------------------------------------------------
+
+
+def _meta(nb: Any) -> dict[str, Any]:
+    return dict(nb.get("metadata", {}).get("burdenshare") or {})
+
+
+def _tagged(nb: Any, tag: str) -> Any:
+    return next((c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])), None)
+
+
+def _declared(cell: Any) -> list[Any]:
+    """Parameters of a parameters cell (papermill's reading: name, default source, help)."""
+    try:
+        return list(PythonTranslator.inspect(cell))
+    except Exception:  # a cell papermill cannot parse is shown as code, not as a table
+        return []
+
+
+def _literal(source: str) -> Any:
+    try:
+        return ast.literal_eval(source)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return source
+
+
+def parameter_rows(nb: Any, given: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Every parameter of the report: the value it ran with (``given`` by the runner, else the
+    injected cell, else the default), whether that is the default, and the help text."""
+    cell = _tagged(nb, "parameters")
+    declared = {p.name: p for p in _declared(cell)} if cell is not None else {}
+    if given is None:
+        injected = _tagged(nb, "injected-parameters")
+        given = {p.name: _literal(p.default) for p in _declared(injected)} if injected else {}
+    rows = []
+    for name, spec in declared.items():
+        if name in given:
+            rows.append({"name": name, "value": parameter_text(given[name]), "default": False})
+        else:
+            value = _literal(spec.default)
+            rows.append({"name": name, "value": parameter_text(value), "default": True})
+        rows[-1]["help"] = spec.help
+    for name, value in given.items():
+        if name not in declared:
+            rows.append(
+                {"name": name, "value": parameter_text(value), "default": False, "help": ""}
+            )
+    return rows
+
+
+def _first_heading(nb: Any) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def _failure(nb: Any, report: dict[str, Any]) -> dict[str, Any] | None:
+    """Where and how the report failed (the runner's record, else papermill's and the first
+    error output); ``None`` when it did not."""
+    papermill = nb.get("metadata", {}).get("papermill") or {}
+    status = report.get("status")
+    if status != "failed" and (status is not None or not papermill.get("exception")):
+        return None
+    errors = [
+        (i, o)
+        for i, c in enumerate(nb.cells)
+        for o in c.get("outputs", []) or []
+        if o.get("output_type") == "error"
+    ]
+    index = report.get("failing_cell")
+    if not isinstance(index, int) or not 0 <= index < len(nb.cells):
+        index = errors[0][0] if errors else None
+    error = str(report.get("error") or "")
+    if not error and errors:
+        error = f"{errors[0][1].get('ename', '')}: {errors[0][1].get('evalue', '')}"
+    cell_id = nb.cells[index].get("id") if index is not None else None
+    return {"cell": index, "error": error, "anchor": f"cell-id={cell_id}" if cell_id else None}
+
+
+def _notebook_name(nb: Any, report: dict[str, Any], stem: str | None) -> str:
+    if report.get("notebook"):
+        return str(report["notebook"])
+    source = (nb.get("metadata", {}).get("papermill") or {}).get("input_path")
+    return PurePath(str(source)).stem if source else (stem or "")
+
+
+def _page_context(nb: Any, stem: str | None, show_code: bool) -> dict[str, Any]:
+    """Everything around the cells, rendered and escaped by the site's templates."""
+    meta = _meta(nb)
+    report = meta.get("report") or {}
+    notebook = _notebook_name(nb, report, stem)
+    given = report.get("parameters")
+    parameters = dict(given) if isinstance(given, dict) else {}
+    headline = read_headline(nb)
+    title = report_title(
+        meta.get("title") or _first_heading(nb) or headline.get("title"), notebook, parameters
+    )
+    ipynb = f"{stem}.ipynb" if stem else None
+    env = environment()
+    top = env.get_template("report_top.html.j2").render(
+        ipynb=ipynb,
+        section=section_title(meta["section"]) if meta.get("section") else "",
+        failure=_failure(nb, report),
+    )
+    return {
+        "stem": stem,
+        "title": title,
+        "css": stylesheet(),
+        "version": __version__,
+        "top": top,
+        "parameters": parameter_rows(nb, parameters if isinstance(given, dict) else None),
+        "labels": headline.get("labels") or {},
+        "bottom_context": {
+            "data": provenance(report.get("datasets") or []),
+            "notebook": notebook,
+            "engine": str(report.get("engine") or ""),
+            "engine_reason": str(report.get("engine_reason") or ""),
+            "show_code": show_code,
+            "ipynb": ipynb,
+            "version": __version__,
+        },
+    }
+
+
+# --- preprocessors --------------------------------------------------------------------------------
+
+
+def _display(html: str) -> NotebookNode:
+    # from_dict, not nbformat.v4.new_output: that validates against the schema on every call
+    return from_dict({"output_type": "display_data", "data": {"text/html": html}, "metadata": {}})
+
+
+def _table_file(stem: str, name: str, taken: set[str]) -> str:
+    base = f"{stem}__{slugify(name) or 'table'}"
+    candidate, n = f"{base}.csv", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}.csv"
+    taken.add(candidate)
+    return candidate
+
+
+class SitePagePreprocessor(Preprocessor):
+    """Prepares a report's cells for its page: the parameters table before the parameters cell,
+    a CSV file for each table output (named in its metadata; the bytes go to
+    ``resources["burdenshare_files"]``) and, in reader mode, the key results formatted."""
+
+    reader = Bool(True, help="reader mode: format the key results for readers").tag(config=True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        page = resources["burdenshare"]
+        files: dict[str, bytes] = {}
+        resources["burdenshare_files"] = files
+        tables: list[str] = []
+        for index, cell in enumerate(nb.cells):
+            for output in cell.get("outputs", []) or []:
+                table = (output.get("metadata") or {}).get(TABLE_KEY)
+                if table is not None:
+                    self._table(index, table, page, files, tables)
+            if self.reader:
+                cell["outputs"] = [self._reader(o, page) for o in cell.get("outputs", []) or []]
+        page["bottom"] = (
+            environment()
+            .get_template("report_bottom.html.j2")
+            .render(tables=tables, **page["bottom_context"])
+        )
+        if page["parameters"]:
+            html = environment().get_template("parameters.html.j2").render(rows=page["parameters"])
+            cell = from_dict(
+                {
+                    "cell_type": "code",
+                    "id": PARAMETERS_TAG,  # fixed, so the same report renders the same page
+                    "source": "",
+                    "execution_count": None,
+                    "metadata": {"tags": [PARAMETERS_TAG]},
+                    "outputs": [_display(html)],
+                }
+            )
+            anchor = _tagged(nb, "parameters") or _tagged(nb, "injected-parameters")
+            at = nb.cells.index(anchor) if anchor is not None else min(1, len(nb.cells))
+            nb.cells.insert(at, cell)
+        return nb, resources
+
+    @staticmethod
+    def _table(
+        index: int, table: Any, page: dict[str, Any], files: dict[str, bytes], tables: list[str]
+    ) -> None:
+        name = str(table.get("name") or "") if isinstance(table, dict) else ""
+        csv = table.get("csv") if isinstance(table, dict) else None
+        if not isinstance(csv, str):
+            raise ReportError(
+                f"cell {index}: the table {name or '(unnamed)'!r} carries no CSV text in its "
+                f"{TABLE_KEY!r} output metadata; display tables with "
+                "burdenshare.analyses.show(table, name=...)."
+            )
+        if page["stem"] is None:  # nowhere to write the file: no download link
+            return
+        file = _table_file(page["stem"], name, set(files))
+        files[file] = csv.encode("utf-8")
+        table["file"] = file
+        tables.append(file)
+
+    @staticmethod
+    def _reader(output: Any, page: dict[str, Any]) -> Any:
+        meta = output.get("metadata") or {}
+        if not meta.get(RESULTS_KEY):
+            return output
+        results = (output.get("data") or {}).get(JSON_MIME) or {}
+        if isinstance(results, str):  # some writers keep JSON outputs as text
+            results = json.loads(results)
+        html = (
+            environment()
+            .get_template("results.html.j2")
+            .render(
+                shown=key_results(results, meta.get("labels") or page["labels"]),
+                raw=raw_results(results),
+            )
+        )
+        return _display(html)
+
+
+# --- rendering ------------------------------------------------------------------------------------
 
 _local = threading.local()
 
 
 def _exporter(show_code: bool) -> HTMLExporter:
-    """One exporter per thread and mode (nbconvert exporters are not thread-safe)."""
+    """One exporter per thread and mode (nbconvert exporters are not thread-safe); its template
+    is compiled on first use and reused."""
     key = f"html_{show_code}"
-    if not hasattr(_local, key):
+    exporter = getattr(_local, key, None)
+    if exporter is None:
         hide = not show_code
-        setattr(_local, key, HTMLExporter(exclude_input=hide, exclude_input_prompt=hide))
-    return getattr(_local, key)
+        exporter = HTMLExporter(
+            extra_template_basedirs=[str(TEMPLATES)],
+            template_name="burdenshare",
+            exclude_input=hide,
+            exclude_input_prompt=hide,
+            exclude_output_prompt=hide,
+        )
+        exporter.register_preprocessor(SitePagePreprocessor(reader=hide), enabled=True)
+        if hide:
+            exporter.register_preprocessor(
+                TagRemovePreprocessor(remove_cell_tags=set(READER_HIDDEN_TAGS)), enabled=True
+            )
+        setattr(_local, key, exporter)
+    return exporter
 
 
-def render_report(nb: Any, *, show_code: bool) -> str:
-    """The HTML page of an executed notebook; ``show_code=False`` hides code cells' input."""
-    html, _ = _exporter(show_code).from_notebook_node(nb)
-    return html
+@overload
+def render_report(nb: Any, *, stem: str, show_code: bool) -> Rendered: ...
+@overload
+def render_report(nb: Any, *, stem: None = None, show_code: bool) -> str: ...
+
+
+def render_report(nb: Any, *, stem: str | None = None, show_code: bool) -> Rendered | str:
+    """The page of an executed report notebook: a :class:`Rendered` (HTML and CSV files).
+
+    ``stem`` names the page's files (``<stem>.html``, ``<stem>__<table>.csv``) and must be a safe
+    file stem. ``nb`` is not changed. Raises :class:`ReportError` for a stem that is not a plain
+    file name or a table output without its CSV.
+
+    Transition: called without ``stem`` (the runner before it passed one), it returns the HTML
+    text alone and the page has no CSV downloads or notebook link.
+    """
+    if stem is not None and (not stem or slugify(stem) != stem):
+        raise ReportError(
+            f"render_report: stem {stem!r} is not a safe file stem (letters, digits, '.', '_', "
+            "'-'); use the runner's output_stem()."
+        )
+    page = _page_context(nb, stem, show_code)
+    body, resources = _exporter(show_code).from_notebook_node(nb, resources={"burdenshare": page})
+    if stem is None:
+        return body
+    return Rendered(body, dict(resources.get("burdenshare_files") or {}))

@@ -1,16 +1,577 @@
-"""The report site around the executed reports: ``index.html`` lists every report with its
-parameters, status, duration, key results and links (all text escaped; links are the runner's safe
-file names)."""
+"""The report site: the landing page (``index.html``) built from the run manifest and the executed
+notebooks, and the display rules every page of the site shares.
+
+The landing page leads with each report's headline finding, then lists the reports by section
+(each with its description, lead figure as a thumbnail, status and key results with names and
+units), the country profiles as a grid of allies, and the data the run read. Raw machine-readable
+values stay in ``manifest.json`` and behind "details" toggles. Pages are self-contained: the
+stylesheet is inlined and nothing is fetched from another host.
+
+Key results are shown only where the notebook gave them a label (``"Median share of GDP (%)"``);
+the unit in parentheses decides the rounding (:func:`format_value`). Missing values show as
+"not available", never as 0.
+"""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from html import escape
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-_STYLE = """
+import jinja2
+from PIL import Image
+
+from .. import countries
+from .._version import __version__
+from ..errors import ReportError
+from .planning import slugify
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+#: Section id (notebook metadata ``burdenshare.section``) -> heading, in page order.
+SECTIONS: dict[str, str] = {
+    "alliance": "Alliance and targets",
+    "hague": "The Hague 2035 targets",
+    "support": "Support to Ukraine",
+    "opinion": "Public opinion",
+    "countries": "Country profiles",
+    "changes": "What changed between data releases",
+}
+#: The section shown as a compact grid of allies instead of report cards.
+COUNTRY_SECTION = "countries"
+OTHER_SECTION = "other"
+MISSING = "not available"
+#: Size box of the landing page's thumbnails (pixels; shown at half size on high-density screens).
+THUMB_BOX = (480, 320)
+THUMB_SUFFIX = ".thumb.png"
+
+
+# --- shared resources ---------------------------------------------------------------------------
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment of the site's own templates (autoescaping; compiled once)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "site"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@cache
+def stylesheet() -> str:
+    """The site's CSS, inlined into every page."""
+    return (TEMPLATES / "site" / "style.css").read_text(encoding="utf-8")
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+_UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
+_MONEY = re.compile(r"US\$|USD|EUR|€|£|\$|\bmillion\b|\bbillion\b|\bbn\b|\bm\b", re.IGNORECASE)
+_POINTS = re.compile(r"^(pp|percentage points?)$", re.IGNORECASE)
+_YEAR_NAME = re.compile(r"\byears?\b", re.IGNORECASE)
+
+
+def split_label(label: str) -> tuple[str, str]:
+    """``"Median share of GDP (%)"`` -> ``("Median share of GDP", "%")``; no unit -> ``""``."""
+    found = _UNIT.match(label.strip())
+    if not found or not found["name"]:
+        return label.strip(), ""
+    return found["name"], found["unit"].strip()
+
+
+def _unit_kind(unit: str) -> str:
+    if unit.startswith("%") or unit.lower() == "percent":
+        return "percent"
+    if _POINTS.match(unit):
+        return "points"
+    if unit.lower() == "year":
+        return "year"
+    if _MONEY.search(unit):
+        return "money"
+    return "other"
+
+
+def _decimals(number: float, kind: str) -> int:
+    size = abs(number)
+    if 0 < size < 1:  # two significant digits, at least two decimals: 0.77, 0.035, 0.0035
+        return max(2, 1 - math.floor(math.log10(size)))
+    if kind == "points":
+        return 2
+    if kind == "percent":
+        return 1 if size >= 10 else 2
+    if size >= 100:
+        return 0
+    return 1 if size >= 10 else 2
+
+
+def format_number(number: float, unit: str = "", name: str = "") -> str:
+    """A number rounded for readers by its unit (without the unit).
+
+    Shares in % keep 2 decimals below 10 and 1 above; percentage points 2; money and other
+    quantities 0 decimals from 100, 1 from 10, else 2; below 1, two significant digits (so a
+    small value never shows as 0); thousands are separated. Whole numbers stay whole; calendar
+    years (unit "year", or a whole number named "...year...") have no separator.
+    """
+    kind = _unit_kind(unit)
+    if isinstance(number, bool):
+        return "yes" if number else "no"
+    whole = isinstance(number, int) or (kind != "percent" and float(number).is_integer())
+    if whole and (kind == "year" or (_YEAR_NAME.search(name) and 1000 <= abs(number) <= 3000)):
+        return str(int(number))
+    if isinstance(number, int):
+        return f"{number:,}"
+    if not math.isfinite(number):
+        return MISSING
+    if whole and kind in ("other", "money"):
+        return f"{int(number):,}"
+    decimals = _decimals(number, kind)
+    text = f"{number:,.{decimals}f}"
+    if decimals > 2:  # 0.00010 -> 0.0001, keeping two decimals at least
+        whole_part, _, fraction = text.partition(".")
+        text = f"{whole_part}.{fraction.rstrip('0').ljust(2, '0')}"
+    return "0" + text[2:] if text.startswith("-0") and not text.strip("-0.,") else text
+
+
+def _with_unit(text: str, unit: str) -> str:
+    if not unit or text == MISSING:
+        return text
+    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
+
+
+def _code_name(text: str) -> str | None:
+    """The country (or aggregate) name of a code such as ``"POL"`` or ``"EU_INST"``."""
+    looks_like_code = (len(text) == 3 and text.isalpha() and text.isupper()) or (
+        text in countries.SPECIAL_CODES
+    )
+    if looks_like_code and countries.is_known_code(text):
+        return countries.name(text)
+    return None
+
+
+def format_value(value: Any, unit: str = "", name: str = "", *, with_unit: bool = True) -> str:
+    """A key result as text for readers: numbers rounded by unit (see :func:`format_number`),
+    country codes as names, lists joined, ``None`` as "not available", booleans as yes/no.
+
+    The unit follows the number ("2.75%", "445,297 million US$"); in lists and mappings a
+    percent sign follows each number and any other unit comes once at the end. A calendar year
+    (unit "year") shows no unit.
+    """
+    kind = _unit_kind(unit)
+    suffix = unit if with_unit and kind != "year" else ""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return _with_unit(format_number(value, unit, name), suffix)
+    if isinstance(value, str):
+        return _code_name(value) or value
+    if isinstance(value, Mapping | list | tuple):
+        if not value:
+            return "none"
+        pairs = value.items() if isinstance(value, Mapping) else ((None, v) for v in value)
+        each = with_unit and kind == "percent"
+        parts = [
+            (f"{k}: " if k is not None else "") + format_value(v, unit, name, with_unit=each)
+            for k, v in pairs
+        ]
+        return _with_unit(
+            ("; " if isinstance(value, Mapping) else ", ").join(parts), "" if each else suffix
+        )
+    return str(value)
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """One labelled key result, ready to show."""
+
+    key: str
+    name: str
+    unit: str
+    text: str  # value with its unit
+    number: str  # value without the unit (for tables whose header names the unit)
+
+
+def key_results(results: Mapping[str, Any], labels: Mapping[str, str] | None) -> list[KeyResult]:
+    """The labelled results in the labels' order (values without a label are left out)."""
+    shown = []
+    for key, label in (labels or {}).items():
+        if key not in results:
+            continue
+        name, unit = split_label(str(label))
+        value = results[key]
+        shown.append(
+            KeyResult(
+                key,
+                name,
+                unit,
+                format_value(value, unit, name),
+                format_value(value, unit, name, with_unit=False),
+            )
+        )
+    return shown
+
+
+def raw_results(results: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every result as ``(key, JSON text)``: the machine-readable values, unrounded."""
+    return [(str(k), json.dumps(v, ensure_ascii=False)) for k, v in results.items()]
+
+
+def parameter_text(value: Any) -> str:
+    """A parameter value as given (JSON-like), with the country name after a country code."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    named = _code_name(value) if isinstance(value, str) else None
+    return f"{text} ({named})" if named else text
+
+
+def describe_parameters(parameters: Mapping[str, Any]) -> str:
+    """A short phrase for a report's own parameters: ``"Poland"``, ``"year 2024"``."""
+    parts = []
+    for key, value in parameters.items():
+        named = _code_name(value) if isinstance(value, str) else None
+        if named:
+            parts.append(named)
+        else:
+            shown = value if isinstance(value, str) else json.dumps(value, default=str)
+            parts.append(f"{key.replace('_', ' ')} {shown}")
+    return ", ".join(parts)
+
+
+def humanize(name: str) -> str:
+    """``"alliance_overview"`` -> ``"Alliance overview"``."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def report_title(title: str | None, notebook: str, parameters: Mapping[str, Any]) -> str:
+    """A report's name: the notebook's short title, then what its parameters chose."""
+    base = title or humanize(notebook)
+    detail = describe_parameters(parameters)
+    return f"{base} — {detail}" if detail else base
+
+
+def section_title(section: str | None) -> str:
+    """The heading of a section; unknown ids are shown readably, never dropped."""
+    if not section:
+        return "Other reports"
+    return SECTIONS.get(section, humanize(section))
+
+
+@dataclass(frozen=True)
+class DataRead:
+    """One data file a report read, for the provenance tables."""
+
+    dataset: str
+    label: str
+    origin: str
+    path: str
+    sha256: str
+
+    @property
+    def short(self) -> str:
+        return self.sha256[:12]
+
+
+def provenance(reads: Iterable[Mapping[str, Any]]) -> list[DataRead]:
+    """The recorded reads (``burdenshare.tables.Read`` dicts) as rows, each file once, in order."""
+    rows = (
+        DataRead(
+            str(r.get("dataset", "")),
+            str(r.get("label", "")),
+            str(r.get("origin", "")),
+            str(r.get("path", "")),
+            str(r.get("sha256", "")),
+        )
+        for r in reads
+    )
+    return list(dict.fromkeys(rows))
+
+
+# --- the landing page -----------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One report on the landing page."""
+
+    stem: str
+    notebook: str
+    title: str
+    description: str
+    section: str
+    status: str
+    headline: str
+    error: str
+    failing_cell: int | None
+    cached: bool
+    ran_at: str
+    duration: str
+    country: str | None
+    parameters: list[tuple[str, str]]
+    results: list[KeyResult]
+    raw: list[tuple[str, str]]
+    data: list[DataRead]
+    links: list[tuple[str, str]]
+    page: str | None
+    thumb: dict[str, Any] | None = None
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _file_name(name: Any, where: str) -> str:
+    """A file name from the manifest, refused if it could leave the folder."""
+    text = str(name)
+    if not text or slugify(text) != text:
+        raise ReportError(
+            f"manifest.json: {where} names the file {text!r}; report files must be plain names "
+            "inside the report folder (letters, digits, '.', '_', '-')."
+        )
+    return text
+
+
+def _links(stem: str, files: Mapping[str, Any]) -> list[tuple[str, str]]:
+    links = []
+    names = {"html": "Report", "ipynb": "Executed notebook", "pdf": "PDF"}
+    for kind in ("html", "pdf", "ipynb"):
+        if files.get(kind):
+            links.append((names[kind], _file_name(files[kind], f"report {stem!r} files.{kind}")))
+    for name in files.get("csv") or []:
+        plain = _file_name(name, f"report {stem!r} files.csv")
+        label = plain.removeprefix(f"{stem}__").removesuffix(".csv").replace("_", " ")
+        links.append((f"CSV: {label}", plain))
+    return links
+
+
+def _entry(report: Mapping[str, Any]) -> Entry:
+    stem = _file_name(report.get("stem", ""), "a report's stem")
+    notebook = str(report.get("notebook", stem))
+    meta = report.get("notebook_meta") or {}
+    headline = report.get("headline") or {}
+    parameters = dict(report.get("parameters") or {})
+    results = dict(report.get("results") or {})
+    files = report.get("files") or {}
+    country = parameters.get("country")
+    country_name = _code_name(country) if isinstance(country, str) else None
+    failing = report.get("failing_cell")
+    duration = report.get("duration_s")
+    return Entry(
+        stem=stem,
+        notebook=notebook,
+        title=report_title(meta.get("title"), notebook, parameters),
+        description=str(meta.get("description") or ""),
+        section=str(meta.get("section") or OTHER_SECTION),
+        status=str(report.get("status", "failed")),
+        headline=str(headline.get("title") or ""),
+        error=str(report.get("error") or ""),
+        failing_cell=failing if isinstance(failing, int) else None,
+        cached=bool(report.get("cached")),
+        ran_at=str(report.get("ran_at") or ""),
+        duration=_seconds(duration),
+        country=country_name,
+        parameters=[(k, parameter_text(v)) for k, v in parameters.items()],
+        results=key_results(results, headline.get("labels")),
+        raw=raw_results(results),
+        data=provenance(report.get("datasets") or []),
+        links=_links(stem, files),
+        page=_file_name(files["html"], f"report {stem!r} files.html")
+        if files.get("html")
+        else None,
+    )
+
+
+def _sections(entries: Sequence[Entry]) -> list[Section]:
+    order = list(SECTIONS)
+    by_id: dict[str, Section] = {}
+    for entry in entries:
+        if entry.section not in by_id:
+            title = (
+                "Other reports" if entry.section == OTHER_SECTION else section_title(entry.section)
+            )
+            by_id[entry.section] = Section(entry.section, title)
+        by_id[entry.section].entries.append(entry)
+    known = [by_id[s] for s in order if s in by_id]
+    unknown = [s for k, s in by_id.items() if k not in SECTIONS and k != OTHER_SECTION]
+    tail = [by_id[OTHER_SECTION]] if OTHER_SECTION in by_id else []
+    for section in known:
+        if section.id == COUNTRY_SECTION:
+            section.entries.sort(key=lambda e: (e.country or e.title).casefold())
+    return known + unknown + tail
+
+
+def _findings(sections: Sequence[Section]) -> list[Entry]:
+    """The headlines the landing page leads with, in section order: every report's but the
+    country profiles' (they have their grid), unless the run holds nothing else."""
+    found = [e for s in sections for e in s.entries if e.headline and e.status == "ok"]
+    others = [e for e in found if e.section != COUNTRY_SECTION]
+    return others or found
+
+
+def _country_table(entries: Sequence[Entry]) -> dict[str, list[Any]]:
+    """Every labelled result of the country profiles side by side: a header per result (name and
+    unit, in first-seen order) and a row per ally (values without the unit; blank where a profile
+    has no such result)."""
+    columns: dict[str, str] = {}
+    for entry in entries:
+        for result in entry.results:
+            header = f"{result.name} ({result.unit})" if result.unit else result.name
+            columns.setdefault(result.key, header)
+    rows = []
+    for entry in entries:
+        numbers = {r.key: r.number for r in entry.results}
+        rows.append((entry.country or entry.title, [numbers.get(key, "") for key in columns]))
+    return {"headers": list(columns.values()), "rows": rows}
+
+
+def lead_figure(nb: Mapping[str, Any]) -> tuple[bytes, str] | None:
+    """The PNG and title of a notebook's lead figure: the first output marked
+    ``burdenshare_figure``, else its first PNG output; ``None`` when it has no figure."""
+    first = None
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            png = (output.get("data") or {}).get("image/png")
+            if not png:
+                continue
+            meta = output.get("metadata") or {}
+            figure = meta.get("burdenshare_figure") or (meta.get("image/png") or {}).get(
+                "burdenshare_figure"
+            )
+            text = png if isinstance(png, str) else "".join(png)
+            if figure:
+                return base64.b64decode(text), str(figure.get("title") or figure.get("name") or "")
+            if first is None:
+                first = (base64.b64decode(text), "")
+    return first
+
+
+def thumbnail(png: bytes, box: tuple[int, int] = THUMB_BOX) -> tuple[bytes, int, int]:
+    """A small PNG of ``png`` fitting ``box`` (aspect kept), with its width and height."""
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        small = image.convert("RGB")
+    small.thumbnail(box, Image.Resampling.LANCZOS)
+    small = small.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue(), small.width, small.height
+
+
+def _thumb(folder: Path, entry: Entry, ipynb: str | None) -> tuple[str, bytes] | None:
+    if not ipynb:
+        return None
+    path = folder / ipynb
+    if not path.is_file():
+        raise ReportError(
+            f"{path}: the executed notebook of report {entry.stem!r} is missing from the "
+            "staging folder; write the notebooks before rendering the site."
+        )
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{path}: cannot read the executed notebook ({exc}).") from exc
+    try:
+        lead = lead_figure(nb)
+        if lead is None:
+            return None
+        png, title = lead
+        data, width, height = thumbnail(png)
+    except (OSError, ValueError) as exc:  # bad base64 (binascii.Error) or not an image
+        raise ReportError(
+            f"{path}: the lead figure is not a readable PNG ({exc}); re-run the report."
+        ) from exc
+    name = f"{entry.stem}{THUMB_SUFFIX}"
+    entry.thumb = {
+        "src": name,
+        "alt": title or entry.title,
+        "width": width // 2,
+        "height": height // 2,
+    }
+    return name, data
+
+
+def _seconds(value: Any) -> str:
+    return f"{value:.1f} s" if isinstance(value, int | float) and math.isfinite(value) else ""
+
+
+def _when(iso: Any) -> str:
+    text = str(iso or "")
+    return text.replace("T", " ")[:16] + " UTC" if len(text) >= 16 else text
+
+
+def render_site(run: Mapping[str, Any], folder: Path) -> dict[str, bytes]:
+    """The site's own files for a run: ``index.html`` and the lead-figure thumbnails
+    (``<stem>.thumb.png``), from the run manifest ``run`` and the executed notebooks in ``folder``.
+
+    Raises :class:`ReportError` when the manifest names a file outside the folder or an executed
+    notebook it lists is missing or unreadable.
+    """
+    folder = Path(folder)
+    reports = run.get("reports")
+    if not isinstance(reports, list):
+        raise ReportError("run manifest: 'reports' must be a list of report entries.")
+    entries = [_entry(r) for r in reports]
+    files: dict[str, bytes] = {}
+    for entry, report in zip(entries, reports, strict=True):
+        if entry.section == COUNTRY_SECTION:
+            continue  # the grid of allies has no thumbnails
+        made = _thumb(folder, entry, (report.get("files") or {}).get("ipynb"))
+        if made:
+            files[made[0]] = made[1]
+    sections = _sections(entries)
+    countries_section = next((s for s in sections if s.id == COUNTRY_SECTION), None)
+    used: dict[DataRead, int] = {}
+    for entry in entries:
+        for read in entry.data:
+            used[read] = used.get(read, 0) + 1
+    total = len(entries)
+    html = (
+        environment()
+        .get_template("landing.html.j2")
+        .render(
+            css=stylesheet(),
+            version=run.get("version") or __version__,
+            finished=_when(run.get("finished")),
+            started=_when(run.get("started")),
+            total=total,
+            succeeded=sum(e.status == "ok" for e in entries),
+            cached=sum(e.cached for e in entries),
+            failures=[e for e in entries if e.status != "ok"],
+            findings=_findings(sections),
+            sections=sections,
+            country_table=_country_table(countries_section.entries if countries_section else []),
+            data=sorted(
+                used.items(), key=lambda item: (item[0].dataset, item[0].label, item[0].path)
+            ),
+            options=[(k, parameter_text(v)) for k, v in (run.get("options") or {}).items()],
+            python=str(run.get("python") or ""),
+            seconds=_seconds(run.get("seconds")),
+            dependencies=str(run.get("dependencies") or ""),
+        )
+    )
+    files["index.html"] = html.encode("utf-8")
+    return files
+
+
+# --- the index of the runner before it adopted render_site ----------------------------------------
+
+_LEGACY_STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.4rem;
 vertical-align:top;text-align:left}th{background:#f3f3f3}.ok{color:#1a7f37;font-weight:bold}
@@ -28,7 +589,8 @@ def _kv(mapping: dict[str, Any]) -> str:
 
 
 def render_index(outcomes: Sequence[Any], seconds: float) -> str:
-    """HTML text of the index page."""
+    """The plain table of reports the runner wrote before :func:`render_site` (kept until the
+    runner calls :func:`render_site`; remove then)."""
     ok = sum(o.status == "ok" for o in outcomes)
     rows = []
     for o in outcomes:
@@ -50,7 +612,7 @@ def render_index(outcomes: Sequence[Any], seconds: float) -> str:
         )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>burdenshare reports</title><style>{_STYLE}</style></head><body>"
+        f"<title>burdenshare reports</title><style>{_LEGACY_STYLE}</style></head><body>"
         f"<h1>burdenshare reports</h1><p>{ok} of {len(outcomes)} reports succeeded "
         f"({seconds:.1f} s). Data checksums and timings: "
         '<a href="manifest.json">manifest.json</a>.</p>'
