@@ -407,3 +407,35 @@ def test_cli_import_and_info(tmp_path, capsys):
     bundled, imported = out.split("Imported editions")
     assert "nato_defexp_2024.csv" in bundled
     assert "nato_spending      2030" in imported and "sipri_milex" not in imported
+
+
+# ------------------------------------------------------------------------------------------------
+# Formulas: served by the value the workbook stored; without one, the import stops at the cell
+# ------------------------------------------------------------------------------------------------
+def _store_formula_value(path: Path, formula: str, value: float) -> None:
+    """Write ``value`` as the stored result of ``formula`` (as Excel does when it saves)."""
+    import zipfile
+
+    copy = path.with_suffix(".tmp.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(
+                    f"<f>{formula}</f><v /></c>".encode(),
+                    f"<f>{formula}</f><v>{value}</v></c>".encode(),
+                )
+            target.writestr(item, data)
+    copy.replace(path)
+
+
+def test_formula_cells_are_read_as_their_stored_values(tmp_path):
+    path = tmp_path / "def-exp-2024-en.xlsx"
+    written = build_nato(path, tweak=_set("TABLE3", "E12", "=D12*2"))
+    with pytest.raises(bs.DataError, match=r"sheet 'TABLE3', cell E12 \(=D12\*2\)"):
+        read_nato_workbook(path)
+    _store_formula_value(path, "D12*2", 0.25)
+    frame = read_nato_workbook(path)
+    assert len(frame) == len(written)  # no row dropped
+    got = frame[(frame.iso3 == "CZE") & (frame.year == 2023)].set_index("indicator")["value"]
+    assert got["defexp_share_gdp_pct"] == 0.25  # E12 = Czechia 2023e, the value Excel stored

@@ -117,9 +117,16 @@ def _data_diff(args: argparse.Namespace) -> int:
         key = [c for c in diff.columns if c not in _NOT_KEY and not c.startswith(("old_", "new_"))]
         for _, row in top.iterrows():
             what = " ".join(_format(row[c]) for c in key)
+            pct = row["revision_pct"]
+            relative = "from 0" if pct != pct else f"{pct:+.1f}%"
+            blank = (
+                " [the old 0 may be a blank cell]"
+                if row.get("old_zero_may_be_blank") is True
+                else ""
+            )
             print(
                 f"  {what}: {_format(row['old_value'])} -> {_format(row['new_value'])}"
-                f" ({row['revision']:+.6g}, {row['revision_pct']:+.1f}%)"
+                f" ({row['revision']:+.6g}, {relative}){blank}"
             )
     text = diff.to_csv(index=False, lineterminator="\n", date_format="%Y-%m")
     try:

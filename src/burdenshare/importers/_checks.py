@@ -69,6 +69,7 @@ def check_located(
     frame: pd.DataFrame, spec: TableSpec, problems: Problems, locate: Locator
 ) -> None:
     """Add each schema problem of ``frame`` to ``problems`` at the place ``locate`` names."""
+    seen: set[tuple[str, str]] = set()
     for problem in schema_problems(frame, spec):
         if problem.row is None:
             problems.at("the table as a whole", _plain(problem.value), problem.expected)
@@ -78,7 +79,10 @@ def check_located(
         if first:  # a duplicated key: name the place of its first occurrence too
             where = locate(int(first.group(1)), problem.columns)
             expected = expected.replace(first.group(0), f"same as {where}")
-        problems.at(locate(problem.row, problem.columns), _plain(problem.value), expected)
+        place = locate(problem.row, problem.columns)
+        if (place, expected) not in seen:  # several table rows from one source cell: once
+            seen.add((place, expected))
+            problems.at(place, _plain(problem.value), expected)
 
 
 _SAME_AS = re.compile(r"same as line (\d+)")

@@ -111,6 +111,14 @@ LAYOUTS: dict[str, dict[str, str]] = {
         "weapons_list": "text",
     },
 }
+#: Columns that identify a row of each file (each combination once).
+KEYS: dict[str, tuple[str, ...]] = {
+    "data_explorer.csv": ("iso", "year", "month"),
+    "total_allocations.csv": ("year", "month"),
+    "procurement_trends.csv": ("year", "month"),
+    "eu_aid_shares.csv": ("iso",),
+    "weapons.csv": ("donor", "category"),
+}
 #: Cells that may be empty: (file, column).
 OPTIONAL_CELLS = frozenset({("weapons.csv", "weapons_list")})
 
@@ -361,6 +369,25 @@ def parse(file: SourceFile, problems: Problems) -> Parsed:
     return parsed
 
 
+def check_unique(parsed: Parsed, problems: Problems) -> None:
+    """Each row of a file once by its key (e.g. a donor and month), else name both lines."""
+    key = KEYS.get(parsed.file.name)
+    if not key:
+        return
+    first: dict[tuple[object, ...], int] = {}
+    for i, row in enumerate(parsed.rows):
+        values = tuple(row[c] for c in key)
+        if values in first:
+            shown = ", ".join(f"{c}={parsed.texts[i][c]}" for c in key)
+            problems.at(
+                parsed.place(i, key[0]),
+                shown,
+                f"each {' and '.join(key)} once (already on line {parsed.lines[first[values]]})",
+            )
+        else:
+            first[values] = i
+
+
 # ------------------------------------------------------------------------------------------------
 # The release: label, period, date
 # ------------------------------------------------------------------------------------------------
@@ -501,8 +528,9 @@ class Built:
 
         def locate(row: int, columns: tuple[str, ...]) -> str:
             parsed, i, sources = self.places[row]
-            source = next((sources[c] for c in columns if c in sources), sources["value"])
-            return parsed.place(i, source)
+            # a rule over the whole row is about its number: name the number's cell
+            involved = [c for c in (*_AS_WRITTEN, *columns) if c in columns and c in sources]
+            return parsed.place(i, sources[involved[0]] if involved else sources["value"])
 
         check_located(frame, self.spec, problems, locate)
         return frame
@@ -643,6 +671,8 @@ def read_kiel_release(source: str | Path, release: str | None = None) -> KielRel
         info = ReleaseInfo(release, info.data_through, info.published, info.title)
     for name in ("data_explorer.csv", "total_allocations.csv", "procurement_trends.csv"):
         check_months(parsed[name], info, problems)
+    for table in parsed.values():
+        check_unique(table, problems)
     explorer = parsed["data_explorer.csv"]
     for i, row in enumerate(explorer.rows):
         gdp = row["gdp"]
