@@ -135,6 +135,8 @@ def _kiel_with_release(label: str) -> Callable[[Path], Action]:
 CASES: list[Case] = [
     Case("import: workbook not found", _run("data", "import", "nato", "{folder}/nope.xlsx"), 2,
          ("{folder}/nope.xlsx", "file not found")),
+    Case("import: workbook path is a folder", _run("data", "import", "sipri", "{folder}"), 2,
+         ("{folder}: is a folder", ".xlsx")),
     Case("import: kiel folder not found", _run("data", "import", "kiel", "{folder}/r99"), 2,
          ("{folder}/r99", "no such folder or file")),
     Case("import: --edition in other digits",

@@ -27,16 +27,16 @@ _WORDS = {
 
 
 def _data_import(args: argparse.Namespace) -> int:
-    from ..importers import import_release  # lazy: openpyxl loads only for an import
+    from ..importers import KINDS, import_release  # lazy: openpyxl loads only for an import
 
     result = import_release(args.kind, args.source, args.label, replace=args.replace)
+    word = KINDS[args.kind].word
     if result.status == "unchanged":
         print(
-            f"Already imported: {args.kind} {result.label} from this source"
+            f"Already imported: {args.kind} {word} {result.label} from this source"
             f" ({', '.join(f'{t.dataset} {t.rows} rows' for t in result.tables)}); nothing to do."
         )
         return 0
-    word = "edition" if args.kind == "nato" else "release"
     print(f"{result.status.capitalize()} {args.kind} {word} {result.label}:")
     for table in result.tables:
         word, load = _WORDS.get(table.dataset, ("edition", "the loader"))

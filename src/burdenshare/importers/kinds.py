@@ -34,7 +34,7 @@ from .store import (
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of release: how to fingerprint and read it, and how its label looks."""
+    """One kind of release: what it is, how to fingerprint and read it, how its label looks."""
 
     what: str
     fingerprint: Callable[[Path], str]
@@ -44,6 +44,8 @@ class Kind:
 
 
 def _file_sha(path: Path) -> str:
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; pass the publisher's .xlsx workbook file.")
     if not path.is_file():
         raise DataError(f"{path}: file not found. Check the path you passed.")
     return file_sha256(path)
@@ -201,7 +203,8 @@ def import_release(
     and validated; see :mod:`.store` for how the folder stays consistent.
     """
     if kind not in KINDS:
-        raise ParameterError(f"Unknown kind {kind!r}; choose one of {', '.join(KINDS)}.")
+        choices = "; ".join(f"{name}: {k.what}" for name, k in KINDS.items())
+        raise ParameterError(f"Unknown kind {kind!r}; choose one of {choices}.")
     spec = KINDS[kind]
     if label is not None:
         label = spec.check_label(label)
