@@ -357,8 +357,11 @@ def write_new_file(path: Path, data: bytes) -> None:
     """Create ``path`` (which must not exist) holding ``data``: it appears complete or not at all.
 
     On Linux the bytes go to an unnamed file that is linked to ``path`` once synced, so a killed
-    process leaves nothing; elsewhere a temporary ``.<name>.*.tmp`` file is renamed into place.
+    process leaves nothing; elsewhere a temporary ``.<name>.*.tmp`` file is renamed into place
+    (a leftover of a killed process is removed by the next import).
     """
+    if path.exists():
+        raise FileExistsError(errno.EEXIST, "File exists", str(path))
     handle = _unnamed_file(path.parent, data)
     if handle is not None:
         try:
@@ -373,9 +376,10 @@ def write_new_file(path: Path, data: bytes) -> None:
     finally:
         os.close(handle)
     try:
-        os.link(tmp, path)
-    finally:
+        os.replace(tmp, path)  # writers hold the lock: nobody else creates ``path`` meanwhile
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
 
 
 def replace_file(path: Path, data: bytes) -> None:
