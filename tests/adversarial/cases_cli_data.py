@@ -88,6 +88,19 @@ def _manifest_without_files(folder: Path) -> Action:
     return _with_home(home, cli("data", "import", "nato", _workbook(folder)))
 
 
+def _manifest_entry_outside(folder: Path) -> Action:
+    home = _imported_home(folder)
+    (folder / "keep.csv").write_text("precious\n")
+    data = json.loads((home / "manifest.json").read_text())
+    entry = next(iter(data["files"].values()))
+    data["files"] = {"../keep.csv": entry}
+    (home / "manifest.json").write_text(json.dumps(data))
+    build_nato(folder / "n2.xlsx", bump=1.0)
+    return _with_home(
+        home, cli("data", "import", "nato", folder / "n2.xlsx", "--edition", "2031", "--replace")
+    )
+
+
 def _deleted_import(folder: Path) -> Action:
     home = _imported_home(folder)
     for table in (home / "tables").iterdir():
@@ -154,6 +167,8 @@ CASES: list[Case] = [
     Case("verify --imported: entry lacks a field", _manifest_entry_lacks_field, 2,
          ("{folder}/home/manifest.json", "lacks the field(s) rows",
           "burdenshare data import nato def-exp-2031-en.xlsx --replace")),
+    Case("import: manifest entry outside the folder", _manifest_entry_outside, 2,
+         ("{folder}/home/manifest.json", "entry '../keep.csv' does not name a table")),
     Case("verify --imported: imported table deleted", _deleted_import, 1,
          ("was deleted", "`burdenshare data import nato def-exp-2031-en.xlsx`")),
     Case("verify --imported: imported table changed", _changed_import, 1,
@@ -172,6 +187,8 @@ CASES: list[Case] = [
     Case("diff: --out in a missing folder",
          _run("data", "diff", "nato_spending", "2024", "2025", "--out", "{folder}/no/d.csv"), 2,
          ("--out {folder}/no/d.csv",)),
+    Case("diff: --out is a folder", _run("data", "diff", "sipri_milex", "2025", "2026", "--out", "{folder}"),
+         2, ("--out {folder}", "a folder")),
     Case("diff: negative --top", _run("data", "diff", "nato_spending", "2024", "2025", "--top", "-1"),
          2, ("--top -1",)),
     Case("diff: unknown dataset", _run("data", "diff", "fx", "2024", "2025"), 2, ("'fx'",)),

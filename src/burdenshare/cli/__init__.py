@@ -9,7 +9,8 @@ prints the traceback too).
 Exit codes: 0 done; 1 the command ran and found problems (``data verify`` mismatches, failed
 reports); 2 the command could not run: a mistake in the command or its input, bad data, or a
 broken environment (the message says what to do); 3 an internal error (a bug: rerun with
-``--debug`` and report it); 130 interrupted (Ctrl-C).
+``--debug`` and report it); 130 interrupted (Ctrl-C). Output cut short because the reader of a
+pipe stopped (``| head``) ends quietly with 1.
 """
 
 from __future__ import annotations

@@ -90,6 +90,8 @@ def _data_diff(args: argparse.Namespace) -> int:
 
     if args.top < 0:
         raise _usage("--top", args.top, "a count >= 0")
+    if args.out is not None and (args.out.is_dir() or not args.out.name):
+        raise _usage("--out", args.out, "a file name for the CSV (it is a folder)")
     diff = compare_releases(args.dataset, args.old, args.new)
     old, new = diff.attrs["old"], diff.attrs["new"]
     out = args.out or Path(f"{args.dataset}_{_safe(old)}_vs_{_safe(new)}.csv")

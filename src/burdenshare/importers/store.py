@@ -61,6 +61,8 @@ LOCK_TIMEOUT = 120.0
 #: Fields every manifest entry of the user folder must have.
 REQUIRED_FIELDS = ("dataset", "edition", "sha256", "rows")
 _TEMP = re.compile(r"^\..+\.tmp$")
+#: Names the manifest may list: tables of this folder (top level: imports of burdenshare 0.1).
+_ENTRY_NAME = re.compile(rf"(?:{TABLES}/)?[A-Za-z0-9_][A-Za-z0-9_.-]*\.csv")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -236,12 +238,17 @@ def read_user_manifest(folder: Path) -> dict[str, Any]:
             " import the releases again."
         )
     for name, entry in data["files"].items():
+        if not _ENTRY_NAME.fullmatch(name):
+            raise DataError(
+                f"{path}: entry '{name}' does not name a table of this folder (expected"
+                f" '{TABLES}/<name>.csv'); the manifest was edited by hand. {_fix_entry(entry)}"
+            )
         if not isinstance(entry, dict):
-            raise DataError(f"{path}: entry '{name}' is not a JSON object; {_fix_entry(entry)}")
+            raise DataError(f"{path}: entry '{name}' is not a JSON object. {_fix_entry(entry)}")
         missing = [f for f in REQUIRED_FIELDS if f not in entry]
         if missing:
             raise DataError(
-                f"{path}: entry '{name}' lacks the field(s) {', '.join(missing)};"
+                f"{path}: entry '{name}' lacks the field(s) {', '.join(missing)}."
                 f" {_fix_entry(entry)}"
             )
     return data
@@ -250,7 +257,7 @@ def read_user_manifest(folder: Path) -> dict[str, Any]:
 def _fix_entry(entry: object) -> str:
     command = entry.get("import_command") if isinstance(entry, dict) else None
     again = f"run `{command} --replace`" if command else "import that release again"
-    return f"delete the entry (or the folder) and {again}."
+    return f"Delete the entry (or the folder) and {again}."
 
 
 def file_sha256(path: Path) -> str:
