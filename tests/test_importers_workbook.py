@@ -342,7 +342,9 @@ def test_import_then_load_serves_the_new_edition(tmp_path):
     assert len(frame) == len(written)
     assert bs.load_spending()["edition"].iloc[0] == "2031"  # newest label is "latest"
     folder = bs.paths.user_data_dir_path()
-    entry = json.loads((folder / "manifest.json").read_text())["files"]["nato_defexp_2031.csv"]
+    name = result.path.relative_to(folder).as_posix()
+    assert name.startswith("tables/nato_defexp_2031.") and name.endswith(".csv")
+    entry = json.loads((folder / "manifest.json").read_text())["files"][name]
     assert entry["dataset"] == "nato_spending" and entry["edition"] == "2031"
     assert entry["source_file"] == "def-exp-2031-en.xlsx" and len(entry["source_sha256"]) == 64
     assert entry["rows"] == len(written) and entry["imported"]
@@ -353,19 +355,23 @@ def test_same_file_twice_is_a_no_op_and_another_file_needs_replace(tmp_path):
     first = build_nato(tmp_path / "n1.xlsx")
     second = build_nato(tmp_path / "n2.xlsx", bump=1.0)  # the same edition, revised figures
     assert first != second
-    assert import_workbook("nato", tmp_path / "n1.xlsx").status == "imported"
+    first_import = import_workbook("nato", tmp_path / "n1.xlsx")
+    assert first_import.status == "imported"
     folder = bs.paths.user_data_dir_path()
     before = (folder / "manifest.json").read_bytes()
-    csv_stat = (folder / "nato_defexp_2024.csv").stat()
+    csv_stat = first_import.path.stat()
     old = bs.load_spending(edition="2024")  # the import overrides the bundled 2024 edition
     assert {(r.iso3, r.year, r.indicator): r.value for r in old.itertuples()} == first
     assert import_workbook("nato", tmp_path / "n1.xlsx").status == "unchanged"
     assert (folder / "manifest.json").read_bytes() == before
-    assert (folder / "nato_defexp_2024.csv").stat().st_mtime_ns == csv_stat.st_mtime_ns
+    assert first_import.path.stat().st_mtime_ns == csv_stat.st_mtime_ns
     with pytest.raises(bs.DataError, match="--replace"):
         import_workbook("nato", tmp_path / "n2.xlsx")
     assert (folder / "manifest.json").read_bytes() == before
-    assert import_workbook("nato", tmp_path / "n2.xlsx", replace=True).status == "replaced"
+    replaced = import_workbook("nato", tmp_path / "n2.xlsx", replace=True)
+    assert replaced.status == "replaced"
+    assert not first_import.path.exists()  # the replaced table is gone, the new one listed
+    assert [p.name for p in (folder / "tables").iterdir()] == [replaced.path.name]
     new = bs.load_spending(edition="2024")  # same process: the cache must not serve the old file
     assert {(r.iso3, r.year, r.indicator): r.value for r in new.itertuples()} == second
     assert bs.manifest.verify(folder) == []
@@ -390,7 +396,7 @@ def test_cli_import_and_info(tmp_path, capsys):
     build_sipri(tmp_path / "milex.xlsx")
     build_nato(tmp_path / "nato.xlsx")
     assert main(["data", "import", "nato", str(tmp_path / "nato.xlsx"), "--edition", "2030"]) == 0
-    assert "Imported nato_spending edition 2030" in capsys.readouterr().out
+    assert "Imported nato edition 2030" in capsys.readouterr().out
     assert main(["data", "import", "nato", str(tmp_path / "nato.xlsx"), "--edition", "2030"]) == 0
     assert "nothing to do" in capsys.readouterr().out
     # The small SIPRI workbook lacks Russia: a clear error, exit code 2, nothing stored.
@@ -401,3 +407,35 @@ def test_cli_import_and_info(tmp_path, capsys):
     bundled, imported = out.split("Imported editions")
     assert "nato_defexp_2024.csv" in bundled
     assert "nato_spending      2030" in imported and "sipri_milex" not in imported
+
+
+# ------------------------------------------------------------------------------------------------
+# Formulas: served by the value the workbook stored; without one, the import stops at the cell
+# ------------------------------------------------------------------------------------------------
+def _store_formula_value(path: Path, formula: str, value: float) -> None:
+    """Write ``value`` as the stored result of ``formula`` (as Excel does when it saves)."""
+    import zipfile
+
+    copy = path.with_suffix(".tmp.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(
+                    f"<f>{formula}</f><v /></c>".encode(),
+                    f"<f>{formula}</f><v>{value}</v></c>".encode(),
+                )
+            target.writestr(item, data)
+    copy.replace(path)
+
+
+def test_formula_cells_are_read_as_their_stored_values(tmp_path):
+    path = tmp_path / "def-exp-2024-en.xlsx"
+    written = build_nato(path, tweak=_set("TABLE3", "E12", "=D12*2"))
+    with pytest.raises(bs.DataError, match=r"sheet 'TABLE3', cell E12 \(=D12\*2\)"):
+        read_nato_workbook(path)
+    _store_formula_value(path, "D12*2", 0.25)
+    frame = read_nato_workbook(path)
+    assert len(frame) == len(written)  # no row dropped
+    got = frame[(frame.iso3 == "CZE") & (frame.year == 2023)].set_index("indicator")["value"]
+    assert got["defexp_share_gdp_pct"] == 0.25  # E12 = Czechia 2023e, the value Excel stored

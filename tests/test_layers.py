@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "metrics": 1,
     "importers": 1,
     "plots": 2,
+    "revisions": 2,
     "analyses": 3,
     "reports": 4,
     "cli": 5,

@@ -1,7 +1,8 @@
 """burdenshare: NATO defence spending, the Hague targets and support to Ukraine.
 
 ``import burdenshare as bs`` gives the loaders (``bs.load_spending``, ``bs.load_support``, ...), the
-metrics (``bs.compliance``, ``bs.pathway``, ...) and the error types. Importing the package reads no
+metrics (``bs.compliance``, ``bs.pathway``, ...), ``bs.compare_releases`` (what changed between
+two editions or releases) and the error types. Importing the package reads no
 data: files are parsed on first use and cached for the rest of the process.
 """
 
@@ -14,6 +15,7 @@ from ._version import __version__
 from .errors import BurdenshareError, DataError, ParameterError, ReportError, UnitError
 from .loaders import *  # noqa: F403 - the loaders' public names, listed in loaders.__all__
 from .metrics import *  # noqa: F403 - the metrics' public names, listed in metrics.__all__
+from .revisions import compare_releases, largest_revisions
 
 
 def run_report(*args: Any, **kwargs: Any) -> Any:
@@ -31,6 +33,8 @@ __all__ = [
     "ReportError",
     "UnitError",
     "__version__",
+    "compare_releases",
+    "largest_revisions",
     "run_report",
     *loaders.__all__,
     *metrics.__all__,

@@ -1,50 +1,231 @@
-"""`burdenshare data import`: a publisher's new release into the user data folder."""
+"""`burdenshare data import|diff` and `data verify --imported`: publishers' new releases into
+the user data folder, what changed between two releases, and whether the folder is intact.
+
+The importers (openpyxl) and the loaders are imported inside the commands, so that other
+commands start quickly.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from pathlib import Path
+
+from .. import datasets
+from ..errors import ParameterError
+
+#: How each dataset names its labels and which loader serves them (for the messages).
+_WORDS = {
+    datasets.NATO_SPENDING: ("edition", "bs.load_spending(edition={!r})"),
+    datasets.SIPRI_MILEX: ("release", "bs.load_sipri(release={!r})"),
+    datasets.KIEL_MONTHLY: ("release", "bs.load_support_monthly(release={!r})"),
+    datasets.KIEL_MONTHLY_TOTALS: ("release", "bs.load_support_monthly_totals(release={!r})"),
+    datasets.KIEL_SUPPORT: ("release", "bs.load_support(release={!r}, currency=None)"),
+    datasets.KIEL_HEAVY_WEAPONS: ("release", "bs.load_heavy_weapons(release={!r})"),
+}
 
 
 def _data_import(args: argparse.Namespace) -> int:
-    from ..importers import import_workbook  # lazy: openpyxl loads only for an import
+    from ..importers import KINDS, import_release  # lazy: openpyxl loads only for an import
 
-    result = import_workbook(args.kind, args.file, args.edition, replace=args.replace)
-    word = "release" if result.dataset == "sipri_milex" else "edition"
+    result = import_release(args.kind, args.source, args.label, replace=args.replace)
+    word = KINDS[args.kind].word
     if result.status == "unchanged":
         print(
-            f"Already imported: {result.dataset} {word} {result.label} from this file"
-            f" ({result.rows} rows, {result.path}); nothing to do."
+            f"Already imported: {args.kind} {word} {result.label} from this source"
+            f" ({', '.join(f'{t.dataset} {t.rows} rows' for t in result.tables)}); nothing to do."
         )
         return 0
-    print(
-        f"{result.status.capitalize()} {result.dataset} {word} {result.label}: {result.rows} rows"
-        f" -> {result.path}"
-    )
-    if result.overrides_bundled:
-        print(f"  (takes precedence over the bundled {word} {result.label})")
-    loader = "load_sipri(release=" if result.dataset == "sipri_milex" else "load_spending(edition="
-    print(f'  Load it with bs.{loader}"{result.label}").')
+    print(f"{result.status.capitalize()} {args.kind} {word} {result.label}:")
+    for table in result.tables:
+        word, load = _WORDS.get(table.dataset, ("edition", "the loader"))
+        print(f"  {table.dataset:28} {table.rows:>6} rows -> {table.path}")
+        if table.overrides_bundled:
+            print(f"  {'':28} (takes precedence over the bundled {word} {result.label})")
+        print(f"  {'':28} load it with {load.format(result.label)}")
     return 0
 
 
+def _verify_imported(args: argparse.Namespace) -> int:
+    from ..importers.store import leftovers, read_user_manifest, user_folder, verify_imported
+
+    folder = user_folder(args.data_dir)
+    if not (folder / "manifest.json").is_file():
+        print(f"No imported data in {folder}: nothing to check.")
+        return 0
+    checked, findings = verify_imported(folder)
+    left = leftovers(folder, read_user_manifest(folder))
+    for finding in findings:
+        print(f"PROBLEM {finding}", file=sys.stderr)
+    if left:
+        print(
+            f"note: {len(left)} leftover file(s) of interrupted imports in {folder} (not listed,"
+            " never read; the next import removes them)."
+        )
+    if findings:
+        print(
+            f"{len(findings)} of {checked} imported table(s) in {folder} differ from its"
+            " manifest.json: import them again as shown.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"OK: {checked} imported table(s) in {folder} match its manifest (sha256, row counts).")
+    return 0
+
+
+def _safe(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", label)
+
+
+def _format(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.6g}" if value == value else "-"
+    return str(value)
+
+
+def _data_diff(args: argparse.Namespace) -> int:
+    from ..importers.store import replace_file
+    from ..revisions import compare_releases, largest_revisions  # lazy: loads the data
+
+    if args.top < 0:
+        raise _usage("--top", args.top, "a count >= 0")
+    if args.out is not None and (args.out.is_dir() or not args.out.name):
+        raise _usage("--out", args.out, "a file name for the CSV (it is a folder)")
+    diff = compare_releases(args.dataset, args.old, args.new)
+    old, new = diff.attrs["old"], diff.attrs["new"]
+    out = args.out or Path(f"{args.dataset}_{_safe(old)}_vs_{_safe(new)}.csv")
+    counts = diff["status"].value_counts()
+    print(f"{args.dataset}: {old} -> {new}, {len(diff)} keys")
+    print(
+        "  "
+        + ", ".join(f"{status} {int(counts.get(status, 0))}" for status in _STATUS_ORDER)
+        + f"; new series {int(diff['new_series'].sum())} rows,"
+        f" dropped series {int(diff['dropped_series'].sum())} rows"
+    )
+    if diff["definition_changed"].any():
+        print(
+            f"  definition changed: {diff.attrs['old_definition']} -> "
+            f"{diff.attrs['new_definition']} ({int(diff['definition_changed'].sum())} rows)"
+        )
+    if diff["basis_changed"].any():
+        print(
+            f"  currency or price base year changed for {int(diff['basis_changed'].sum())} rows"
+            " (money in them: 'not comparable', no revision computed)"
+        )
+    top = largest_revisions(diff, args.top)
+    if len(top):
+        print(f"Largest revisions (relative), top {len(top)}:")
+        key = [c for c in diff.columns if c not in _NOT_KEY and not c.startswith(("old_", "new_"))]
+        for _, row in top.iterrows():
+            what = " ".join(_format(row[c]) for c in key)
+            pct = row["revision_pct"]
+            relative = "from 0" if pct != pct else f"{pct:+.1f}%"
+            blank = (
+                " [the old 0 may be a blank cell]"
+                if row.get("old_zero_may_be_blank") is True
+                else ""
+            )
+            print(
+                f"  {what}: {_format(row['old_value'])} -> {_format(row['new_value'])}"
+                f" ({row['revision']:+.6g}, {relative}){blank}"
+            )
+    text = diff.to_csv(index=False, lineterminator="\n", date_format="%Y-%m")
+    try:
+        replace_file(out, text.encode("utf-8"))
+    except FileNotFoundError:
+        raise _usage("--out", out, "a file in an existing folder") from None
+    print(f"Every key, with both values and the flags: {out}")
+    return 0
+
+
+_STATUS_ORDER = ("revised", "unchanged", "not comparable", "added", "removed")
+_NOT_KEY = {
+    "old_value",
+    "new_value",
+    "revision",
+    "revision_pct",
+    "status",
+    "new_series",
+    "dropped_series",
+    "basis_changed",
+    "definition_changed",
+}
+
+
+def _usage(option: str, value: object, expected: str) -> ParameterError:
+    return ParameterError(f"{option} {value}: expected {expected}.")
+
+
+def _with_imported(verify: argparse.ArgumentParser) -> None:
+    """Give ``data verify`` the ``--imported`` option (checks the user data folder)."""
+    verify.add_argument(
+        "--imported",
+        action="store_true",
+        help="check the user data folder (imported releases) instead of the bundled data;"
+        " --data-dir then names that folder",
+    )
+    bundled = verify.get_default("func")
+
+    def run(args: argparse.Namespace) -> int:
+        return _verify_imported(args) if args.imported else int(bundled(args))
+
+    verify.set_defaults(func=run)
+
+
 def add_import_commands(data_commands: argparse._SubParsersAction) -> None:
-    """``burdenshare data import ...``."""
+    """``burdenshare data import ...``, ``data diff ...`` and ``data verify --imported``."""
     parser = data_commands.add_parser(
         "import",
-        help="import a publisher's release workbook (NATO tables, SIPRI Milex)",
-        description="Parse a NATO 'Defence Expenditure of NATO Countries' tables workbook or a"
-        " SIPRI Milex workbook, validate it and store it in the user data folder"
-        " (BURDENSHARE_DATA_HOME overrides it), where the loaders find it.",
+        help="import a publisher's release (NATO or SIPRI workbook, Kiel release files)",
+        description="Parse a NATO 'Defence Expenditure of NATO Countries' tables workbook, a"
+        " SIPRI Milex workbook or the Kiel Ukraine Support Tracker's release files (a folder or"
+        " a .zip of the six CSV files), validate them and store them in the user data folder"
+        " (BURDENSHARE_DATA_HOME overrides it), where the loaders find them.",
     )
-    parser.add_argument("kind", choices=["nato", "sipri"], help="which publisher's workbook")
-    parser.add_argument("file", type=Path, help="the .xlsx file as downloaded")
+    parser.add_argument("kind", choices=["nato", "sipri", "kiel"], help="whose release")
     parser.add_argument(
-        "--edition", default=None, help="label to store (default: read from the workbook)"
+        "source", type=Path, help="the .xlsx file as downloaded; for kiel a folder or .zip"
+    )
+    parser.add_argument(
+        "--edition",
+        "--release",
+        dest="label",
+        default=None,
+        help="label to store (default: read from the release, e.g. 2026 or R31)",
     )
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="overwrite an edition already imported from a different file",
+        help="overwrite a label already imported from a different source",
     )
     parser.set_defaults(func=_data_import)
+
+    diff = data_commands.add_parser(
+        "diff",
+        help="what changed between two editions or releases",
+        description="Compare two editions or releases of a dataset key by key (bundled or"
+        " imported): print a summary with the largest revisions and write every key to CSV.",
+    )
+    diff.add_argument(
+        "dataset",
+        choices=[
+            datasets.NATO_SPENDING,
+            datasets.SIPRI_MILEX,
+            datasets.KIEL_SUPPORT,
+            datasets.KIEL_MONTHLY,
+            datasets.KIEL_MONTHLY_TOTALS,
+            datasets.KIEL_HEAVY_WEAPONS,
+        ],
+    )
+    diff.add_argument("old", help="the earlier edition or release, e.g. 2024 or R28")
+    diff.add_argument("new", help="the later one, e.g. 2026, R30 or latest")
+    diff.add_argument(
+        "--out", type=Path, default=None, help="CSV to write (default: DATASET_OLD_vs_NEW.csv)"
+    )
+    diff.add_argument("--top", type=int, default=10, help="largest revisions to print")
+    diff.set_defaults(func=_data_diff)
+
+    verify = data_commands.choices.get("verify")
+    if verify is not None:
+        _with_imported(verify)

@@ -1,12 +1,16 @@
 """Reading publishers' workbooks cell by cell, with errors that name the sheet and the cell.
 
-A workbook is read with openpyxl in read-only mode (cached values, not formulas). Every layout
-problem raises :class:`~burdenshare.DataError` saying which file, sheet and cell broke and what was
-expected there, so a changed release format never produces a half-imported edition.
+A workbook is read with openpyxl in read-only mode. Formula cells are served by the value the
+workbook stored when it was last saved; a formula without a stored value (a workbook written by a
+script and never recalculated) stops the import naming its sheet and cell, since its value is
+unknown. Every layout problem raises :class:`~burdenshare.DataError` saying which file, sheet and
+cell broke and what was expected there, so a changed release format never produces a
+half-imported edition.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import zipfile
@@ -20,6 +24,7 @@ import pycountry
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..countries import SPECIAL_CODES, _table
 from ..errors import DataError
@@ -36,6 +41,7 @@ NAME_ALIASES: dict[str, str] = {
     "nato europe and canada": "NATO_EUR_CAN",
     "nato europe & canada": "NATO_EUR_CAN",
     "nato total": "NATO_TOTAL",
+    "eu (commission and council)": "EU_INST",
 }
 
 
@@ -77,7 +83,11 @@ class Problems:
     items: list[str] = field(default_factory=list)
 
     def add(self, sheet: Sheet, row: int, col: int, got: object, expected: str) -> None:
-        self.items.append(f"{sheet.where(row, col)}: got {got!r}, expected {expected}")
+        self.at(sheet.where(row, col), got, expected)
+
+    def at(self, place: str, got: object, expected: str) -> None:
+        """A problem at a place described in words (a cell, or a file, line and column)."""
+        self.items.append(f"{place}: got {got!r}, expected {expected}")
 
     def raise_if_any(self) -> None:
         if not self.items:
@@ -87,22 +97,103 @@ class Problems:
         tail = f"\n  ... and {more} more problem(s)" if more > 0 else ""
         raise DataError(
             f"{self.path}: {len(self.items)} problem(s) in this {self.what}:\n  {listed}{tail}\n"
-            "Nothing was imported. If the publisher changed the layout, please report it with the"
-            " file name."
+            "Nothing was imported. Check the places named; if the publisher changed the layout,"
+            " please report it with the file name."
         )
 
 
-def open_workbook(path: Path) -> openpyxl.Workbook:
-    """Open an .xlsx file read-only, or raise a DataError saying why it cannot be read."""
-    if not path.is_file():
-        raise DataError(f"{path}: file not found. Check the path you passed.")
+class Workbook:
+    """A publisher's .xlsx file opened read-only: formulas as written, and (opened only when a
+    sheet holds formulas) the values the workbook stored for them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._formulas = _load(path, data_only=False)
+        self._values: openpyxl.Workbook | None = None
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self._formulas.sheetnames)
+
+    @property
+    def palette(self) -> list[str]:
+        """The workbook's indexed colours (openpyxl's default palette if it has none)."""
+        return list(getattr(self._formulas, "_colors", None) or COLOR_INDEX)
+
+    def formulas(self, name: str) -> object:
+        return self._formulas[name]
+
+    def stored_values(self, name: str) -> object:
+        if self._values is None:
+            self._values = _load(self.path, data_only=True)
+        return self._values[name]
+
+    def close(self) -> None:
+        self._formulas.close()
+        if self._values is not None:
+            self._values.close()
+
+
+def _load(path: Path, *, data_only: bool) -> openpyxl.Workbook:
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise DataError(
             f"{path}: not a readable .xlsx workbook ({exc}). Pass the publisher's Excel file as"
             " downloaded (not a CSV, PDF or .xls)."
         ) from None
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Open an .xlsx file read-only, or raise a DataError saying why it cannot be read."""
+    if not path.is_file():
+        raise DataError(f"{path}: file not found. Check the path you passed.")
+    return Workbook(path)
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, ArrayFormula | DataTableFormula) or (
+        isinstance(value, str) and value.startswith("=")
+    )
+
+
+def _formula_text(value: object) -> str:
+    text = getattr(value, "text", None)
+    return str(text if text is not None else value)
+
+
+def _resolve_formulas(
+    book: Workbook, name: str, rows: list[tuple[object, ...]]
+) -> list[tuple[object, ...]]:
+    """Replace formula cells by the values the workbook stored for them; a formula without a
+    stored value raises a DataError naming the sheet and the cells."""
+    formulas = {
+        (r, c): v for r, cells in enumerate(rows) for c, v in enumerate(cells) if _is_formula(v)
+    }
+    if not formulas:
+        return rows
+    stored: dict[tuple[int, int], object] = {}
+    for r, cells in enumerate(book.stored_values(name).iter_rows(values_only=True)):
+        for c, value in enumerate(cells):
+            if (r, c) in formulas:
+                stored[(r, c)] = value
+    missing = [(r, c) for (r, c) in formulas if stored.get((r, c)) is None]
+    if missing:
+        listed = "; ".join(
+            f"sheet '{name}', cell {cell_ref(r, c)} ({_formula_text(formulas[(r, c)])})"
+            for r, c in missing[:MAX_LISTED]
+        )
+        more = f"; and {len(missing) - MAX_LISTED} more" if len(missing) > MAX_LISTED else ""
+        raise DataError(
+            f"{book.path}: {len(missing)} formula cell(s) without a stored value: {listed}{more}."
+            " The workbook was saved without computed values (e.g. written by a script); open it"
+            " in Excel or LibreOffice, let it recalculate, save it, and import it again. Nothing"
+            " was imported."
+        )
+    resolved = [list(cells) for cells in rows]
+    for (r, c), value in stored.items():
+        resolved[r][c] = value
+    return [tuple(cells) for cells in resolved]
 
 
 def _is_blue(cell: object, palette: Sequence[str]) -> bool:
@@ -118,26 +209,26 @@ def _is_blue(cell: object, palette: Sequence[str]) -> bool:
     return isinstance(rgb, str) and rgb.upper().endswith("0000FF")
 
 
-def read_sheet(
-    workbook: openpyxl.Workbook, path: Path, name: str, *, fonts: bool = False, what: str = ""
-) -> Sheet:
+def read_sheet(book: Workbook, name: str, *, fonts: bool = False, what: str = "") -> Sheet:
     """All values of sheet ``name`` (and blue-font flags when ``fonts``); DataError if absent."""
-    if name not in workbook.sheetnames:
+    path = book.path
+    if name not in book.sheetnames:
         raise DataError(
-            f"{path}: no sheet '{name}' (the workbook has: {', '.join(workbook.sheetnames)}). "
+            f"{path}: no sheet '{name}' (the workbook has: {', '.join(book.sheetnames)}). "
             f"Expected {what or 'the publisher’s release workbook'}; pass the right file or, if "
             "the publisher renamed the sheet, report it."
         )
-    worksheet = workbook[name]
+    worksheet = book.formulas(name)
     if not fonts:
-        return Sheet(path, name, [tuple(r) for r in worksheet.iter_rows(values_only=True)])
-    palette = list(getattr(workbook, "_colors", None) or COLOR_INDEX)
-    rows: list[tuple[object, ...]] = []
+        rows = [tuple(r) for r in worksheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+        return Sheet(path, name, _resolve_formulas(book, name, rows))
+    palette = book.palette
+    rows = []
     blue: list[tuple[bool, ...]] = []
-    for cells in worksheet.iter_rows():
+    for cells in worksheet.iter_rows():  # type: ignore[attr-defined]
         rows.append(tuple(getattr(c, "value", None) for c in cells))
         blue.append(tuple(_is_blue(c, palette) for c in cells))
-    return Sheet(path, name, rows, blue)
+    return Sheet(path, name, _resolve_formulas(book, name, rows), blue)
 
 
 def year_of(value: object) -> tuple[int, bool] | None:
@@ -198,7 +289,8 @@ def year_header(sheet: Sheet, row: int) -> YearHeader:
 
 
 def is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite int or float (not a bool, not NaN or infinity)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def is_blank(value: object) -> bool:
@@ -206,7 +298,9 @@ def is_blank(value: object) -> bool:
 
 
 def _normal(name: str) -> str:
-    text = unicodedata.normalize("NFC", name).replace("\xa0", " ")
+    """Compare names without case, accents and extra spaces ('Türkiye' == 'Turkiye')."""
+    text = unicodedata.normalize("NFKD", name.replace("\xa0", " "))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 

@@ -27,11 +27,12 @@ from ..countries import NATO_AGGREGATES, name
 from ..currencies import currency_code
 from ..errors import DataError
 from ..schemas import NATO_INDICATORS, SPENDING
-from ..validation import check_frame
+from ._checks import check_located
 from ._xlsx import (
     Problems,
     Sheet,
     YearHeader,
+    cell_ref,
     code_for_name,
     is_blank,
     is_number,
@@ -41,6 +42,7 @@ from ._xlsx import (
     year_header,
     year_of,
 )
+from .labels import check_year_label
 
 WHAT = "NATO 'Defence Expenditure of NATO Countries' tables workbook (sheets TABLE1 ... TABLE8b)"
 #: Short form of NATO's ``*`` footnote, as carried in the bundled files' ``note`` column.
@@ -265,6 +267,7 @@ def _parse_table(sheet: Sheet, sections: tuple[Section, ...], problems: Problems
                     "currency": currency,
                     "estimate": estimate,
                     "note": note or None,
+                    "_cells": (sheet.name, row, col, label_col),
                 }
             )
     if pending:
@@ -275,19 +278,26 @@ def _parse_table(sheet: Sheet, sections: tuple[Section, ...], problems: Problems
     return records
 
 
+#: Frame columns taken from a row's label cell (the rest come from the value cell).
+_FROM_LABEL = frozenset({"iso3", "country", "currency", "note", "aggregate"})
+
+
 def read_nato_workbook(path: str | Path, edition: str | None = None) -> pd.DataFrame:
     """Parse NATO's tables workbook into a validated ``nato_spending`` frame (schemas.SPENDING).
 
     ``edition``: the label to store (default: the last year of Table 1's header, e.g. "2024").
     Raises :class:`~burdenshare.DataError` naming sheet, cell and expectation for any layout
-    problem; nothing is returned unless every table parsed and the frame passed the schema.
+    problem or out-of-range value; nothing is returned unless every table parsed and the frame
+    passed the schema.
     """
     path = Path(path)
-    workbook = open_workbook(path)
+    if edition is not None:
+        check_year_label(edition)
+    book = open_workbook(path)
     try:
-        sheets = {n: read_sheet(workbook, path, n, what=WHAT) for n in TABLES}
+        sheets = {n: read_sheet(book, n, what=WHAT) for n in TABLES}
     finally:
-        workbook.close()
+        book.close()
     problems = Problems(path, WHAT)
     titles: list[str] = []
     for n in ("TABLE1", "TABLE2", "TABLE3"):
@@ -304,6 +314,7 @@ def read_nato_workbook(path: str | Path, edition: str | None = None) -> pd.DataF
     problems.raise_if_any()
     label = edition or str(max(y for _, y, _ in _header(sheets["TABLE1"]).columns))
     frame = pd.DataFrame.from_records(records)
+    cells = frame.pop("_cells").tolist()
     frame.insert(1, "country", frame["iso3"].map(name))
     frame["edition"] = label
     frame["definition"] = definition_of(titles)
@@ -311,5 +322,12 @@ def read_nato_workbook(path: str | Path, edition: str | None = None) -> pd.DataF
     frame = frame[list(SPENDING.columns)]
     frame["price_base_year"] = frame["price_base_year"].astype("Int64")
     frame["estimate"] = frame["estimate"].astype(bool)
-    check_frame(frame, SPENDING, f"{path} (as imported)")
+
+    def locate(row: int, columns: tuple[str, ...]) -> str:
+        sheet, r, value_col, label_col = cells[row]
+        col = label_col if set(columns) <= _FROM_LABEL else value_col
+        return f"sheet '{sheet}', cell {cell_ref(r, col)}"
+
+    check_located(frame, SPENDING, problems, locate)
+    problems.raise_if_any()
     return frame

@@ -28,11 +28,12 @@ from ..countries import nato_allies
 from ..currencies import currency_code
 from ..errors import DataError
 from ..schemas import SIPRI, SIPRI_INDICATORS
-from ..validation import check_frame
+from ._checks import check_located
 from ._xlsx import (
     Problems,
     Sheet,
     YearHeader,
+    cell_ref,
     code_for_name,
     is_blank,
     is_number,
@@ -41,6 +42,7 @@ from ._xlsx import (
     year_header,
     year_of,
 )
+from .labels import check_year_label
 
 WHAT = "SIPRI Military Expenditure Database workbook (SIPRI-Milex-data-1949-YYYY.xlsx)"
 #: Cell texts SIPRI uses for "no figure": no data, country did not exist.
@@ -162,6 +164,7 @@ def _parse_sheet(
                     "estimate": bool(blue),
                     "raw": value,
                     "cell": (row, col),
+                    "_cells": (sheet.name, row, col, currency_col if currency else 0),
                 }
             )
     missing = sorted(wanted - set(seen))
@@ -196,6 +199,10 @@ def _sheet_for(names: list[str], measure: Measure, path: Path) -> str:
     return matches[0]
 
 
+#: Frame columns taken from a row's country (or currency) cell; the rest from the value cell.
+_FROM_LABEL = frozenset({"iso3", "country", "currency"})
+
+
 def read_sipri_workbook(
     path: str | Path,
     release: str | None = None,
@@ -209,16 +216,17 @@ def read_sipri_workbook(
     every sheet. Raises :class:`~burdenshare.DataError` naming sheet, cell and expectation.
     """
     path = Path(path)
+    if release is not None:
+        check_year_label(release, "Release label")
     wanted = set(countries) if countries is not None else set(default_countries())
-    workbook = open_workbook(path)
+    book = open_workbook(path)
     try:
-        names = list(workbook.sheetnames)
+        names = book.sheetnames
         sheets = [
-            read_sheet(workbook, path, _sheet_for(names, m, path), fonts=True, what=WHAT)
-            for m in MEASURES
+            read_sheet(book, _sheet_for(names, m, path), fonts=True, what=WHAT) for m in MEASURES
         ]
     finally:
-        workbook.close()
+        book.close()
     problems = Problems(path, WHAT)
     records: list[dict] = []
     last_years: list[int] = []
@@ -231,10 +239,18 @@ def read_sipri_workbook(
     problems.raise_if_any()
     label = release or str(max(last_years) + 1)
     frame = pd.DataFrame.from_records(records).drop(columns=["raw", "cell"])
+    cells = frame.pop("_cells").tolist()
     frame.insert(1, "country", frame["iso3"].map(country_name))
     frame["release"] = label
     frame = frame[list(SIPRI.columns)]
     frame["price_base_year"] = frame["price_base_year"].astype("Int64")
     frame["estimate"] = frame["estimate"].astype(bool)
-    check_frame(frame, SIPRI, f"{path} (as imported)")
+
+    def locate(row: int, columns: tuple[str, ...]) -> str:
+        sheet, r, value_col, label_col = cells[row]
+        col = label_col if set(columns) <= _FROM_LABEL else value_col
+        return f"sheet '{sheet}', cell {cell_ref(r, col)}"
+
+    check_located(frame, SIPRI, problems, locate)
+    problems.raise_if_any()
     return frame

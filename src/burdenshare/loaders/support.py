@@ -36,6 +36,7 @@ from ..schemas import (
     SUPPORT_UNITS,
 )
 from ..tables import load_table, read_edition, read_user_file
+from ..validation import TableSpec
 
 DATASET = datasets.KIEL_SUPPORT
 CURRENCIES = ("EUR", "USD")
@@ -142,28 +143,57 @@ def load_support(
     return _select(frame, release, unit, f"bundled Kiel {release}")
 
 
-def load_support_monthly(path: str | Path | None = None) -> pd.DataFrame:
-    """Support per donor and month (Kiel R29, Feb 2022 - Apr 2026).
+def _by_release(
+    dataset: str, spec: TableSpec, release: str, path: str | Path | None
+) -> pd.DataFrame:
+    """One release of a release-labelled Kiel table (``"latest"``: the newest, ``"all"``: every
+    release), from the installed editions (bundled or imported) or a user file (``path``)."""
+    release = str(release)
+    if release not in ("latest", "all"):
+        release_order(release)
+    if path is None:
+        frames = [read_edition(e, spec) for e in resolve(dataset, release, "release")]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = read_user_file(path, spec)
+    present = sorted(frame["release"].unique(), key=release_order)
+    if release == "all":
+        return frame
+    if release == "latest":
+        release = present[-1]
+    elif release not in present:
+        raise DataError(f"{path}: has no release {release!r} (it holds {', '.join(present)}).")
+    return frame[frame["release"] == release].reset_index(drop=True)
+
+
+def load_support_monthly(release: str = "latest", path: str | Path | None = None) -> pd.DataFrame:
+    """Support per donor and month (bundled: Kiel R29, Feb 2022 - Apr 2026).
 
     Columns: ``release, donor, iso3, month (Timestamp, first of month), measure, aid_type, value,
     unit, currency, source_column``. ``measure``: allocation (by aid type and total; also as
     "% of 2021 GDP"), commitment (total) and commitment_minus_allocation (Kiel's
     ``to_be_allocated``, may be negative). Money in billion EUR per month. Allocations sit in the
     month of announcement; months without activity are absent rows, not zeros.
+
+    ``release``: "latest" (the newest installed release: R29, or a newer one imported with
+    ``burdenshare data import kiel``), a label such as "R29", or "all". ``path``: a user CSV in
+    the same schema ("latest": its newest release).
     """
-    return load_table(datasets.KIEL_MONTHLY, SUPPORT_MONTHLY, path)
+    return _by_release(datasets.KIEL_MONTHLY, SUPPORT_MONTHLY, release, path)
 
 
-def load_support_monthly_totals(path: str | Path | None = None) -> pd.DataFrame:
-    """All donors per month (Kiel R29, Jan 2022 - Apr 2026), billion EUR allocations.
+def load_support_monthly_totals(
+    release: str = "latest", path: str | Path | None = None
+) -> pd.DataFrame:
+    """All donors per month (bundled: Kiel R29, Jan 2022 - Apr 2026), billion EUR allocations.
 
     Columns: ``release, donor_group (ALL_DONORS), month, measure, aid_type (total|military|
     financial|humanitarian), military_source, value, unit, currency, source_file``. Rows with a
     ``military_source`` (stockpile | procurement | unspecified | nato_purl) split the military
     allocations by how they were sourced; ``nato_purl`` is aid funded through NATO's PURL. Rows
-    without one are the totals: do not add split rows to them.
+    without one are the totals: do not add split rows to them. ``release`` and ``path`` as in
+    :func:`load_support_monthly`.
     """
-    return load_table(datasets.KIEL_MONTHLY_TOTALS, SUPPORT_MONTHLY_TOTALS, path)
+    return _by_release(datasets.KIEL_MONTHLY_TOTALS, SUPPORT_MONTHLY_TOTALS, release, path)
 
 
 def load_support_items(path: str | Path | None = None) -> pd.DataFrame:
@@ -179,11 +209,12 @@ def load_support_items(path: str | Path | None = None) -> pd.DataFrame:
     return load_table(datasets.KIEL_ITEMS, SUPPORT_ITEMS, path)
 
 
-def load_heavy_weapons(path: str | Path | None = None) -> pd.DataFrame:
-    """Heavy weapons per donor and category (Kiel R29): ``number`` (count) and ``value`` (EUR,
-    not billions), with Kiel's ``weapons_list``. Categories: Howitzers, Tanks, Air Defense, IFV,
-    MLRS. Counted at commitment/allocation as Kiel records them, not at delivery."""
-    return load_table(datasets.KIEL_HEAVY_WEAPONS, HEAVY_WEAPONS, path)
+def load_heavy_weapons(release: str = "latest", path: str | Path | None = None) -> pd.DataFrame:
+    """Heavy weapons per donor and category (bundled: Kiel R29): ``number`` (count) and ``value``
+    (EUR, not billions), with Kiel's ``weapons_list``. Categories: Howitzers, Tanks, Air Defense,
+    IFV, MLRS. Counted at commitment/allocation as Kiel records them, not at delivery.
+    ``release`` and ``path`` as in :func:`load_support_monthly`."""
+    return _by_release(datasets.KIEL_HEAVY_WEAPONS, HEAVY_WEAPONS, release, path)
 
 
 def load_disbursements(path: str | Path | None = None) -> pd.DataFrame:

@@ -1,0 +1,200 @@
+"""Hostile command lines and environments for `burdenshare data ...` (and the report options that
+reach the error boundary): each ends with exit code 2 (1 where a check finds a problem) and one
+message naming the file, option or setting, never a traceback, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from burdenshare.importers import import_workbook
+from burdenshare.paths import USER_DATA_ENV, bundled_data_dir
+from tests.adversarial import Action, Case, CliResult, cli
+from tests.test_importers_kiel import build_kiel
+from tests.test_importers_workbook import build_nato
+
+
+def _with_home(home: Path, action: Action) -> Action:
+    """Run ``action`` with BURDENSHARE_DATA_HOME set to ``home`` (restored afterwards)."""
+
+    def run() -> CliResult:
+        before = os.environ.get(USER_DATA_ENV)
+        os.environ[USER_DATA_ENV] = str(home)
+        try:
+            return action()
+        finally:
+            if before is None:
+                del os.environ[USER_DATA_ENV]
+            else:
+                os.environ[USER_DATA_ENV] = before
+
+    return run
+
+
+def _run(*argv: str) -> Callable[[Path], Action]:
+    """A command whose arguments may refer to the case's folder as {folder}."""
+
+    def prepare(folder: Path) -> Action:
+        return cli(*(a.format(folder=folder) for a in argv))
+
+    return prepare
+
+
+def _workbook(folder: Path) -> Path:
+    build_nato(folder / "def-exp-2031-en.xlsx")
+    return folder / "def-exp-2031-en.xlsx"
+
+
+def _home_is_a_file(folder: Path) -> Action:
+    home = folder / "home.txt"
+    home.write_text("not a folder")
+    return _with_home(home, cli("data", "import", "nato", _workbook(folder), "--edition", "2031"))
+
+
+def _home_below_a_file(folder: Path) -> Action:
+    (folder / "home.txt").write_text("not a folder")
+    workbook = _workbook(folder)
+    return _with_home(folder / "home.txt" / "sub", cli("data", "import", "nato", workbook))
+
+
+def _imported_home(folder: Path) -> Path:
+    home = folder / "home"
+    import_workbook("nato", _workbook(folder), "2031", folder=home)
+    return home
+
+
+def _manifest_not_json(folder: Path) -> Action:
+    home = folder / "home"
+    home.mkdir()
+    (home / "manifest.json").write_text('{"files": {\n  "tables/x.csv": {,}\n}}\n')
+    return _with_home(home, cli("data", "verify", "--imported"))
+
+
+def _manifest_entry_lacks_field(folder: Path) -> Action:
+    home = _imported_home(folder)
+    data = json.loads((home / "manifest.json").read_text())
+    name = next(iter(data["files"]))
+    del data["files"][name]["rows"]
+    (home / "manifest.json").write_text(json.dumps(data))
+    return _with_home(home, cli("data", "verify", "--imported"))
+
+
+def _manifest_without_files(folder: Path) -> Action:
+    home = folder / "home"
+    home.mkdir()
+    (home / "manifest.json").write_text("[]")
+    return _with_home(home, cli("data", "import", "nato", _workbook(folder)))
+
+
+def _manifest_entry_outside(folder: Path) -> Action:
+    home = _imported_home(folder)
+    (folder / "keep.csv").write_text("precious\n")
+    data = json.loads((home / "manifest.json").read_text())
+    entry = next(iter(data["files"].values()))
+    data["files"] = {"../keep.csv": entry}
+    (home / "manifest.json").write_text(json.dumps(data))
+    build_nato(folder / "n2.xlsx", bump=1.0)
+    return _with_home(
+        home, cli("data", "import", "nato", folder / "n2.xlsx", "--edition", "2031", "--replace")
+    )
+
+
+def _deleted_import(folder: Path) -> Action:
+    home = _imported_home(folder)
+    for table in (home / "tables").iterdir():
+        table.unlink()
+    return _with_home(home, cli("data", "verify", "--imported"))
+
+
+def _changed_import(folder: Path) -> Action:
+    home = _imported_home(folder)
+    table = next((home / "tables").iterdir())
+    table.write_bytes(table.read_bytes() + b"ALB,Albania\n")
+    return _with_home(home, cli("data", "verify", "--imported"))
+
+
+def _verify_folder_without_manifest(folder: Path) -> Action:
+    (folder / "data").mkdir()
+    return cli("data", "verify", "--data-dir", folder / "data")
+
+
+def _verify_manifest_not_json(folder: Path) -> Action:
+    (folder / "data").mkdir()
+    (folder / "data" / "manifest.json").write_text("{ not json")
+    return cli("data", "verify", "--data-dir", folder / "data")
+
+
+def _yaml_file(text: str) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        (folder / "params.yaml").write_text(text)
+        return cli("report", "-f", folder / "params.yaml", "--out", folder / "reports")
+
+    return prepare
+
+
+def _kiel_source(folder: Path) -> Path:
+    return build_kiel(folder / "r31")
+
+
+def _kiel_with_release(label: str) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        return cli("data", "import", "kiel", _kiel_source(folder), "--release", label)
+
+    return prepare
+
+
+CASES: list[Case] = [
+    Case("import: workbook not found", _run("data", "import", "nato", "{folder}/nope.xlsx"), 2,
+         ("{folder}/nope.xlsx", "file not found")),
+    Case("import: workbook path is a folder", _run("data", "import", "sipri", "{folder}"), 2,
+         ("{folder}: is a folder", ".xlsx")),
+    Case("import: kiel folder not found", _run("data", "import", "kiel", "{folder}/r99"), 2,
+         ("{folder}/r99", "no such folder or file")),
+    Case("import: --edition in other digits",
+         lambda f: cli("data", "import", "nato", _workbook(f), "--edition", "２０３１"), 2,
+         ("Edition label '２０３１'",)),
+    Case("import: --release not a Kiel label", _kiel_with_release("31"), 2, ("Release label '31'",)),
+    Case("import: data home is a file", _home_is_a_file, 2,
+         ("{folder}/home.txt (BURDENSHARE_DATA_HOME)", "is a file, not a folder")),
+    Case("import: data home below a file", _home_below_a_file, 2,
+         ("{folder}/home.txt is a file", "BURDENSHARE_DATA_HOME")),
+    Case("import: user manifest without files", _manifest_without_files, 2,
+         ("{folder}/home/manifest.json", "no 'files' table")),
+    Case("verify --imported: manifest not JSON", _manifest_not_json, 2,
+         ("{folder}/home/manifest.json: line 2, column 20", "not valid JSON")),
+    Case("verify --imported: entry lacks a field", _manifest_entry_lacks_field, 2,
+         ("{folder}/home/manifest.json", "lacks the field(s) rows",
+          "burdenshare data import nato def-exp-2031-en.xlsx --replace")),
+    Case("import: manifest entry outside the folder", _manifest_entry_outside, 2,
+         ("{folder}/home/manifest.json", "entry '../keep.csv' does not name a table")),
+    Case("verify --imported: imported table deleted", _deleted_import, 1,
+         ("was deleted", "`burdenshare data import nato def-exp-2031-en.xlsx`")),
+    Case("verify --imported: imported table changed", _changed_import, 1,
+         ("differs from the manifest", "--replace")),
+    Case("verify --imported: the bundled data", _run("data", "verify", "--imported", "--data-dir", str(bundled_data_dir())),
+         2, ("inside the burdenshare package",)),
+    Case("verify: folder without a manifest", _verify_folder_without_manifest, 2,
+         ("{folder}/data/manifest.json",)),
+    Case("verify: manifest not JSON", _verify_manifest_not_json, 2, ("line 1, column 3",)),
+    Case("diff: unknown edition", _run("data", "diff", "nato_spending", "2024", "1999"), 2,
+         ("'1999'", "Available: 2024, 2025, 2026")),
+    Case("diff: label in other digits", _run("data", "diff", "sipri_milex", "2025", "٢٠٢٦"), 2,
+         ("'٢٠٢٦'",)),
+    Case("diff: no common currency", _run("data", "diff", "kiel_support", "R30", "R30v2"), 2,
+         ("R30v2 in billion USD", "no unit in common")),
+    Case("diff: --out in a missing folder",
+         _run("data", "diff", "nato_spending", "2024", "2025", "--out", "{folder}/no/d.csv"), 2,
+         ("--out {folder}/no/d.csv",)),
+    Case("diff: --out is a folder", _run("data", "diff", "sipri_milex", "2025", "2026", "--out", "{folder}"),
+         2, ("--out {folder}", "a folder")),
+    Case("diff: negative --top", _run("data", "diff", "nato_spending", "2024", "2025", "--top", "-1"),
+         2, ("--top -1",)),
+    Case("diff: unknown dataset", _run("data", "diff", "fx", "2024", "2025"), 2, ("'fx'",)),
+    Case("report: -f file missing", _run("report", "-f", "{folder}/p.yaml", "--out", "{folder}/r"),
+         2, ("{folder}/p.yaml",)),
+    Case("report: -f with a python tag", _yaml_file("country: !!python/object/apply:os.getcwd []\n"),
+         2, ("line 1",)),
+    Case("report: -f not YAML", _yaml_file("country: [DEU\nstart_year: 2014\n"), 2, ("line 2",)),
+]  # fmt: skip
