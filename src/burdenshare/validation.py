@@ -305,16 +305,19 @@ def _empty_dtype(kind: str) -> str:
 _RANK_CHECK, _RANK_RULE, _RANK_BOUNDS = 0, 1, 2
 
 
-def _schema_problems(frame: pd.DataFrame, spec: TableSpec) -> list[tuple[int, Problem]]:
-    """The pandera schema's failures as (rank, problem): one per bad cell, one per bad row of a
-    rule (reported on the rule's column)."""
+_Found = tuple[int, Problem, tuple[str, ...]]  # rank, problem, the other columns a rule read
+
+
+def _schema_problems(frame: pd.DataFrame, spec: TableSpec) -> list[_Found]:
+    """The pandera schema's failures as (rank, problem, columns read): one per bad cell, one per
+    bad row of a rule (reported on the rule's column)."""
     try:
         spec.schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     else:
         return []
-    found: list[tuple[int, Problem]] = []
+    found: list[_Found] = []
     on_frame = cases["schema_context"] == "DataFrameSchema"
     for case in cases[~on_frame].itertuples(index=False):
         row = None if pd.isna(case.index) else int(case.index)
@@ -324,7 +327,7 @@ def _schema_problems(frame: pd.DataFrame, spec: TableSpec) -> list[tuple[int, Pr
         rank = _RANK_BOUNDS if field and expected == str(field.bounds) else _RANK_CHECK
         if expected == "not_nullable":
             expected = f"{_EXPECTED[spec.columns.get(column, 'str')]} (the cell is empty)"
-        found.append((rank, Problem(None, column, case.failure_case, expected, row)))
+        found.append((rank, Problem(None, column, case.failure_case, expected, row), ()))
     rule_cases = cases[on_frame].dropna(subset=["check_number"])
     for number, group in rule_cases.groupby("check_number"):
         rule = spec.rules[int(number)]
@@ -341,24 +344,26 @@ def _schema_problems(frame: pd.DataFrame, spec: TableSpec) -> list[tuple[int, Pr
         texts = rule.explain(failing)
         values = failing[rule.column].tolist()
         found += [
-            (_RANK_RULE, Problem(None, rule.column, value, text, row))
+            (_RANK_RULE, Problem(None, rule.column, value, text, row), rule.uses)
             for row, value, text in zip(rows, values, texts, strict=True)
         ]
     return found
 
 
-def _one_per_cell(ranked: list[tuple[int, Problem]]) -> list[Problem]:
-    """The problem to report for each cell (see :data:`_RANK_CHECK`); row-less ones all."""
-    best: dict[tuple[int, str], tuple[int, Problem]] = {}
+def _one_per_cell(found: list[_Found]) -> list[Problem]:
+    """One problem per cell (see :data:`_RANK_CHECK`), and none from a rule that read a cell of
+    its row already reported: the first cause is named, not its echoes. Row-less ones all."""
+    kept: dict[tuple[int, str], Problem] = {}
     loose: list[Problem] = []
-    for rank, problem in ranked:
+    for _, problem, uses in sorted(found, key=lambda item: item[0]):  # stable: rule order kept
         if problem.row is None:
             loose.append(problem)
             continue
         cell = (problem.row, problem.column)
-        if cell not in best or rank < best[cell][0]:
-            best[cell] = (rank, problem)
-    return loose + [problem for _, problem in best.values()]
+        if cell in kept or any((problem.row, column) in kept for column in uses):
+            continue
+        kept[cell] = problem
+    return loose + list(kept.values())
 
 
 def _duplicate_keys(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:

@@ -123,7 +123,8 @@ def _text(loader: str, make: Callable[[str], bytes], name: str = "mine.csv") -> 
 def bad_cell(
     loader: str, row: int, column: str, value: str, *words: str, on: str | None = None
 ) -> Case:
-    """One cell set to ``value``: the error names the file, line, column, value and ``words``.
+    """One cell set to ``value``: the error is one problem, naming the file, line, column, value
+    and ``words``.
 
     ``on``: the column the error is reported on, where a rule across columns judges the row (the
     error then names that column's value, not the edited one).
@@ -137,7 +138,7 @@ def bad_cell(
         f"{loader}: {column}={value!r}",
         _edited(loader, edit),
         bs.DataError,
-        (FILE, f"line {row + 2}, column '{on or column}'", *shown, *words),
+        (FILE, "1 problem(s)", f"line {row + 2}, column '{on or column}'", *shown, *words),
     )
 
 

@@ -64,6 +64,7 @@ MECHANISMS = TableSpec(
             "unit",
             lambda frame: frame["value"].isna() | frame["unit"].notna(),
             "a unit wherever there is a value",
+            uses=("value",),
         ),
         dates_in_order("date_from", "date_to"),
     ),

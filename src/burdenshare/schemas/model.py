@@ -9,12 +9,11 @@ and its rules, and builds its pandera schema from them, so a column's rules live
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -144,12 +143,15 @@ class Rule:
 
     ``ok(frame)`` is True for rows that pass. ``expected`` says what was expected; ``detail``
     (optional) gives a more precise expectation for each row, used for the rows that fail.
+    ``uses``: the other columns the rule reads; where one of them is already reported bad in a
+    row, the rule's judgement of that row is not reported (one bad cell, one problem).
     """
 
     column: str
     ok: Callable[[pd.DataFrame], pd.Series]
     expected: str
     detail: Callable[[pd.DataFrame], pd.Series] | None = None
+    uses: tuple[str, ...] = ()
 
     def explain(self, frame: pd.DataFrame) -> pd.Series:
         """The expectation text for each row of ``frame`` (the failing rows, usually)."""
@@ -190,7 +192,8 @@ class TableSpec:
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
         repeated = {n for n in names if names.count(n) > 1}
-        unknown = (set(self.key) | {r.column for r in self.rules}) - set(names)
+        ruled = {r.column for r in self.rules} | {c for r in self.rules for c in r.uses}
+        unknown = (set(self.key) | ruled) - set(names)
         unbounded = [f.name for f in self.fields if f.type in NUMERIC and f.bounds is None]
         if repeated or unknown or unbounded:
             raise ValueError(
@@ -230,16 +233,3 @@ class TableSpec:
 def fields_of(catalogue: Mapping[str, Field], *columns: str | Field) -> tuple[Field, ...]:
     """Fields for a table: a name takes the catalogue's field, a :class:`Field` is an override."""
     return tuple(c if isinstance(c, Field) else catalogue[c] for c in columns)
-
-
-def per_row(mapping: Mapping[str, object], keys: pd.Series) -> pd.Series:
-    """``keys`` mapped through ``mapping`` (missing keys give NaN), as an object Series."""
-    return keys.map(lambda k: mapping.get(k, np.nan)).astype(object)
-
-
-def all_of(values: Sequence[pd.Series]) -> pd.Series:
-    """Row-wise AND of boolean Series."""
-    result = values[0]
-    for value in values[1:]:
-        result = result & value
-    return result

@@ -86,7 +86,12 @@ SPENDING = TableSpec(
         code_names_row("country"),
         currency_of_country("country"),
         *indicator_rules(NATO_INDICATORS, with_prices=True),
-        Rule("aggregate", _aggregate_flag, "True exactly for NATO_TOTAL and NATO_EUR_CAN"),
+        Rule(
+            "aggregate",
+            _aggregate_flag,
+            "True exactly for NATO_TOTAL and NATO_EUR_CAN",
+            uses=("iso3",),
+        ),
         year_within_label("edition", strict=False),
     ),
     indicators=NATO_INDICATORS,

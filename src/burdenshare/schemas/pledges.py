@@ -38,6 +38,7 @@ PLEDGES = TableSpec(
             "source_url",
             lambda frame: frame["source_url"].notna() | frame["alternative_to"].notna(),
             "a source_url (only alternative reports may lack one; say who in note)",
+            uses=("alternative_to",),
         ),
         dates_in_order("date_from", "date_to"),
     ),

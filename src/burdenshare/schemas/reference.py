@@ -58,6 +58,7 @@ FX = TableSpec(
             lambda frame: frame["unit"] == frame["currency"] + " per 1 EUR",
             "'<currency> per 1 EUR'",
             lambda frame: "'" + frame["currency"].astype(str) + " per 1 EUR'",
+            ("currency",),
         ),
     ),
 )

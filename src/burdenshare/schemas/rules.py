@@ -56,7 +56,7 @@ def code_names_row(name_column: str, code_column: str = "iso3") -> Rule:
 
         return frame[name_column].map(text)
 
-    return Rule(code_column, ok, f"the code of the row's {name_column}", detail)
+    return Rule(code_column, ok, f"the code of the row's {name_column}", detail, (name_column,))
 
 
 def currency_of_country(name_column: str, code_column: str = "iso3") -> Rule:
@@ -79,7 +79,9 @@ def currency_of_country(name_column: str, code_column: str = "iso3") -> Rule:
             lambda code: f"a currency of {code}: {', '.join(sorted(country_currencies(code)))}"
         )
 
-    return Rule("currency", ok, "a currency of the row's country", detail)
+    return Rule(
+        "currency", ok, "a currency of the row's country", detail, (code_column, name_column)
+    )
 
 
 def _of_indicator(indicators: Mapping[str, Indicator], attribute: str, frame: pd.DataFrame):
@@ -131,6 +133,7 @@ def indicator_rules(indicators: Mapping[str, Indicator], with_prices: bool) -> t
             unit_ok,
             "the unit of the row's indicator",
             per_indicator(lambda n, i: f"{i.unit!r}, the unit of {n}"),
+            INDICATOR,
         ),
         Rule(
             "price_base_year",
@@ -143,6 +146,7 @@ def indicator_rules(indicators: Mapping[str, Indicator], with_prices: bool) -> t
                     else f"an empty cell ({n} is not at constant prices)"
                 )
             ),
+            INDICATOR,
         ),
         Rule(
             "currency",
@@ -155,12 +159,14 @@ def indicator_rules(indicators: Mapping[str, Indicator], with_prices: bool) -> t
                     else f"an empty cell ({n} is not in national currency)"
                 )
             ),
+            INDICATOR,
         ),
         Rule(
             "value",
             value_ok,
             "a value within the bounds of the row's indicator",
             per_indicator(lambda n, i: f"{i.bounds} for {n} ({i.unit})"),
+            ("indicator", "unit"),
         ),
     ]
     if with_prices:
@@ -171,9 +177,14 @@ def indicator_rules(indicators: Mapping[str, Indicator], with_prices: bool) -> t
                 prices_ok,
                 "the price basis of the row's indicator",
                 per_indicator(lambda n, i: f"{i.prices or 'an empty cell'} for {n}"),
+                INDICATOR,
             ),
         )
     return tuple(rules)
+
+
+#: The column every indicator rule reads besides its own.
+INDICATOR = ("indicator",)
 
 
 def _national(unit: str) -> bool:
@@ -181,10 +192,12 @@ def _national(unit: str) -> bool:
 
 
 def value_within_unit(
-    bounds_of: Callable[[str], Bounds | None], exempt: Callable[[pd.DataFrame], pd.Series] | None
+    bounds_of: Callable[[str], Bounds | None],
+    exempt: Callable[[pd.DataFrame], pd.Series] | None,
+    uses: tuple[str, ...] = ("unit",),
 ) -> Rule:
     """The value lies within the bounds its unit implies (``bounds_of(unit)``); rows where
-    ``exempt`` is True are not judged."""
+    ``exempt`` is True are not judged (``uses``: the columns ``exempt`` reads, and unit)."""
 
     def ok(frame: pd.DataFrame) -> pd.Series:
         result = pd.Series(True, index=frame.index)
@@ -200,7 +213,7 @@ def value_within_unit(
     def detail(frame: pd.DataFrame) -> pd.Series:
         return frame["unit"].map(lambda unit: f"{bounds_of(str(unit))} for a value in {unit}")
 
-    return Rule("value", ok, "a value within the bounds of its unit", detail)
+    return Rule("value", ok, "a value within the bounds of its unit", detail, uses)
 
 
 def dates_in_order(first: str, last: str) -> Rule:
@@ -209,6 +222,7 @@ def dates_in_order(first: str, last: str) -> Rule:
         last,
         lambda frame: ~(frame[first] > frame[last]).fillna(False).astype(bool),
         f"a date no earlier than {first}",
+        uses=(first,),
     )
 
 
@@ -225,4 +239,5 @@ def year_within_label(label_column: str, strict: bool) -> Rule:
         ok,
         f"a year {word} the {label_column}",
         lambda frame: f"a year {word} the {label_column} " + frame[label_column].astype(str),
+        (label_column,),
     )

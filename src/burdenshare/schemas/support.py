@@ -42,7 +42,7 @@ def _unit_currency(units: dict[str, str | None]) -> Rule:
             )
         )
 
-    return Rule("currency", ok, "the currency of the row's unit", detail)
+    return Rule("currency", ok, "the currency of the row's unit", detail, ("unit",))
 
 
 def _month_in_span(frame: pd.DataFrame) -> pd.Series:
@@ -55,6 +55,7 @@ MONTH_IN_SPAN = Rule(
     "month",
     _month_in_span,
     "a month inside the tracker's span: from 2022-01 to the release's last month (R29: 2026-04)",
+    uses=("release",),
 )
 
 
@@ -64,6 +65,7 @@ def _zero_flag(value_column: str) -> Rule:
         "zero_may_be_blank",
         lambda frame: ~frame["zero_may_be_blank"].astype(bool) | (frame[value_column] == 0),
         f"False unless {value_column} is 0",
+        uses=(value_column,),
     )
 
 
@@ -100,6 +102,7 @@ SUPPORT = TableSpec(
             "scope",
             lambda frame: (frame["scope"] == "bilateral") | (frame["aid_type"] == "total"),
             "bilateral unless aid_type is 'total' (EU shares are given as totals only)",
+            uses=("aid_type",),
         ),
         _zero_flag("value"),
     ),
@@ -128,7 +131,9 @@ SUPPORT_MONTHLY = TableSpec(
         MONTH_IN_SPAN,
         _unit_currency(SUPPORT_UNITS),
         value_within_unit(
-            bounds_of_unit, lambda frame: frame["measure"] == "commitment_minus_allocation"
+            bounds_of_unit,
+            lambda frame: frame["measure"] == "commitment_minus_allocation",
+            ("unit", "measure"),
         ),
     ),
 )
@@ -156,6 +161,7 @@ SUPPORT_MONTHLY_TOTALS = TableSpec(
             "military_source",
             lambda frame: frame["military_source"].isna() | (frame["aid_type"] == "military"),
             "an empty cell unless aid_type is 'military'",
+            uses=("aid_type",),
         ),
     ),
 )
