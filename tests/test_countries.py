@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from burdenshare import countries
+from burdenshare.currencies import country_currencies as countries_currencies
 from burdenshare.errors import ParameterError
 
 
@@ -35,3 +36,65 @@ def test_codes_and_names():
     assert countries.name("JPN") == "Japan"
     with pytest.raises(ParameterError):
         countries.name("XYZ")
+
+
+def test_codes_match_exactly():
+    assert not countries.is_known_code("alb") and not countries.is_known_code("Alb")
+    assert countries.is_iso3("ALB") and not countries.is_iso3("NATO_TOTAL")
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Türkiye", "TUR"),
+        ("Turkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("TÜRKIYE\xa0", "TUR"),
+        ("Czech Republic", "CZE"),
+        ("United States of America", "USA"),
+        ("Russian Federation", "RUS"),
+        ("EU (Commission and Council)", "EU_INST"),
+        ("European Peace Facility", "EU_EPF"),
+        ("NATO Europe and Canada", "NATO_EUR_CAN"),
+        ("Japan", "JPN"),
+    ],
+)
+def test_publisher_names_resolve_to_codes(name, code):
+    assert countries.code_for_name(name) == code
+    assert countries.code_matches_name(code, name)
+
+
+def test_a_code_and_a_name_that_disagree_are_caught():
+    assert not countries.code_matches_name("RUS", "Poland")
+    assert countries.code_for_name("Atlantis") is None
+    assert not countries.code_matches_name("ATL", "Atlantis")
+
+
+def test_aliases_are_written_as_names_are_compared():
+    assert all(countries.normal_name(alias) == alias for alias in countries.NAME_ALIASES)
+
+
+def test_every_bundled_code_and_name_agree():
+    """The agreement rule holds for every (code, name) pair the bundled tables use."""
+    import burdenshare as bs
+
+    pairs = {
+        *bs.load_spending("all")[["iso3", "country"]].itertuples(index=False),
+        *bs.load_sipri("all")[["iso3", "country"]].itertuples(index=False),
+        *bs.load_support("all", currency=None)[["iso3", "donor"]].itertuples(index=False),
+        *bs.load_support_items()[["iso3", "donor"]].itertuples(index=False),
+        *bs.load_restrictions()[["iso3", "country"]].itertuples(index=False),
+    }
+    pairs = {tuple(pair) for pair in pairs}
+    assert {
+        ("TUR", "Turkiye"),
+        ("TUR", "Türkiye"),
+        ("EU_INST", "EU (Commission and Council)"),
+    } <= pairs
+    assert [pair for pair in pairs if not countries.code_matches_name(*pair)] == []
+
+
+def test_country_currencies_follow_cldr():
+    assert {"BGN", "EUR"} <= countries_currencies("BGR")
+    assert "PLN" in countries_currencies("POL") and "EUR" not in countries_currencies("POL")
+    assert countries_currencies("NATO_TOTAL") == frozenset()

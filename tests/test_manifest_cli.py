@@ -9,10 +9,12 @@ import sys
 
 import pytest
 
-from burdenshare import manifest
+import burdenshare as bs
+from burdenshare import manifest, tables
 from burdenshare.cli import main
+from burdenshare.editions import editions
 from burdenshare.paths import bundled_data_dir
-from tests import REPO
+from tests import REPO, bundled_rows, write_csv
 
 
 def test_every_data_file_is_in_the_manifest_with_provenance():
@@ -73,6 +75,24 @@ def test_info_lists_datasets_and_editions(capsys):
         assert expected in out
 
 
+def test_info_gives_each_dataset_its_source_and_licence(capsys):
+    assert main(["data", "info"]) == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    for dataset, entries in _by_dataset().items():
+        block = next(b for b in blocks if b.startswith(f"{dataset}: "))
+        for entry in entries:
+            assert str(entry["licence"]) in block
+            first = entry["sources"][0]
+            assert str(first.get("url") or first["repository"]) in block
+
+
+def _by_dataset() -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for entry in manifest.entries().values():
+        found.setdefault(entry["dataset"], []).append(entry)
+    return found
+
+
 def test_console_script_is_declared():
     import tomllib
 
@@ -92,12 +112,54 @@ def test_manifest_is_valid_json():
 
 
 def test_every_bundled_table_has_a_schema_and_warms_the_cache():
-    from burdenshare import tables
     from burdenshare.schemas import SPECS
 
     listed = manifest.entries()
-    without_spec = {n for n, e in listed.items() if e["schema"] not in SPECS}
-    assert without_spec == {"countries.csv"}  # read by burdenshare.countries, not a loader
+    assert {e["schema"] for e in listed.values()} <= set(SPECS)
     tables._parsed.cache_clear()
-    assert tables.warm_cache() == len(listed) - 1
-    assert tables._parsed.cache_info().currsize == len(listed) - 1
+    assert tables.warm_cache() == len(listed)
+    assert tables._parsed.cache_info().currsize == len(listed)
+
+
+def test_an_edited_copy_of_a_bundled_file_loads_as_the_users_own(tmp_path):
+    """README: to use a bundled file edited on purpose, save it elsewhere and pass path=."""
+    mine = tmp_path / "nato_2025_mine.csv"
+    text = (bundled_data_dir() / "nato_defexp_2025.csv").read_text(encoding="utf-8")
+    mine.write_text(text.replace("4.48", "4.49", 1), encoding="utf-8")
+    tables.reset_loaded()
+    frame = bs.load_spending(path=mine)
+    poland = frame[(frame.iso3 == "POL") & (frame.year == 2025)]
+    assert poland.set_index("indicator").at["defexp_share_gdp_pct", "value"] == pytest.approx(
+        4.49, abs=0.01
+    )
+    (read,) = tables.loaded()
+    assert (read.origin, read.path) == ("user", str(mine))
+    assert (
+        read.sha256
+        == manifest.sha256_of(mine)
+        != manifest.entries()["nato_defexp_2025.csv"]["sha256"]
+    )
+
+
+def test_imported_edition_is_checked_recorded_and_latest(tmp_path, monkeypatch):
+    user = tmp_path / "user"
+    user.mkdir()
+    files = {}
+    for label in ("2030", "2029"):
+        rows = [dict(r, edition=label) for r in bundled_rows("nato_defexp_2024.csv", 20)]
+        path = write_csv(user, rows, f"nato_defexp_{label}.csv")
+        files[path.name] = {
+            "dataset": "nato_spending",
+            "edition": label,
+            "sha256": manifest.sha256_of(path),
+            "rows": len(rows),
+        }
+    (user / "manifest.json").write_text(json.dumps({"files": files}), encoding="utf-8")
+    monkeypatch.setenv("BURDENSHARE_DATA_HOME", str(user))
+    assert list(editions("nato_spending")) == ["2024", "2025", "2026", "2029", "2030"]
+    tables.reset_loaded()
+    assert set(bs.load_spending()["edition"]) == {"2030"}
+    (read,) = tables.loaded()
+    assert (read.origin, read.label, read.path) == ("imported", "2030", "nato_defexp_2030.csv")
+    assert read.sha256 == files["nato_defexp_2030.csv"]["sha256"]
+    assert main(["data", "verify", "--data-dir", str(user)]) == 0

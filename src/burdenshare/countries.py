@@ -10,12 +10,16 @@ dates). Other countries (e.g. donors to Ukraine outside NATO and the EU) are res
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import unicodedata
 from functools import cache
 
 import pandas as pd
 import pycountry
 
 from .errors import ParameterError
+from .manifest import read_checked
 from .paths import bundled_data_dir
 
 #: Codes that are not countries. They are kept distinct from ISO3 codes on purpose.
@@ -34,11 +38,28 @@ EU_INSTITUTIONS: tuple[str, ...] = ("EU_INST", "EU_EIB", "EU_EPF")
 NORDICS: frozenset[str] = frozenset({"DNK", "FIN", "ISL", "NOR", "SWE"})
 BALTICS: frozenset[str] = frozenset({"EST", "LVA", "LTU"})
 
+#: Publishers' names for a code that neither data/countries.csv, :data:`SPECIAL_CODES` nor
+#: pycountry resolve (keys as :func:`normal_name` folds them: lower case, no accents).
+NAME_ALIASES: dict[str, str] = {
+    "slovak republic": "SVK",
+    "united states of america": "USA",
+    "czech republic": "CZE",
+    "turkey": "TUR",
+    "russian federation": "RUS",
+    "nato europe and canada": "NATO_EUR_CAN",
+    "nato europe & canada": "NATO_EUR_CAN",
+    "nato total": "NATO_TOTAL",
+    "eu (commission and council)": "EU_INST",
+    "eu (commission)": "EU_INST",
+    "eu institutions": "EU_INST",
+}
+
 
 @cache
 def _table() -> pd.DataFrame:
+    raw = read_checked(bundled_data_dir(), "countries.csv")
     frame = pd.read_csv(
-        bundled_data_dir() / "countries.csv",
+        io.BytesIO(raw),
         dtype=str,
         keep_default_na=False,
         encoding="utf-8",
@@ -59,15 +80,60 @@ def _as_date(when: int | str | dt.date | None) -> dt.date:
     return dt.date.fromisoformat(str(when))
 
 
-def is_known_code(code: str) -> bool:
-    """True for an ISO 3166-1 alpha-3 code or one of :data:`SPECIAL_CODES`."""
-    if code in SPECIAL_CODES:
-        return True
+def is_iso3(code: str) -> bool:
+    """True for an upper-case ISO 3166-1 alpha-3 country code.
+
+    Codes match exactly: ``"alb"`` or ``"Alb"`` is not Albania (pycountry alone would accept them).
+    """
     return (
         isinstance(code, str)
-        and len(code) == 3
+        and re.fullmatch(r"[A-Z]{3}", code) is not None
         and pycountry.countries.get(alpha_3=code) is not None
     )
+
+
+def is_known_code(code: str) -> bool:
+    """True for an upper-case ISO 3166-1 alpha-3 code or one of :data:`SPECIAL_CODES`."""
+    return code in SPECIAL_CODES or is_iso3(code)
+
+
+def normal_name(name: str) -> str:
+    """A country name folded for comparison: no accents, one space, lower case."""
+    decomposed = unicodedata.normalize("NFKD", name)  # also turns a no-break space into " "
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", plain).strip().casefold()
+
+
+@cache
+def _names() -> dict[str, str]:
+    names = {normal_name(str(n)): str(code) for code, n in _table()["name"].items()}
+    names.update({normal_name(n): code for code, n in SPECIAL_CODES.items()})
+    names.update(NAME_ALIASES)
+    return names
+
+
+@cache
+def code_for_name(name: str) -> str | None:
+    """The code of a publisher's country name (``"Türkiye"``, ``"Turkiye"``, ``"Turkey"`` -> TUR;
+    ``"NATO total"`` -> NATO_TOTAL), or None if the name is unknown.
+
+    Looks in data/countries.csv, :data:`SPECIAL_CODES`, :data:`NAME_ALIASES`, then pycountry's
+    names. A publisher that spells a country a new way needs an entry in :data:`NAME_ALIASES`.
+    """
+    key = normal_name(name)
+    found = _names().get(key)
+    if found is not None:
+        return found
+    try:
+        return str(pycountry.countries.lookup(key).alpha_3)
+    except LookupError:
+        return None
+
+
+def code_matches_name(code: str, country_name: str) -> bool:
+    """True when ``country_name`` is a name of ``code`` (e.g. ``("POL", "Poland")``), so that a
+    row written under a wrong but valid code (Poland's figures under RUS) is caught."""
+    return code_for_name(country_name) == code
 
 
 def name(code: str) -> str:

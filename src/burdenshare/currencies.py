@@ -1,10 +1,21 @@
-"""Publishers' currency names (NATO Table 1, SIPRI local-currency sheet) to ISO 4217 codes."""
+"""Currency codes: publishers' currency names (NATO Table 1, SIPRI local-currency sheet) to ISO
+4217 codes, which codes exist, and which currencies a country has used (CLDR, via babel)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from functools import cache
+
 import pycountry
+from babel.numbers import get_territory_currencies
 
 from .errors import DataError
+
+#: ISO 4217 codes withdrawn after the period they are used for (pycountry no longer lists them).
+FORMER_CURRENCIES = frozenset({"BGN", "HRK"})
+#: First day of the period whose currencies count as a country's own (NATO's founding year).
+CURRENCIES_SINCE = dt.date(1949, 1, 1)
 
 _BY_NAME: dict[str, str] = {
     "euro": "EUR",
@@ -50,5 +61,20 @@ def currency_code(publisher_name: str, iso3: str) -> str:
 
 
 def is_currency(code: str) -> bool:
-    """True for an ISO 4217 currency code."""
-    return isinstance(code, str) and pycountry.currencies.get(alpha_3=code) is not None
+    """True for an upper-case ISO 4217 currency code (including :data:`FORMER_CURRENCIES`)."""
+    if not isinstance(code, str) or re.fullmatch(r"[A-Z]{3}", code) is None:
+        return False
+    return code in FORMER_CURRENCIES or pycountry.currencies.get(alpha_3=code) is not None
+
+
+@cache
+def country_currencies(iso3: str) -> frozenset[str]:
+    """ISO 4217 codes of the legal tender a country has had since 1949 (CLDR's territory
+    currencies: e.g. BGR -> BGN, EUR; POL -> PLN, PLZ). Empty for a code that is not a country."""
+    country = pycountry.countries.get(alpha_3=iso3) if re.fullmatch("[A-Z]{3}", iso3) else None
+    if country is None:
+        return frozenset()
+    found = get_territory_currencies(
+        country.alpha_2, start_date=CURRENCIES_SINCE, end_date=dt.date.today(), tender=True
+    )
+    return frozenset(found)

@@ -4,52 +4,160 @@ Imported editions (``burdenshare data import``) live in the user data folder wit
 same format; an imported edition with the same label as a bundled one takes precedence. Every
 other module asks this one which file holds an edition, which edition is the latest, and how to
 cite it.
+
+Each dataset has one label rule (:data:`LABEL_RULES`): the form of its labels (four ASCII digits
+for NATO and SIPRI; "R30", "R30v2" for Kiel releases; "2025-12" for the dated compilations) and
+their order, which is numeric: R28 < R29 < R30 < R30v2 < R31, 999 < 2026 < 10000.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import datasets
-from .errors import DataError
-from .manifest import MANIFEST_NAME, entries
+from .errors import DataError, ParameterError
+from .manifest import IMPORTED_FIELDS, MANIFEST_NAME, entries, read_manifest
 from .paths import bundled_data_dir, user_data_dir_path
 
-#: Datasets whose publishers' workbooks `burdenshare data import` reads.
-IMPORTABLE = frozenset({datasets.NATO_SPENDING, datasets.SIPRI_MILEX})
+#: Datasets whose publishers' workbooks `burdenshare data import KIND` reads, with their KIND.
+IMPORT_KINDS: dict[str, str] = {datasets.NATO_SPENDING: "nato", datasets.SIPRI_MILEX: "sipri"}
+IMPORTABLE = frozenset(IMPORT_KINDS)
+
+
+@dataclass(frozen=True)
+class LabelRule:
+    """The form of a dataset's edition labels (a full-match, ASCII-only pattern) and their order:
+    labels compare by their digit groups as numbers ("R30v2" -> (30, 2) comes after "R30")."""
+
+    pattern: str
+    example: str
+    what: str
+
+    def matches(self, label: str) -> bool:
+        return re.fullmatch(self.pattern, label, flags=re.ASCII) is not None
+
+    def key(self, label: str) -> tuple[int, ...]:
+        return tuple(int(group) for group in re.findall(r"[0-9]+", label))
+
+    def __str__(self) -> str:
+        return f"{self.what} (e.g. {self.example})"
+
+
+YEAR = LabelRule(r"[0-9]{4}", "2026", "a year of four ASCII digits")
+KIEL_RELEASE = LabelRule(
+    r"R[0-9]{2}(v[0-9]+)?",
+    "R28 or R30v2",
+    "a Kiel release label (R, two digits, optionally v and a version)",
+)
+KIEL_RELEASES = LabelRule(
+    rf"{KIEL_RELEASE.pattern}(\+{KIEL_RELEASE.pattern})*",
+    "R28+R29",
+    "Kiel release labels joined by '+'",
+)
+MONTH = LabelRule(r"[0-9]{4}-(0[1-9]|1[0-2])", "2025-12", "a month YYYY-MM")
+
+#: The label rule of every dataset.
+LABEL_RULES: dict[str, LabelRule] = {
+    datasets.NATO_SPENDING: YEAR,
+    datasets.SIPRI_MILEX: YEAR,
+    datasets.TARGETS: YEAR,
+    datasets.COUNTRIES: YEAR,
+    datasets.FX: YEAR,
+    datasets.KIEL_SUPPORT: KIEL_RELEASE,
+    datasets.KIEL_MONTHLY: KIEL_RELEASE,
+    datasets.KIEL_MONTHLY_TOTALS: KIEL_RELEASE,
+    datasets.KIEL_ITEMS: KIEL_RELEASE,
+    datasets.KIEL_HEAVY_WEAPONS: KIEL_RELEASE,
+    datasets.KIEL_DISBURSEMENTS: KIEL_RELEASE,
+    datasets.KIEL_DONOR_GDP: KIEL_RELEASES,
+    datasets.KIEL_HEADLINES: MONTH,
+    datasets.PLEDGES: MONTH,
+    datasets.OPINION: MONTH,
+    datasets.RESTRICTIONS: MONTH,
+    datasets.MECHANISMS: MONTH,
+}
+
+
+def label_rule(dataset: str) -> LabelRule:
+    """The label rule of a dataset (:class:`ParameterError` for an unknown dataset)."""
+    if dataset not in LABEL_RULES:
+        raise ParameterError(
+            f"Unknown dataset {dataset!r}; choose one of {', '.join(sorted(LABEL_RULES))}."
+        )
+    return LABEL_RULES[dataset]
+
+
+def check_label(dataset: str, label: object) -> str:
+    """``label`` as text if it has the dataset's label form, else :class:`ParameterError`.
+
+    Only ASCII digits count ("２０２６" is not 2026).
+    """
+    rule = label_rule(dataset)
+    text = str(label)
+    if not rule.matches(text):
+        raise ParameterError(f"Edition label {text!r} of {dataset}: expected {rule}.")
+    return text
+
+
+def label_order(dataset: str, label: str) -> tuple[int, ...]:
+    """Sort key of an edition label (numeric; see :class:`LabelRule`)."""
+    return label_rule(dataset).key(check_label(dataset, label))
 
 
 @dataclass(frozen=True)
 class Edition:
-    """One edition (or release) of a dataset and the file that holds it."""
+    """One edition (or release) of a dataset, the file that holds it and the sha256 its
+    manifest records for that file."""
 
     dataset: str
     label: str
     path: Path
     origin: str  # "bundled" or "imported"
+    sha256: str = ""
+    source_file: str = ""  # imported editions: the publisher's workbook it came from
 
     @property
     def folder(self) -> Path:
         """The data folder the file belongs to (bundled data or the user data folder)."""
         return self.path.parent
 
+    def remedy(self) -> str:
+        """What to do when this edition's file is missing or changed."""
+        if self.origin == "bundled":
+            return "Reinstall burdenshare or restore data/ from a clean checkout."
+        kind = IMPORT_KINDS.get(self.dataset, "<kind>")
+        workbook = self.source_file or "<workbook.xlsx>"
+        return (
+            f"Import it again: `burdenshare data import {kind} {workbook} --edition {self.label}"
+            " --replace`. To use an edited copy on purpose, pass it as path= instead."
+        )
+
+
+def _checked_label(dataset: str, label: object, where: str) -> str:
+    try:
+        return check_label(dataset, label)
+    except ParameterError as exc:
+        raise DataError(f"{where}: {exc}") from None
+
 
 def _imported(dataset: str) -> list[Edition]:
     folder = user_data_dir_path()
-    manifest_path = folder / MANIFEST_NAME
-    if not manifest_path.is_file():
+    if not (folder / MANIFEST_NAME).is_file():
         return []
-    try:
-        files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
-    except (json.JSONDecodeError, KeyError) as exc:
-        raise DataError(
-            f"{manifest_path}: the imported-data manifest is unreadable ({exc}). Delete the folder"
-            " and import the workbooks again."
-        ) from None
+    files: dict[str, dict[str, Any]] = read_manifest(folder, IMPORTED_FIELDS)["files"]
+    where = folder / MANIFEST_NAME
     return [
-        Edition(dataset, str(e["edition"]), folder / name, "imported")
+        Edition(
+            dataset,
+            _checked_label(dataset, e["edition"], f"{where}, entry {name!r}"),
+            folder / name,
+            "imported",
+            str(e["sha256"]),
+            str(e.get("source_file", "")),
+        )
         for name, e in files.items()
         if e.get("dataset") == dataset
     ]
@@ -59,17 +167,18 @@ def editions(dataset: str) -> dict[str, Edition]:
     """Editions of a dataset by label, oldest first (imported ones override bundled ones)."""
     found: dict[str, Edition] = {}
     folder = bundled_data_dir()
+    where = folder / MANIFEST_NAME
     for name, entry in entries(dataset).items():
-        found[str(entry["edition"])] = Edition(
-            dataset, str(entry["edition"]), folder / name, "bundled"
-        )
+        label = _checked_label(dataset, entry["edition"], f"{where}, entry {name!r}")
+        found[label] = Edition(dataset, label, folder / name, "bundled", str(entry["sha256"]))
     for edition in _imported(dataset):
         found[edition.label] = edition
-    return dict(sorted(found.items()))
+    rule = label_rule(dataset)
+    return dict(sorted(found.items(), key=lambda item: rule.key(item[0])))
 
 
 def latest(dataset: str) -> str:
-    """Label of the newest installed edition (or release) of a dataset."""
+    """Label of the newest installed edition (or release) of a dataset (numeric order)."""
     available = editions(dataset)
     if not available:
         raise DataError(f"No {dataset} data is installed: reinstall burdenshare or restore data/.")
@@ -79,12 +188,15 @@ def latest(dataset: str) -> str:
 def resolve(dataset: str, label: str, word: str = "edition") -> list[Edition]:
     """The editions a request names: a label, ``"latest"`` or ``"all"``.
 
-    Raises :class:`DataError` listing the available labels when the label does not exist.
+    Raises :class:`ParameterError` for a label not of the dataset's form (:func:`check_label`)
+    and :class:`DataError` listing the available labels when the label does not exist.
     """
+    label = str(label)
+    if label not in ("latest", "all"):
+        check_label(dataset, label)
     available = editions(dataset)
     if not available:
         raise DataError(f"No {dataset} data is installed: reinstall burdenshare or restore data/.")
-    label = str(label)
     if label == "all":
         return list(available.values())
     if label == "latest":

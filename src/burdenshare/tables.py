@@ -4,6 +4,10 @@ Every loader reads through here. A file is parsed and validated once per process
 its identity: path, size, mtime and inode; imports replace files by renaming, so a replaced file is
 a new inode even when its size and timestamp match), and each *load* is recorded with the sha256 of
 the bytes that were parsed (:func:`loaded`), so a report can say exactly which data it used.
+
+A bundled or imported edition is used only if its bytes have the sha256 its manifest records: the
+bytes are hashed anyway for the record, so the check costs one comparison on first read. A changed
+file raises a :class:`~burdenshare.DataError` naming the file, both hashes and what to do.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from typing import Any
 import pandas as pd
 
 from .editions import Edition, resolve
-from .manifest import entries
-from .paths import bundled_data_dir
-from .schemas import SPECS
-from .validation import TableSpec, read_table
+from .errors import DataError
+from .manifest import BUNDLED_REMEDY, MANIFEST_NAME, check_sha256, entries
+from .paths import bundled_data_dir, read_data_file
+from .schemas import SPECS, TableSpec
+from .validation import read_table
 
 
 @dataclass(frozen=True)
@@ -56,25 +61,49 @@ def reset_loaded() -> None:
 
 @lru_cache(maxsize=64)
 def _parsed(
-    path: str, size: int, mtime_ns: int, inode: int, spec: TableSpec
+    path: str,
+    resolved: str,
+    size: int,
+    mtime_ns: int,
+    inode: int,
+    spec: TableSpec,
+    expected: str | None,
+    remedy: str,
 ) -> tuple[pd.DataFrame, str]:
-    raw = Path(path).read_bytes()
-    return read_table(path, spec, raw=raw), hashlib.sha256(raw).hexdigest()
+    raw = read_data_file(path)
+    if expected is None:
+        digest = hashlib.sha256(raw).hexdigest()
+    else:  # hashed before parsing: a changed file is never parsed, let alone used
+        digest = check_sha256(Path(path), raw, expected, remedy)
+    return read_table(path, spec, raw=raw), digest
 
 
-def _read(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, str]:
+def _read(
+    path: Path, spec: TableSpec, expected: str | None = None, remedy: str = ""
+) -> tuple[pd.DataFrame, str]:
     try:
         stat = path.stat()
     except OSError:
-        read_table(path, spec)  # raises a DataError naming the file
+        read_data_file(path)  # raises a DataError naming the file
         raise
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    return _parsed(*key, spec)
+    key = (str(path), str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return _parsed(*key, spec, expected, remedy)
+
+
+def _read_installed(edition: Edition, spec: TableSpec) -> tuple[pd.DataFrame, str]:
+    """An installed edition's table, its file checked against the sha256 of its manifest."""
+    if not edition.path.is_file():
+        raise DataError(
+            f"{edition.path}: the {edition.origin} file of {edition.dataset} {edition.label}"
+            f" (listed in {edition.folder / MANIFEST_NAME}) is missing. {edition.remedy()}"
+        )
+    remedy = BUNDLED_REMEDY if edition.origin == "bundled" else edition.remedy()
+    return _read(edition.path, spec, edition.sha256 or None, remedy)
 
 
 def read_edition(edition: Edition, spec: TableSpec) -> pd.DataFrame:
     """The validated table of an installed edition (a copy the caller may modify); recorded."""
-    frame, digest = _read(edition.path, spec)
+    frame, digest = _read_installed(edition, spec)
     relative = edition.path.relative_to(edition.folder).as_posix()
     _READS.append(Read(edition.dataset, edition.label, edition.origin, relative, digest))
     return frame.copy()
@@ -114,6 +143,6 @@ def warm_cache() -> int:
     for name, entry in entries().items():
         spec = SPECS.get(entry.get("schema", ""))
         if spec is not None:
-            _read(folder / name, spec)
+            _read(folder / name, spec, str(entry["sha256"]), BUNDLED_REMEDY)
             count += 1
     return count

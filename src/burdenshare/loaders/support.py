@@ -16,13 +16,12 @@ sources (see ``data/manifest.json`` notes):
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from .. import datasets
-from ..editions import editions, resolve
+from ..editions import editions, label_order, resolve
 from ..errors import DataError, ParameterError
 from ..schemas import (
     DISBURSEMENTS,
@@ -42,14 +41,10 @@ DATASET = datasets.KIEL_SUPPORT
 CURRENCIES = ("EUR", "USD")
 
 
-def release_order(label: str) -> tuple[int, int]:
-    """Sort key of a Kiel release label: ``"R30v2"`` -> ``(30, 2)``, ``"R30"`` -> ``(30, 0)``."""
-    match = re.fullmatch(r"R(\d+)(?:v(\d+))?", label)
-    if match is None:
-        raise ParameterError(
-            f"{label!r} is not a Kiel release label; use e.g. 'R28', 'R30', 'R30v2' or 'latest'."
-        )
-    return int(match.group(1)), int(match.group(2) or 0)
+def release_order(label: str) -> tuple[int, ...]:
+    """Sort key of a Kiel release label (``"R30"`` -> ``(30,)`` before ``"R30v2"`` -> ``(30, 2)``),
+    the Kiel datasets' rule in :mod:`burdenshare.editions`; ParameterError for another label."""
+    return label_order(DATASET, label)
 
 
 def _unit_of(currency: str | None) -> str | None:

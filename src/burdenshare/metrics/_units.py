@@ -7,8 +7,13 @@ pivots it. The unit of each column is a :class:`Basis`, taken from
 
 1. ``frame.attrs["units"][column]`` when present (set by :func:`as_panel` for long frames; users
    may set it for their own panels), else
-2. the NATO indicator dictionary (:data:`burdenshare.schemas.NATO_INDICATORS`) with the panel's
-   ``attrs["price_base_year"]``.
+2. the catalogue's indicators (:data:`burdenshare.schemas.INDICATORS`: NATO's and SIPRI's) with
+   the panel's ``attrs["price_base_year"]``.
+
+For a long frame, a unit or price basis the frame does not state comes from the catalogue, never
+from the absence of a column: SIPRI's table has no ``prices`` column, and its constant-price series
+is still at constant prices. What the frame states (e.g. a unit relabelled after a conversion)
+is taken as stated.
 
 A metric that combines two columns calls :func:`require_same_basis`; one that adds across allies
 calls :func:`require_single_currency`; growth rates call :func:`require_constant`. Each raises
@@ -23,7 +28,7 @@ import pandas as pd
 
 from ..countries import NATO_AGGREGATES
 from ..errors import ParameterError, UnitError
-from ..schemas import NATO_INDICATORS, SIPRI_INDICATORS
+from ..schemas import INDICATORS
 
 NATIONAL = "national currency"  # currency varies by country (one per ally)
 INDEX = ["iso3", "year"]
@@ -73,7 +78,7 @@ def _currency_from_unit(unit: str) -> str | None:
 
 
 def _basis_from_dictionary(column: str, base_year: int | None) -> Basis | None:
-    indicator = NATO_INDICATORS.get(column) or SIPRI_INDICATORS.get(column)
+    indicator = INDICATORS.get(column)
     if indicator is None:
         return None
     prices = indicator.prices or None
@@ -105,6 +110,10 @@ def _long_basis(rows: pd.DataFrame, indicator: str) -> Basis:
             f"Indicator {indicator!r} mixes units {units}, prices {prices}, price base years "
             f"{bases}. Filter to one edition and one unit, or convert first (fx/deflator helpers)."
         )
+    known = INDICATORS.get(indicator)
+    if known is not None:  # what the frame does not say, the catalogue does
+        units = units or [known.unit]
+        prices = prices or ([known.prices] if known.prices else [])
     unit = units[0] if units else ""
     from_unit = _currency_from_unit(unit)
     currencies = distinct("currency")

@@ -1,81 +1,92 @@
 """One schema per tidy table, shared by the loaders, the importers and user-supplied files.
 
-Each table is a :class:`~burdenshare.validation.TableSpec`: required columns with their types, the
-key that must be unique, and a pandera schema for the value rules. :mod:`.spending` holds the NATO,
-SIPRI and targets tables with the indicator dictionaries; :mod:`.support` the Kiel tracker and the
-other support-side tables. :data:`SPECS` maps the schema names recorded in data/manifest.json to
-their specs.
+:mod:`.fields` is the field catalogue: every column once, with its type, nullability, checks
+(allowed values, pattern, bounds), unit and description. The tables are split by source the way
+``loaders/`` is: :mod:`.nato`, :mod:`.sipri`, :mod:`.support` (Kiel), :mod:`.opinion`,
+:mod:`.pledges`, :mod:`.context` (restrictions, mechanisms) and :mod:`.reference` (targets,
+exchange rates, countries). Each :class:`TableSpec` lists its columns (from the catalogue, with
+per-table overrides), its key and its rules across columns, and builds its pandera schema from
+them. :data:`SPECS` maps the schema names recorded in data/manifest.json to their specs;
+``burdenshare data describe`` prints them (:func:`describe`).
 """
 
 from __future__ import annotations
 
-from ..validation import TableSpec
-from .spending import (
-    DEFINITIONS,
-    NATO_INDICATORS,
-    SIPRI,
-    SIPRI_INDICATORS,
-    SPENDING,
-    TARGETS,
-    Indicator,
-)
+from .context import MECHANISMS, RESTRICTIONS
+from .describe import describe
+from .fields import FIELDS
+from .model import Bounds, Field, Indicator, Rule, TableSpec
+from .nato import DEFINITIONS, NATO_INDICATORS, SPENDING
+from .opinion import OPINION
+from .pledges import PLEDGES
+from .reference import COUNTRIES, FX, TARGETS
+from .sipri import SIPRI, SIPRI_INDICATORS
 from .support import (
-    DATE_PRECISIONS,
     DISBURSEMENTS,
     DONOR_GDP,
-    FORMER_CURRENCIES,
-    FX,
     HEADLINES,
-    HEAVY_WEAPON_CATEGORIES,
     HEAVY_WEAPONS,
     KIEL_DATA_THROUGH,
     KIEL_FIRST_MONTH,
-    KIEL_RELEASE_PATTERN,
-    MECHANISMS,
-    MILITARY_SOURCES,
-    OPINION,
-    OPINION_BASES,
-    PLEDGES,
-    RESTRICTION_STATUSES,
-    RESTRICTIONS,
     SUPPORT,
     SUPPORT_AID_TYPES,
     SUPPORT_ITEMS,
     SUPPORT_MEASURES,
     SUPPORT_MONTHLY,
     SUPPORT_MONTHLY_TOTALS,
-    SUPPORT_SCOPES,
-    SUPPORT_SPECS,
     SUPPORT_UNITS,
 )
 
 #: Every TableSpec by the schema name that data/manifest.json records for each file.
 SPECS: dict[str, TableSpec] = {
-    spec.name: spec for spec in (SPENDING, SIPRI, TARGETS)
-} | SUPPORT_SPECS
+    spec.name: spec
+    for spec in (
+        SPENDING,
+        SIPRI,
+        TARGETS,
+        FX,
+        COUNTRIES,
+        SUPPORT,
+        SUPPORT_MONTHLY,
+        SUPPORT_MONTHLY_TOTALS,
+        SUPPORT_ITEMS,
+        HEAVY_WEAPONS,
+        DISBURSEMENTS,
+        DONOR_GDP,
+        HEADLINES,
+        PLEDGES,
+        OPINION,
+        RESTRICTIONS,
+        MECHANISMS,
+    )
+}
+#: Every indicator of the long tables (NATO and SIPRI names do not overlap): the catalogue's
+#: word on each one's unit and price basis.
+INDICATORS: dict[str, Indicator] = NATO_INDICATORS | SIPRI_INDICATORS
 
 __all__ = [
+    "FIELDS",
     "SPECS",
-    "TableSpec",
+    "INDICATORS",
+    "Bounds",
+    "Field",
     "Indicator",
+    "Rule",
+    "TableSpec",
+    "describe",
     "NATO_INDICATORS",
     "SIPRI_INDICATORS",
     "DEFINITIONS",
     "SPENDING",
     "SIPRI",
     "TARGETS",
-    "KIEL_RELEASE_PATTERN",
+    "FX",
+    "COUNTRIES",
     "KIEL_FIRST_MONTH",
     "KIEL_DATA_THROUGH",
     "SUPPORT_MEASURES",
     "SUPPORT_AID_TYPES",
-    "SUPPORT_SCOPES",
     "SUPPORT_UNITS",
-    "MILITARY_SOURCES",
-    "HEAVY_WEAPON_CATEGORIES",
-    "OPINION_BASES",
-    "RESTRICTION_STATUSES",
-    "DATE_PRECISIONS",
     "SUPPORT",
     "SUPPORT_MONTHLY",
     "SUPPORT_MONTHLY_TOTALS",
@@ -84,11 +95,8 @@ __all__ = [
     "DISBURSEMENTS",
     "DONOR_GDP",
     "HEADLINES",
-    "FORMER_CURRENCIES",
     "PLEDGES",
-    "FX",
     "OPINION",
     "RESTRICTIONS",
     "MECHANISMS",
-    "SUPPORT_SPECS",
 ]

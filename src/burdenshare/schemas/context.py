@@ -1,0 +1,71 @@
+"""Context for the support analyses: allied limits on long-range strikes, NATO mechanisms."""
+
+from __future__ import annotations
+
+from .fields import FIELDS, MONEY_CAP
+from .model import Bounds, Rule, TableSpec, fields_of
+from .rules import code_names_row, dates_in_order
+
+RESTRICTIONS = TableSpec(
+    name="restrictions",
+    description="Allied limits on Ukraine's use of donated weapons against targets in Russia.",
+    fields=fields_of(
+        FIELDS,
+        "iso3",
+        "country",
+        "weapon_system",
+        "status",
+        FIELDS["scope"].but(description="What the status covers, as reported.", allowed=()),
+        "date",
+        "date_precision",
+        "date_from",
+        "date_to",
+        "date_basis",
+        "decision_by",
+        "source_url",
+        "cross_check_url",
+        "note",
+    ),
+    key=("iso3", "weapon_system", "date", "status"),
+    rules=(code_names_row("country"), dates_in_order("date_from", "date_to")),
+)
+
+MECHANISMS = TableSpec(
+    name="mechanisms",
+    description="Dated facts about NATO-level support mechanisms for Ukraine.",
+    fields=fields_of(
+        FIELDS,
+        "fact_id",
+        "institution",
+        "fact_type",
+        FIELDS["date"].but(nullable=True),
+        FIELDS["date_precision"].but(nullable=True),
+        FIELDS["date_from"].but(nullable=True),
+        FIELDS["date_to"].but(nullable=True),
+        FIELDS["value"].but(
+            description="A number about the mechanism (staff, money, nations), in the row's unit.",
+            nullable=True,
+            bounds=Bounds(0, MONEY_CAP),
+        ),
+        FIELDS["unit"].but(
+            description="Unit of the value, with currency and scale where it is money.",
+            nullable=True,
+        ),
+        "location",
+        "chair_or_lead",
+        FIELDS["description"].but(nullable=True),
+        "source_url",
+        "cross_check_url",
+        "note",
+    ),
+    key=("fact_id",),
+    rules=(
+        Rule(
+            "unit",
+            lambda frame: frame["value"].isna() | frame["unit"].notna(),
+            "a unit wherever there is a value",
+            uses=("value",),
+        ),
+        dates_in_order("date_from", "date_to"),
+    ),
+)
