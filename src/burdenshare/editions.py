@@ -23,7 +23,14 @@ from .manifest import IMPORTED_FIELDS, MANIFEST_NAME, entries, read_manifest
 from .paths import bundled_data_dir, user_data_dir_path
 
 #: Datasets whose publishers' workbooks `burdenshare data import KIND` reads, with their KIND.
-IMPORT_KINDS: dict[str, str] = {datasets.NATO_SPENDING: "nato", datasets.SIPRI_MILEX: "sipri"}
+IMPORT_KINDS: dict[str, str] = {
+    datasets.NATO_SPENDING: "nato",
+    datasets.SIPRI_MILEX: "sipri",
+    datasets.KIEL_SUPPORT: "kiel",
+    datasets.KIEL_MONTHLY: "kiel",
+    datasets.KIEL_MONTHLY_TOTALS: "kiel",
+    datasets.KIEL_HEAVY_WEAPONS: "kiel",
+}
 IMPORTABLE = frozenset(IMPORT_KINDS)
 
 
@@ -118,6 +125,7 @@ class Edition:
     origin: str  # "bundled" or "imported"
     sha256: str = ""
     source_file: str = ""  # imported editions: the publisher's workbook it came from
+    import_command: str = ""  # imported editions: the command that imports it again
 
     @property
     def folder(self) -> Path:
@@ -130,9 +138,14 @@ class Edition:
             return "Reinstall burdenshare or restore data/ from a clean checkout."
         kind = IMPORT_KINDS.get(self.dataset, "<kind>")
         workbook = self.source_file or "<workbook.xlsx>"
+        command = (
+            f"{self.import_command} --replace"
+            if self.import_command
+            else f"burdenshare data import {kind} {workbook} --edition {self.label} --replace"
+        )
         return (
-            f"Import it again: `burdenshare data import {kind} {workbook} --edition {self.label}"
-            " --replace`. To use an edited copy on purpose, pass it as path= instead."
+            f"Import it again: `{command}`. To use an edited copy on purpose, pass it as path="
+            " instead."
         )
 
 
@@ -157,6 +170,7 @@ def _imported(dataset: str) -> list[Edition]:
             "imported",
             str(e["sha256"]),
             str(e.get("source_file", "")),
+            str(e.get("import_command", "")),
         )
         for name, e in files.items()
         if e.get("dataset") == dataset
@@ -203,7 +217,7 @@ def resolve(dataset: str, label: str, word: str = "edition") -> list[Edition]:
         return [available[latest(dataset)]]
     if label not in available:
         newer = (
-            "`burdenshare data import` adds a newer release workbook"
+            f"`burdenshare data import {IMPORT_KINDS[dataset]}` adds a newer release"
             if dataset in IMPORTABLE
             else "pass path= to load a newer release file in the same schema"
         )

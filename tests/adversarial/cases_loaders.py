@@ -569,7 +569,7 @@ PARAMETER_CASES = [
         "Kiel release that does not exist",
         lambda f: lambda: bs.load_support("R99"),
         bs.DataError,
-        ("'R99'", "Available: R28, R29, R30, R30v2", "pass path="),
+        ("'R99'", "Available: R28, R29, R30, R30v2", "burdenshare data import kiel"),
     ),
     Case(
         "Kiel release label malformed",

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import DataError
-from ..validation import TableSpec, check_frame
+from ..validation import TableSpec, find_problems
 from ._xlsx import Problems
 
 #: Where a frame row came from: (row position, the frame columns a problem involves) -> words
@@ -35,24 +34,15 @@ class RowProblem:
 def schema_problems(frame: pd.DataFrame, spec: TableSpec) -> list[RowProblem]:
     """Every problem ``spec`` finds in ``frame``, one per row and rule, with the row position.
 
-    A rule over several columns (e.g. "money >= 0" on ``value`` with ``indicator``) fails once
-    per column in the schema's report; here it is one problem, valued at ``value`` if involved.
+    A problem naming several columns (e.g. a repeated key) is one problem here, valued at
+    ``value`` if that column is involved.
     """
-    # The data stream's validation.find_problems(frame, spec) will give rows directly; until it
-    # is merged, check_frame with the row positions as "line numbers" yields the same.
     frame = frame.reset_index(drop=True)
-    try:
-        check_frame(frame, spec, spec.name, lines=range(len(frame)))
-    except DataError as exc:
-        found = getattr(exc, "problems", None)
-        if found is None:
-            raise
-    else:
-        return []
+    found = find_problems(frame, spec)
     grouped: dict[tuple[int | None, str], list[str]] = {}
     values: dict[tuple[int | None, str], object] = {}
     for problem in found:
-        key = (problem.line, problem.expected)
+        key = (problem.row, problem.expected)
         columns = grouped.setdefault(key, [])
         columns += [c for c in problem.column.split("/") if c]
         values.setdefault(key, problem.value)

@@ -12,37 +12,22 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import openpyxl
-import pycountry
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..countries import SPECIAL_CODES, _table
 from ..errors import DataError
 from ..validation import MAX_LISTED
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*(e)?\s*$", re.IGNORECASE)
 #: Publishers' country names that neither data/countries.csv nor pycountry resolve.
-NAME_ALIASES: dict[str, str] = {
-    "slovak republic": "SVK",
-    "united states of america": "USA",
-    "czech republic": "CZE",
-    "turkey": "TUR",
-    "russian federation": "RUS",
-    "nato europe and canada": "NATO_EUR_CAN",
-    "nato europe & canada": "NATO_EUR_CAN",
-    "nato total": "NATO_TOTAL",
-    "eu (commission and council)": "EU_INST",
-}
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -295,34 +280,6 @@ def is_number(value: object) -> bool:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _normal(name: str) -> str:
-    """Compare names without case, accents and extra spaces ('Türkiye' == 'Turkiye')."""
-    text = unicodedata.normalize("NFKD", name.replace("\xa0", " "))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-@cache
-def _known_names() -> dict[str, str]:
-    names = {_normal(str(n)): str(code) for code, n in _table()["name"].items()}
-    names.update({_normal(n): code for code, n in SPECIAL_CODES.items()})
-    names.update(NAME_ALIASES)
-    return names
-
-
-@cache
-def code_for_name(name: str) -> str | None:
-    """ISO3 code (or NATO aggregate code) for a publisher's country name; None if unknown."""
-    key = _normal(name)
-    known = _known_names()
-    if key in known:
-        return known[key]
-    try:
-        return str(pycountry.countries.lookup(key).alpha_3)
-    except LookupError:
-        return None
 
 
 def numbers_outside(

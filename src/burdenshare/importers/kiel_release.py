@@ -40,13 +40,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import datasets
-from ..countries import eu_members, is_known_code
+from ..countries import code_for_name, eu_members, is_known_code
 from ..errors import DataError
 from ..schemas import HEAVY_WEAPONS, SUPPORT, SUPPORT_MONTHLY, SUPPORT_MONTHLY_TOTALS
 from ..schemas import KIEL_FIRST_MONTH as FIRST_MONTH
 from ..validation import TableSpec, read_text
 from ._checks import check_located
-from ._xlsx import Problems, code_for_name
+from ._xlsx import Problems
 from .labels import check_kiel_label
 
 WHAT = (

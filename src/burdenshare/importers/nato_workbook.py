@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..countries import NATO_AGGREGATES, name
+from ..countries import NATO_AGGREGATES, code_for_name, name
 from ..currencies import currency_code
 from ..errors import DataError
 from ..schemas import NATO_INDICATORS, SPENDING
@@ -33,7 +33,6 @@ from ._xlsx import (
     Sheet,
     YearHeader,
     cell_ref,
-    code_for_name,
     is_blank,
     is_number,
     numbers_outside,

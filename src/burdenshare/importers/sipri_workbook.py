@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import code_for_name, nato_allies
 from ..countries import name as country_name
-from ..countries import nato_allies
 from ..currencies import currency_code
 from ..errors import DataError
 from ..schemas import SIPRI, SIPRI_INDICATORS
@@ -34,7 +34,6 @@ from ._xlsx import (
     Sheet,
     YearHeader,
     cell_ref,
-    code_for_name,
     is_blank,
     is_number,
     open_workbook,
@@ -173,7 +172,7 @@ def _parse_sheet(
         problems.items.append(
             f"sheet '{sheet.name}', column A: no row for {listed}; pass countries= to import"
             " fewer, or, if SIPRI renamed a country, add the name to"
-            " burdenshare.importers._xlsx.NAME_ALIASES"
+            " burdenshare.countries.NAME_ALIASES"
         )
     return records, header
 
