@@ -76,8 +76,7 @@ def run(
         "Shares are NATO's (share of real GDP); estimates are NATO's own 'e' figures. From the "
         "2026 edition NATO reports 'core defence expenditure' (the Hague concept)."
     )
-    result.labels = labels(targets, key)
-    result.headers = headers(targets)
+    result.labels, result.headers = readable_names(targets, key)
     result.key_results = plain(key)
     return result
 
@@ -213,30 +212,27 @@ def us_against_europe_canada(result: AnalysisResult, panel: pd.DataFrame, year: 
     key["eur_can_burden_index"] = float(split.loc[year, ("EUR_CAN", "burden_index")])
 
 
-def labels(targets: list, key: dict[str, Any]) -> dict[str, str]:
-    """Readable names (with units) of the key results a reader should see."""
-    found = {
-        "reporting": "Allies with a NATO figure (count)",
-        "nato_total_share_gdp_pct": "NATO total, share of GDP (%)",
-        "us_spending_share_pct": "US share of alliance defence spending (%)",
-        "eur_can_burden_index": "Europe and Canada: burden index (1 = economic weight)",
-    }
-    for target in targets:
-        suffix, label = target_key(target), target_label(target)
-        found[f"count_{suffix}"] = f"Allies at or above {label} (count)"
-        found[f"money_gap_usd_m_{suffix}"] = f"Money gap to {label} (million US$, current prices)"
-    return {k: v for k, v in found.items() if k in key}
+#: Readable names (with units) of the fixed key results and table columns.
+LABELS = {
+    "reporting": "Allies with a NATO figure (count)",
+    "nato_total_share_gdp_pct": "NATO total, share of GDP (%)",
+    "us_spending_share_pct": "US share of alliance defence spending (%)",
+    "eur_can_burden_index": "Europe and Canada: burden index (1 = economic weight)",
+}
+HEADERS = {
+    "spending": "Defence expenditure (million US$, current prices)",
+    "gdp": "GDP (million US$, current prices)",
+    "estimate": "NATO estimate",
+}
 
 
-def headers(targets: list) -> dict[str, str]:
-    """Readable headers of the league table's per-target columns and the US vs Europe split."""
-    found = {
-        "spending": "Defence expenditure (million US$, current prices)",
-        "gdp": "GDP (million US$, current prices)",
-        "estimate": "NATO estimate",
-    }
+def readable_names(targets: list, key: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Labels of the key results a reader should see, and headers of the per-target columns."""
+    labels, headers = dict(LABELS), dict(HEADERS)
     for target in targets:
         suffix, label = target_key(target), target_label(target)
-        found[f"gap_pp_{suffix}"] = f"Gap to {label} (pp)"
-        found[f"gap_usd_bn_{suffix}"] = f"Gap to {label} (US$ bn, current prices)"
-    return found
+        labels[f"count_{suffix}"] = f"Allies at or above {label} (count)"
+        labels[f"money_gap_usd_m_{suffix}"] = f"Money gap to {label} (million US$, current prices)"
+        headers[f"gap_pp_{suffix}"] = f"Gap to {label} (pp)"
+        headers[f"gap_usd_bn_{suffix}"] = f"Gap to {label} (US$ bn, current prices)"
+    return {k: v for k, v in labels.items() if k in key}, headers

@@ -244,19 +244,24 @@ def named_pledges(day: pd.Timestamp, chosen: list[str]) -> pd.DataFrame:
     return rows.set_index("pledge_id")[columns]
 
 
+def _statements(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """(topic, statement, source row, URL) tuples as a table indexed by topic."""
+    table = pd.DataFrame(
+        [{"topic": t, "statement": s, "source": f"{ref}; {url}"} for t, s, ref, url in rows],
+        columns=["topic", "statement", "source"],
+    )
+    return table.set_index("topic")
+
+
 def status_statements(status: pd.DataFrame) -> pd.DataFrame:
     """One sentence per donor's weapon system (its latest status), with its source row and URL."""
     rows = []
     for _, row in status.iterrows():
         who = f"; decided by {row['decision_by']}" if pd.notna(row["decision_by"]) else ""
-        rows.append(
-            {
-                "topic": f"{row['country']}: {row['weapon_system']}",
-                "statement": f"{row['status']} (reported {row['date']}{who})",
-                "source": f"{row['ref']}; {row['source_url']}",
-            }
-        )
-    return pd.DataFrame(rows, columns=["topic", "statement", "source"]).set_index("topic")
+        topic = f"{row['country']}: {row['weapon_system']}"
+        statement = f"{row['status']} (reported {row['date']}{who})"
+        rows.append((topic, statement, row["ref"], row["source_url"]))
+    return _statements(rows)
 
 
 def mechanism_statements(facts: pd.DataFrame) -> pd.DataFrame:
@@ -265,14 +270,9 @@ def mechanism_statements(facts: pd.DataFrame) -> pd.DataFrame:
     for lane, rows_of_lane in facts.groupby("lane", sort=False):
         fact_id, row = rows_of_lane.index[-1], rows_of_lane.iloc[-1]
         amount = f": {row['amount']}" if pd.notna(row["amount"]) else ""
-        rows.append(
-            {
-                "topic": lane,
-                "statement": f"latest dated fact: {row['fact_type']}{amount} ({row['date']})",
-                "source": f"{fact_id}; {row['source_url']}",
-            }
-        )
-    return pd.DataFrame(rows, columns=["topic", "statement", "source"]).set_index("topic")
+        statement = f"latest dated fact: {row['fact_type']}{amount} ({row['date']})"
+        rows.append((lane, statement, fact_id, row["source_url"]))
+    return _statements(rows)
 
 
 def key_results(
