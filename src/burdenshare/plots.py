@@ -28,7 +28,6 @@ from collections.abc import Iterable, Mapping, Sequence
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from adjustText import adjust_text
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
@@ -580,6 +579,9 @@ def scatter_labelled(
         ax.text(row[x], row[y], label_of(str(code)), fontsize=7) for code, row in frame.iterrows()
     ]
     lay_out(fig)
+    # lazy: adjustText imports pyplot and scipy (about 0.4 s), needed by this builder only
+    from adjustText import adjust_text
+
     adjust_text(
         texts,
         x=frame[x].to_numpy(),
@@ -634,8 +636,8 @@ def timeline(
     marker per event.
 
     ``colours`` maps each ``kind`` to its colour (all of them are in the legend); ``note``: a
-    column whose text (e.g. an amount) is written beside its marker, moved apart with adjustText
-    where notes would overlap.
+    column whose text (e.g. an amount) is written beside its marker, a level up (or below the
+    lane) where it would run into another note.
     """
     unknown = sorted(set(events[kind]) - set(colours))
     if unknown:
