@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import burdenshare as bs
+from burdenshare import plots
 from burdenshare.analyses import (
     alliance_overview,
     burden_sharing,
@@ -32,7 +33,7 @@ def test_alliance_overview_2024_edition_matches_nato_count_of_23():
     key = result.key_results
     assert key["count_wales_2pct"] == 23
     assert key["headline"].startswith("23 of 32 allies met Wales 2% in 2024")
-    assert result.figures["league"].axes[0].get_title(loc="left") == key["headline"]
+    assert result.title == key["headline"] == plots.title_of(result.figures["league"])
     direct = bs.compliance(bs.spending_panel("2024"), "wales_2pct", years=2024).loc[2024]
     assert key["allies_wales_2pct"] == list(direct["allies"])
 
@@ -66,6 +67,17 @@ def test_alliance_overview_defaults_against_metrics():
     assert png_bytes(result.figures["league"]).startswith(b"\x89PNG")
 
 
+def test_alliance_overview_takes_targets_as_numbers():
+    """The README's ``-y 'targets: [2, 3.5, 5]'``: numbers in % of GDP work like target ids."""
+    result = alliance_overview.run(targets=[2, 3.5, 5])
+    key = result.key_results
+    panel = bs.spending_panel("2026")
+    for number, suffix in ((2, "2pct"), (3.5, "3_5pct"), (5, "5pct")):
+        assert key[f"count_{suffix}"] == bs.compliance(panel, number, years=2025).at[2025, "count"]
+    assert key["count_2pct"] == alliance_overview.run().key_results["count_wales_2pct"]
+    assert list(result.tables["targets"].index) == ["2%", "3.5%", "5%"]
+
+
 @pytest.mark.parametrize(
     ("params", "match"),
     [
@@ -73,7 +85,8 @@ def test_alliance_overview_defaults_against_metrics():
         ({"edition": "1999"}, "'edition'.*2024, 2025, 2026"),
         ({"targets": ["two_percent"]}, "'targets'.*wales_2pct"),
         ({"targets": []}, "'targets' is empty"),
-        ({"year": "2025"}, "'year' must be int"),
+        ({"year": "2025"}, "'year' must be a year such as 2026"),
+        ({"targets": [2, float("nan")]}, r"'targets\[1\]' = nan is not a finite number"),
     ],
 )
 def test_alliance_overview_bad_parameters(params, match):
@@ -106,7 +119,7 @@ def test_country_profile_against_library():
     ]
     assert key["sipri_last_share_pct"] == pytest.approx(float(row["value"].iloc[0]), abs=1e-4)
     assert list(result.tables["history"].index) == list(range(2018, 2025))
-    assert "Germany" in result.figures["share_of_gdp"].axes[0].get_title(loc="left")
+    assert plots.title_of(result.figures["share_of_gdp"]).startswith("Germany's defence spending")
 
 
 def test_country_profile_support_section_matches_kiel():
@@ -187,8 +200,11 @@ def test_hague_pathways_ukraine_support_raises_start_shares():
         ({"by_year": 2026}, "'by_year'"),
         ({"draws": 0}, "'draws'"),
         ({"gdp_growth": "2%"}, "'gdp_growth' must be"),
-        ({"count_ukraine_support": 1}, "'count_ukraine_support' must be bool"),
-        ({"speed": 1}, "Unknown parameter"),
+        ({"count_ukraine_support": 1}, "'count_ukraine_support' must be True or False"),
+        ({"draws": 10**7}, "'draws' = 10000000 is outside the valid range"),
+        ({"by_year": 10**7}, "'by_year' = 10000000 is outside the valid range.*2100"),
+        ({"gdp_growth": float("inf")}, "'gdp_growth' = inf is not a finite number"),
+        ({"seed": -1}, "'seed' = -1 is outside the valid range"),
     ],
 )
 def test_hague_pathways_bad_parameters(params, match):

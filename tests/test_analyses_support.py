@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import burdenshare as bs
+from burdenshare import plots
 from burdenshare.analyses import accession_opinion, commitments_briefing, ukraine_support_flows
 
 
@@ -59,12 +60,32 @@ def test_support_flows_military_only_per_gdp():
         ({"measure": "commitment"}, "'aid_types': release R30 has commitment figures only"),
         ({"aid_types": ["tanks"]}, "'aid_types'.*military"),
         ({"donors": ["XYZ"]}, "'donors'.*AUS"),
-        ({"per_gdp": "yes"}, "'per_gdp' must be bool"),
+        ({"per_gdp": "yes"}, "'per_gdp' must be True or False"),
     ],
 )
 def test_support_flows_bad_parameters(params, match):
     with pytest.raises(bs.ParameterError, match=match):
         ukraine_support_flows.validate(**params)
+
+
+def test_accession_opinion_defaults_show_support_rising_and_expectation_falling():
+    """Issue 13: by default both series, side by side, each like with like, titled honestly."""
+    result = accession_opinion.run()
+    key = result.key_results
+    gallup = bs.load_opinion(pollster="Gallup", measure="expect_nato_within_10y")
+    within = gallup[gallup.answer_option == "within next 10 years"].sort_values("fieldwork_from")
+    assert (key["compare_pollster"], key["compare_base"]) == ("Gallup", "all_respondents")
+    assert key["compare_first_share_pct"] == within["share_pct"].iloc[0] == 64
+    assert key["compare_last_share_pct"] == within["share_pct"].iloc[-1] == 32
+    assert key["change_pp"] > 0 > key["compare_change_pp"]
+    assert "rose from 51%" in result.title and "fell from 64% (2022) to 32% (2025)" in result.title
+    figure = result.figures["over_time"]
+    assert len(figure.axes) == 2 and plots.title_of(figure) == result.title
+    assert list(result.tables) == ["waves", "compare_waves"]
+    single = accession_opinion.run(compare_pollster="")
+    assert (
+        len(single.figures["over_time"].axes) == 1 and "compare_pollster" not in single.key_results
+    )
 
 
 def test_accession_opinion_like_with_like():
@@ -90,6 +111,9 @@ def test_accession_opinion_like_with_like():
         ({"pollster": "YouGov"}, "'pollster'.*Gallup"),
         ({"pollster": "Gallup", "measure": "referendum_vote_nato"}, "'measure'.*expect_nato"),
         ({"base": "everyone"}, "'base'.*auto, all_respondents"),
+        ({"compare_pollster": "YouGov"}, "'compare_pollster' = 'YouGov'"),
+        ({"compare_measure": "referendum_vote_nato"}, "'compare_measure'.*expect_nato"),
+        ({"compare_pollster": None}, "'compare_pollster' must be str"),
     ],
 )
 def test_accession_opinion_bad_parameters(params, match):

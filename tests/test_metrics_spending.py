@@ -214,7 +214,7 @@ def test_national_currency_growth_on_a_user_panel_with_explicit_units():
         (lambda p: bs.target_gap(p, countries=["XYZ"]), "Unknown country 'XYZ'"),
         (lambda p: bs.cagr(p, 2024, 2014), "must be before"),
         (lambda p: bs.share_of_gdp(p, "defexp_usd_current_m", "gdp_eur"), "no column 'gdp_eur'"),
-        (lambda p: bs.equipment_share(p, 2.0 + 200), "between 0 and 100"),
+        (lambda p: bs.equipment_share(p, 2.0 + 200), "'target' = 202.0 is outside the valid range"),
     ],
 )
 def test_bad_parameters_say_what_to_do(panels, call, message):

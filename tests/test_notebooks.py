@@ -31,6 +31,7 @@ CASES: dict[str, dict[str, Any]] = {
         "other": [
             {"year": 2024, "edition": "2024", "targets": ["wales_2pct"]},
             {"year": 2025, "edition": "2025", "targets": ["wales_2pct", "hague_core_3_5"]},
+            {"targets": [2, 3.5, 5]},
         ],
         "bad": ({"edition": "1999"}, "'edition' = '1999' is not valid. Choose one of: 2024"),
     },
@@ -45,6 +46,7 @@ CASES: dict[str, dict[str, Any]] = {
     "hague_2035_pathways": {
         "other": [
             {"core_target": "wales_2pct", "by_year": 2030, "gdp_growth": 0.01, "draws": 500},
+            {"core_target": 3.0, "by_year": 2100, "draws": 1},
             {"count_ukraine_support": True, "draws": 500, "seed": 7},
         ],
         "bad": ({"core_target": "hague_4"}, "'core_target' = 'hague_4' is not valid"),
@@ -62,7 +64,7 @@ CASES: dict[str, dict[str, Any]] = {
     },
     "accession_opinion": {
         "other": [
-            {"pollster": "Gallup", "measure": "expect_nato_within_10y"},
+            {"pollster": "KIIS", "measure": "want_nato_membership", "compare_pollster": ""},
             {"pollster": "KIIS", "measure": "referendum_vote_nato", "base": "likely_voters"},
         ],
         "bad": ({"pollster": "YouGov"}, "'pollster' = 'YouGov' is not valid. Choose one of:"),
@@ -70,6 +72,10 @@ CASES: dict[str, dict[str, Any]] = {
     "commitments_briefing": {
         "other": [{"as_of": "2025-08-04"}, {"as_of": "2026-06-30"}],
         "bad": ({"as_of": "2020-01-01"}, "'as_of' = '2020-01-01' is outside the valid range"),
+    },
+    "restrictions_mechanisms": {
+        "other": [{"as_of": "2024-06-01", "countries": ["DEU", "USA"]}, {"as_of": "2022-04-26"}],
+        "bad": ({"countries": ["XYZ"]}, "'countries' holds invalid value(s) ['XYZ']"),
     },
 }
 

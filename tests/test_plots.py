@@ -1,21 +1,18 @@
-"""Figure builders: house style elements are present and data reaches the axes unchanged."""
+"""Figure builders: the house rules hold (whole-year ticks, zero baselines, legends for colours
+that mean something, missing members named, wrapped titles and source lines inside the canvas,
+possessives, extrapolations labelled) and data reach the axes unchanged."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from matplotlib.figure import Figure
 
 import burdenshare as bs
 from burdenshare import plots
+from burdenshare.countries import nato_allies
 from burdenshare.editions import citation
-
-
-def _texts(fig: Figure) -> list[str]:
-    texts = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
-        texts += [t.get_text() for t in ax.texts] + [ax.get_title(loc="left"), ax.get_xlabel()]
-        texts += [t.get_text() for t in ax.get_yticklabels()]
-    return texts
+from tests.figure_checks import all_texts, check_figure, drawn
 
 
 def test_ranking_bars_carry_data_names_targets_estimates_and_source():
@@ -23,52 +20,135 @@ def test_ranking_bars_carry_data_names_targets_estimates_and_source():
     shares = panel["defexp_share_gdp_pct"]
     source = citation("nato_spending", "2025")
     fig = plots.ranking_bars(
-        shares,
+        shares.reindex(nato_allies(2025)),
         estimate=panel["estimate"],
         title="Poland spends the most",
         xlabel="% of GDP",
         source=source,
         targets={"Wales 2%": 2.0, "Hague core 3.5%": 3.5},
+        missing="no NATO figure",
     )
     assert isinstance(fig, Figure)
-    texts = _texts(fig)
-    assert f"Source: {source}" in texts
+    texts = all_texts(drawn(fig))
+    assert any(f"Source: {source}" in t for t in texts)
+    # members without a figure (Germany and Iceland in the 2025 edition) are named on the chart
+    assert any("Not shown (no NATO figure): Germany, Iceland." in t for t in texts)
     assert "Wales 2%" in texts and "Hague core 3.5%" in texts
     assert "Poland" in texts and "POL" not in texts
     bars = fig.axes[0].patches
     widths = sorted(round(b.get_width(), 6) for b in bars)
     assert widths == sorted(round(v, 6) for v in shares.dropna())
     assert any(b.get_hatch() == "///" for b in bars)  # 2025 is an estimate
+    assert "estimate" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    check_figure(fig)
 
 
-def test_time_lines_draw_estimates_dashed():
-    panel = bs.spending_panel("2026").xs("POL", level="iso3")
+def test_highlighted_bars_have_a_legend_entry_for_each_colour():
+    values = pd.Series({"POL": 4.5, "LTU": 4.0, "ESP": 1.3, "BEL": 1.3, "ISL": float("nan")})
+    fig = plots.ranking_bars(
+        values,
+        title="t",
+        xlabel="x",
+        source="s",
+        groups={"below 2%": ["ESP", "BEL"], "not in the data": ["XYZ"]},
+        others="at or above 2%",
+    )
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["at or above 2%", "below 2%"]  # no entry for a colour the chart lacks
+    colours = {b.get_facecolor() for b in fig.axes[0].patches}
+    assert len(colours) == 2
+    with pytest.raises(bs.ParameterError, match="'others'"):
+        plots.ranking_bars(values, title="t", xlabel="x", source="s", groups={"low": ["ESP"]})
+
+
+def test_annual_lines_get_whole_year_ticks_and_a_zero_baseline():
+    frame = pd.DataFrame({"aid": [12.4, 5.3, 2.4, 0.8]}, index=[2022, 2023, 2024, 2025])
+    fig = drawn(plots.time_lines(frame, title="t", ylabel="%", source="s"))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2022", "2023", "2024", "2025"]
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    assert ax.get_ylim()[0] == 0
+    single = drawn(plots.time_lines(frame.loc[[2025]], title="t", ylabel="%", source="s"))
+    assert [t.get_text() for t in single.axes[0].get_xticklabels() if t.get_text()] == ["2025"]
+    long = drawn(
+        plots.time_lines(
+            pd.DataFrame({"a": range(40)}, index=range(1990, 2030)),
+            title="t",
+            ylabel="x",
+            source="s",
+        )
+    )
+    labels = [t.get_text() for t in long.axes[0].get_xticklabels() if t.get_text()]
+    assert labels and all(label.isdigit() for label in labels)
+    check_figure(fig), check_figure(single), check_figure(long)
+
+
+def test_negative_values_get_a_zero_line():
+    frame = pd.DataFrame({"change": [3.0, -2.0, 1.0]}, index=[2023, 2024, 2025])
+    ax = plots.time_lines(frame, title="t", ylabel="%", source="s").axes[0]
+    assert any(list(line.get_ydata()) == [0, 0] for line in ax.get_lines())
+
+
+def test_extrapolations_are_labelled_and_do_not_set_the_range():
+    path = pd.DataFrame(
+        {"path": [4.7] * 10, "trend": [4.7 * 1.13**k for k in range(10)]},
+        index=range(2026, 2036),
+    )
     fig = plots.time_lines(
-        panel[["defexp_share_gdp_pct"]],
-        estimate=panel[["estimate"]].rename(columns={"estimate": "defexp_share_gdp_pct"}),
+        path,
         title="t",
         ylabel="% of GDP",
         source="s",
-        labels={"defexp_share_gdp_pct": "Poland"},
+        targets={"Hague 3.5%": 3.5},
+        extrapolated=("trend",),
     )
-    styles = {line.get_linestyle() for line in fig.axes[0].lines}
-    assert "--" in styles and "-" in styles
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] < path["trend"].max() / 2  # the 14% end is off the chart
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "trend (extrapolation, not a forecast)" in labels
+    assert {line.get_linestyle() for line in ax.get_lines() if line.get_label() == labels[1]} == {
+        ":"
+    }
+    check_figure(fig)
 
 
-def test_source_line_names_dataset_and_edition():
-    assert "2026" in citation("nato_spending", "2026")
-    assert "Defence Expenditure of NATO Countries" in citation("nato_spending", "2024")
+def test_long_titles_and_source_lines_wrap_inside_the_canvas():
+    title = "A finding that goes on " * 8
+    source = "; ".join(citation("nato_spending", e) for e in ("2024", "2025", "2026"))
+    fig = plots.time_lines(
+        pd.DataFrame({"a": [1.0, 2.0]}, index=[2024, 2025]), title=title, ylabel="x", source=source
+    )
+    check_figure(fig)
+    assert plots.title_of(fig) == title
 
 
-def test_stacked_bars_and_scatter_and_fan():
+def test_possessives():
+    assert plots.possessive("Poland") == "Poland's"
+    assert plots.possessive("United States") == "United States'"
+    assert plots.possessive("Netherlands") == "Netherlands'"
+
+
+def test_render_png_lays_out_and_draws_once(monkeypatch):
+    fig = plots.time_lines(
+        pd.DataFrame({"a": [1.0, 2.0]}, index=[2024, 2025]), title="t", ylabel="x", source="s"
+    )
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: (draws.append(1), original(self, r))[1])
+    assert plots.render_png(fig).startswith(b"\x89PNG")
+    assert len(draws) == 1
+    assert fig.get_layout_engine() is None  # the layout is fixed: a second render draws once too
+
+
+def test_stacked_bars_scatter_fan_panels_and_timeline():
     frame = pd.DataFrame(
         {"military": [1.0, 2.0], "financial": [0.5, None]}, index=["DNK", "EU_INST"]
     )
     fig = plots.stacked_bars(frame, title="t", xlabel="EUR bn", source="s")
-    assert "European Union institutions" not in _texts(fig)  # special codes use our labels
-    assert "EU institutions (Commission and Council)" in _texts(fig)
+    assert "European Union institutions" not in all_texts(fig)  # special codes use our labels
+    assert "EU institutions (Commission and Council)" in all_texts(fig)
     sc = plots.scatter_labelled(
-        pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 1.0]}, index=["USA", "DEU"]),
+        pd.DataFrame({"a": [1.0, 2.0, 2.01], "b": [2.0, 1.0, 1.01]}, index=["USA", "DEU", "FRA"]),
         "a",
         "b",
         title="t",
@@ -77,7 +157,7 @@ def test_stacked_bars_and_scatter_and_fan():
         source="s",
         diagonal=True,
     )
-    assert "United States" in _texts(sc)
+    assert "United States" in all_texts(sc)
     bands = pd.DataFrame(
         {
             "p5": [1.0, 1.5],
@@ -89,4 +169,47 @@ def test_stacked_bars_and_scatter_and_fan():
         index=[2026, 2027],
     )
     fan = plots.fan_chart(bands, title="t", ylabel="y", source="s", targets={"3.5%": 3.5})
-    assert "3.5%" in _texts(fan)
+    assert "3.5%" in all_texts(fan)
+    dates = pd.to_datetime(["2022-07-01", "2023-07-01", "2025-07-01"])
+    panels = plots.time_panels(
+        {
+            "one": pd.DataFrame({"yes": [64.0, 51.0, 32.0]}, index=dates),
+            "two": pd.DataFrame({"for": [50.0, 80.0, 79.0]}, index=dates),
+        },
+        title="t",
+        ylabels={"one": "%", "two": "%"},
+        source="s",
+    )
+    events = pd.DataFrame(
+        {
+            "lane": ["A", "A", "B"],
+            "date": dates,
+            "kind": ["x", "y", "x"],
+            "note": ["1 bn", None, None],
+        }
+    )
+    line = plots.timeline(
+        events, title="t", source="s", colours={"x": "red", "y": "blue"}, note="note"
+    )
+    assert [t.get_text() for t in line.axes[0].get_legend().get_texts()] == ["x", "y"]
+    with pytest.raises(bs.ParameterError, match="'colours'"):
+        plots.timeline(events, title="t", source="s", colours={"x": "red"})
+    for figure in (fig, sc, fan, panels, line):
+        check_figure(figure)
+
+
+def test_target_lines_are_labelled_once_and_always_in_range():
+    values = pd.Series({"POL": 4.5, "ESP": 1.3})
+    apart = plots.ranking_bars(
+        values, title="t", xlabel="x", source="s", targets={"Wales 2%": 2.0, "Hague 3.5%": 3.5}
+    )
+    assert {"Wales 2%", "Hague 3.5%"} <= {t.get_text() for t in apart.axes[0].texts}
+    assert apart.axes[0].get_legend() is None
+    close = plots.ranking_bars(
+        values, title="t", xlabel="x", source="s", targets={"2%": 2.0, "2.1%": 2.1, "100%": 100.0}
+    )
+    ax = close.axes[0]
+    assert not ax.texts  # two labels would collide: all three go to the legend instead
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["2%", "2.1%", "100%"]
+    assert ax.get_xlim()[1] >= 100
+    check_figure(apart), check_figure(close)

@@ -1,21 +1,43 @@
 """Figure builders in one house style. Each returns a matplotlib Figure and never shows it.
 
-House style: a title that states the finding (the caller passes it, computed from the data), axis
-labels with units, labelled target lines, estimates drawn distinctly (hatched bars, dashed lines,
-open markers), a source line under every chart, the Okabe-Ito colour-blind-safe palette, and
-countries labelled by name.
+Rules every builder follows (tests/test_plots.py and tests/test_analyses_figures.py check them):
+
+- the title states the finding (the caller computes it from the data); it wraps, never clips;
+- a source line under every chart, wrapped to the figure's width, never clipped; members the
+  chart cannot show (no figure) are named in a line above it;
+- annual data get whole-year ticks (2022, 2023, never 2022.5) and no offset notation;
+- shares and amounts start at zero (a zero line where values go negative);
+- every colour that means something has a legend entry or a direct label (target lines are
+  labelled, highlighted bars are in the legend, estimates are hatched/dashed with a legend entry);
+- an extrapolation is drawn dotted, says so in the legend and never sets the axis range;
+- countries are labelled by name (possessives right: "United States'", "Poland's");
+- the Okabe-Ito colour-blind-safe palette.
+
+Layout: figures use matplotlib's constrained layout; :func:`render_png` lays a figure out once and
+draws it once (matplotlib's ``savefig`` would otherwise run a separate layout draw first).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import io
+import itertools
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
 
+import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .countries import name as country_name
+from .errors import ParameterError
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE: tuple[str, ...] = (
@@ -29,52 +51,263 @@ PALETTE: tuple[str, ...] = (
     "#000000",  # black
 )
 TARGET_COLOURS: tuple[str, ...] = ("#D55E00", "#CC79A7", "#000000")
+GREY = "#999999"
+SOURCE_COLOUR = "#444444"
+DPI = 100
+#: Font size of notes beside timeline markers, and their heights above a lane (lanes are 1 apart).
+NOTE_SIZE = 7
+NOTE_LEVELS = (0.25, 0.47, -0.27, 0.69)
+#: Characters per line of a lane label in :func:`timeline` (two lines at most).
+LANE_WIDTH = 34
 
 
-def _new_figure(width: float = 9.0, height: float = 5.0) -> tuple[Figure, Axes]:
+# --- words ------------------------------------------------------------------------------------
+
+
+def possessive(name: str) -> str:
+    """English possessive of a name: "Poland" -> "Poland's", "United States" -> "United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def label_of(code: str) -> str:
+    """A country's name for a code (ISO3 or special code); other text is kept as given."""
+    try:
+        return country_name(code)
+    except Exception:  # not a country code: keep the text as given
+        return code
+
+
+def title_of(fig: Figure) -> str:
+    """The finding title of a figure built here."""
+    return getattr(fig, "burdenshare_title", fig.get_suptitle())
+
+
+# --- figure frame -----------------------------------------------------------------------------
+
+
+def _new_figure(width: float = 9.0, height: float = 5.0, ncols: int = 1) -> tuple[Figure, list]:
     """A pyplot-free figure (no global state, never shown implicitly) with the house axes."""
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    ax.grid(True, alpha=0.3)
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig, ax
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    axes = list(np.atleast_1d(fig.subplots(1, ncols, squeeze=False)).ravel())
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig, axes
 
 
-def _finish(fig: Figure, ax: Axes, title: str, source: str, title_pad: float = 6.0) -> Figure:
-    """Title, source line and layout; ``title_pad`` leaves room for labels on the top edge."""
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=title_pad)
-    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
-    fig.text(0.01, 0.01, f"Source: {source}", ha="left", va="bottom", fontsize=8, color="#444444")
+@functools.cache
+def _measurer() -> RendererAgg:
+    """An Agg renderer used only to measure text (the one that draws the PNG measures alike)."""
+    return RendererAgg(1, 1, DPI)
+
+
+@functools.cache
+def _text_width(text: str, size: float, bold: bool) -> float:
+    """Width of one line of text in pixels at :data:`DPI`."""
+    prop = FontProperties(size=size, weight="bold" if bold else "normal")
+    width, _, _ = _measurer().get_text_width_height_descent(text, prop, ismath=False)
+    return width
+
+
+def fit_text(text: str, width_px: float, size: float, bold: bool = False) -> str:
+    """``text`` broken into lines no wider than ``width_px`` (measured, once, with the font that
+    draws it), keeping its own line breaks. Wrapping here rather than at draw time keeps a
+    figure's layout to one pass."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and _text_width(candidate, size, bold) > width_px:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _finish(fig: Figure, title: str, source: str, footnotes: Sequence[str] = ()) -> Figure:
+    """Finding title on top, footnotes and the source line at the bottom, both wrapped to the
+    figure's width; :func:`title_of` returns the title as given."""
+    width = fig.get_figwidth() * DPI * 0.98 - 8
+    fig.suptitle(
+        fit_text(title, width, 12, bold=True),
+        x=0.01,
+        ha="left",
+        fontsize=12,
+        fontweight="bold",
+        parse_math=False,
+    )
+    fig.burdenshare_title = title  # the unwrapped finding
+    foot = "\n".join([*footnotes, f"Source: {source}"])
+    fig.supxlabel(
+        fit_text(foot, width, 8),
+        x=0.01,
+        ha="left",
+        fontsize=8,
+        color=SOURCE_COLOUR,
+        linespacing=1.3,
+        parse_math=False,
+    )
     return fig
 
 
-def add_target_lines(ax: Axes, targets: Mapping[str, float], horizontal: bool = True) -> None:
-    """Draw and label one line per target, e.g. ``{"Wales 2%": 2.0, "Hague core 3.5%": 3.5}``."""
-    for (label, value), colour in zip(targets.items(), TARGET_COLOURS * 3, strict=False):
+def lay_out(fig: Figure) -> Figure:
+    """Run the figure's layout once and fix it, so that the next draw is the only one."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine(None)
+    return fig
+
+
+def render_png(fig: Figure) -> bytes:
+    """The figure as PNG: laid out once (:func:`lay_out`) and drawn once."""
+    lay_out(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+# --- axis rules -------------------------------------------------------------------------------
+
+
+def _is_annual(index: pd.Index) -> bool:
+    return pd.api.types.is_integer_dtype(index) or (
+        pd.api.types.is_float_dtype(index) and len(index) and bool((index % 1 == 0).all())
+    )
+
+
+def _year_ticks(ax: Axes, years: Iterable[int], axis: str = "x") -> None:
+    """Whole-year ticks, no offset: every year when there are few, else whole-number steps."""
+    span = sorted({int(y) for y in years})
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if span and span[-1] - span[0] <= 12:
+        target.set_ticks(range(span[0], span[-1] + 1))
+    else:
+        target.set_major_locator(MaxNLocator(integer=True, nbins=10))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    if len(span) == 1:
+        low, high = (span[0] - 1, span[0] + 1)
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(low, high)
+
+
+def _date_ticks(ax: Axes, axis: str = "x") -> None:
+    """Dates on an axis: a few ticks, labelled concisely (year once, then months) so that the
+    labels never run into each other."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _time_axis(ax: Axes, index: pd.Index) -> None:
+    """Whole years for annual data, concise dates for dates."""
+    if _is_annual(index):
+        _year_ticks(ax, index)
+    elif isinstance(index, pd.DatetimeIndex) or pd.api.types.is_datetime64_any_dtype(index):
+        _date_ticks(ax)
+
+
+def _zero_based(ax: Axes, values: Iterable[float], axis: str = "y") -> None:
+    """Amounts and shares start at zero; where values go negative, zero gets a line."""
+    finite = [v for v in np.asarray(list(values), dtype=float).ravel() if np.isfinite(v)]
+    if not finite:
+        return
+    if min(finite) >= 0:
+        (ax.set_ylim if axis == "y" else ax.set_xlim)(0, None)
+    elif max(finite) <= 0:
+        (ax.set_ylim if axis == "y" else ax.set_xlim)(None, 0)
+    else:
+        (ax.axhline if axis == "y" else ax.axvline)(0, color="#333333", linewidth=0.8)
+
+
+def _missing_note(missing: Sequence[str], what: str) -> list[str]:
+    return [f"Not shown ({what}): {', '.join(label_of(c) for c in missing)}."] if missing else []
+
+
+def add_target_lines(
+    ax: Axes, targets: Mapping[str, float], horizontal: bool = True
+) -> list[Line2D]:
+    """Draw one dashed line per target, e.g. ``{"Wales 2%": 2.0, "Hague core 3.5%": 3.5}``.
+
+    Call :func:`label_targets` once the axis range is final: it labels the lines directly at
+    the edge of the axes, or hands them to the legend where two labels would collide.
+    """
+    draw = ax.axhline if horizontal else ax.axvline
+    return [
+        draw(value, color=colour, linestyle="--", linewidth=1.2, label=label)
+        for (label, value), colour in zip(targets.items(), TARGET_COLOURS * 7, strict=False)
+    ]
+
+
+def _crowded(ax: Axes, lines: Sequence[Line2D], horizontal: bool) -> bool:
+    """Whether two target labels would overlap at the edge of the axes (an estimate)."""
+    low, high = ax.get_ylim() if horizontal else ax.get_xlim()
+    width_px, height_px = (ax.get_figure().get_size_inches() * DPI * (0.8, 0.7)).tolist()
+    spots = sorted(
+        ((line.get_ydata() if horizontal else line.get_xdata())[0], line.get_label())
+        for line in lines
+    )
+    for (a, label_a), (b, label_b) in itertools.pairwise(spots):
+        gap_px = abs(b - a) / (high - low) * (height_px if horizontal else width_px)
+        needed = 14.0 if horizontal else 2.7 * (len(label_a) + len(label_b)) + 8.0
+        if gap_px < needed:
+            return True
+    return False
+
+
+def label_targets(ax: Axes, lines: Sequence[Line2D], horizontal: bool = True) -> list[Line2D]:
+    """Label target lines at the edge of the axes; if labels would collide, return the lines so
+    that the caller puts them in the legend instead (never two labels on top of each other)."""
+    if not lines or _crowded(ax, lines, horizontal):
+        return list(lines)
+    for line in lines:
+        label, colour = line.get_label(), line.get_color()
         if horizontal:
-            ax.axhline(value, color=colour, linestyle="--", linewidth=1.2)
-            ax.annotate(
-                label,
-                xy=(1.0, value),
-                xycoords=("axes fraction", "data"),
-                xytext=(2, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color=colour,
-            )
+            xy, offset, align = (1.0, line.get_ydata()[0]), (2, 0), {"va": "center"}
+            coords = ("axes fraction", "data")
         else:
-            ax.axvline(value, color=colour, linestyle="--", linewidth=1.2)
-            ax.annotate(
-                label,
-                xy=(value, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                fontsize=8,
-                color=colour,
+            xy, offset, align = (line.get_xdata()[0], 1.0), (0, 2), {"ha": "center"}
+            coords = ("data", "axes fraction")
+        ax.annotate(
+            label,
+            xy=xy,
+            xycoords=coords,
+            xytext=offset,
+            textcoords="offset points",
+            fontsize=8,
+            color=colour,
+            **align,
+        )
+        line.set_label(f"_{label}")  # labelled on the chart: not again in the legend
+    return []
+
+
+# --- builders ---------------------------------------------------------------------------------
+
+
+def _bar_colours(
+    codes: Sequence[str], groups: Mapping[str, Iterable[str]], others: str | None
+) -> tuple[list[str], list[Patch]]:
+    """Colour per bar and the legend patches: one colour per group, ``others`` for the rest."""
+    colour_of: dict[str, str] = {}
+    handles = []
+    for (label, members), colour in zip(groups.items(), PALETTE[1:], strict=False):
+        shown = [c for c in members if c in codes and c not in colour_of]
+        colour_of.update(dict.fromkeys(shown, colour))
+        if shown:  # a legend entry only for a colour on the chart
+            handles.append(Patch(facecolor=colour, label=label))
+    rest = [c for c in codes if c not in colour_of]
+    if groups and rest:
+        if not others:
+            raise ParameterError(
+                "Parameter 'others' must name the bars outside every group (their colour "
+                "means something once some bars are highlighted)."
             )
+        handles.insert(0, Patch(facecolor=PALETTE[0], label=others))
+    return [colour_of.get(c, PALETTE[0]) for c in codes], handles
 
 
 def ranking_bars(
@@ -85,36 +318,89 @@ def ranking_bars(
     source: str,
     estimate: pd.Series | None = None,
     targets: Mapping[str, float] | None = None,
-    highlight: Sequence[str] = (),
+    groups: Mapping[str, Iterable[str]] | None = None,
+    others: str | None = None,
+    missing: str = "no figure",
 ) -> Figure:
     """Horizontal bars, largest on top, one per country (index = ISO3 or special code).
 
-    Estimated values (``estimate`` True) are hatched; ``highlight`` codes get the accent colour.
+    A NaN value is a member without a figure: it is named under the chart (``missing`` says
+    why). ``groups`` maps a legend label to the codes drawn in its colour; ``others`` labels the
+    remaining bars. Estimated values (``estimate`` True) are hatched and get a legend entry.
     """
     ordered = values.dropna().sort_values()
-    fig, ax = _new_figure(9.0, max(4.0, 0.24 * len(ordered) + 1.5))
+    absent = [str(c) for c in values.index[values.isna()]]
+    fig, (ax,) = _new_figure(9.0, max(4.0, 0.24 * len(ordered) + 2.0))
     est = (
         estimate.reindex(ordered.index).fillna(False).astype(bool)
         if estimate is not None
         else pd.Series(False, index=ordered.index)
     )
-    colours = [PALETTE[1] if code in highlight else PALETTE[0] for code in ordered.index]
-    bars = ax.barh([country_name(c) for c in ordered.index], ordered.to_numpy(), color=colours)
+    colours, handles = _bar_colours(list(ordered.index), groups or {}, others)
+    bars = ax.barh([label_of(c) for c in ordered.index], ordered.to_numpy(), color=colours)
     for bar, is_est in zip(bars, est, strict=True):
         if is_est:
             bar.set_hatch("///")
             bar.set_alpha(0.75)
+    if est.any():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="///", label="estimate"))
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    if targets:
-        add_target_lines(ax, targets, horizontal=False)
+    lines = add_target_lines(ax, targets or {}, horizontal=False)  # before the range is set
+    _zero_based(ax, ordered, axis="x")
+    handles += label_targets(ax, lines, horizontal=False)
+    if handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=8)
+    return _finish(fig, title, source, _missing_note(absent, missing))
+
+
+def _draw_series(
+    ax: Axes, series: pd.Series, est: pd.Series, colour: str, label: str, style: str = "-"
+) -> None:
+    """One series: solid for actuals; dashed with open markers from the last actual into estimates."""
+    actual = series[~est]
+    ax.plot(
+        actual.index,
+        actual.to_numpy(),
+        color=colour,
+        marker="o",
+        markersize=3 if len(actual) > 1 else 5,
+        linestyle=style,
+        label=label,
+    )
     if est.any():
-        ax.legend(
-            handles=[Patch(facecolor=PALETTE[0]), Patch(facecolor=PALETTE[0], hatch="///")],
-            labels=["actual", "estimate"],
-            loc="lower right",
+        first_est = series.index.get_loc(est[est].index[0])
+        tail = series.iloc[max(first_est - 1, 0) :]
+        tail_est = est.iloc[max(first_est - 1, 0) :]
+        ax.plot(tail.index, tail.to_numpy(), color=colour, linestyle="--", linewidth=1.2)
+        ax.plot(
+            tail[tail_est].index,
+            tail[tail_est].to_numpy(),
+            linestyle="none",
+            marker="o",
+            markersize=4,
+            markerfacecolor="white",
+            color=colour,
         )
-    return _finish(fig, ax, title, source, title_pad=16.0 if targets else 6.0)
+
+
+def _axis_rules(
+    ax: Axes,
+    frame: pd.DataFrame,
+    shown: pd.DataFrame,
+    zero: bool,
+    targets: Mapping[str, float] | None,
+) -> None:
+    """Year ticks for annual data; zero baseline; a y range set by what is not extrapolated."""
+    _time_axis(ax, frame.index)
+    values = shown.to_numpy(dtype=float).ravel()
+    finite = values[np.isfinite(values)]
+    if zero:
+        _zero_based(ax, finite)
+    if len(finite) and shown.shape[1] < frame.shape[1]:
+        top = max([float(finite.max()), *(targets or {}).values()])
+        bottom = 0.0 if zero and finite.min() >= 0 else float(finite.min())
+        ax.set_ylim(bottom, top + 0.3 * (top - bottom or abs(top) or 1.0))
 
 
 def time_lines(
@@ -126,48 +412,84 @@ def time_lines(
     estimate: pd.DataFrame | None = None,
     targets: Mapping[str, float] | None = None,
     labels: Mapping[str, str] | None = None,
+    extrapolated: Sequence[str] = (),
+    zero: bool = True,
 ) -> Figure:
     """One line per column over the index (years or dates).
 
     Where ``estimate`` (same shape, booleans) is True the line continues dashed with open markers.
-    Column names that are country codes are labelled by country name unless ``labels`` says otherwise.
+    Column names that are country codes are labelled by country name unless ``labels`` says
+    otherwise. ``extrapolated`` columns are dotted, labelled as extrapolations and left out of the
+    y range (they may leave the chart at the top). ``zero``: start the y axis at zero (shares,
+    amounts, counts).
     """
-    fig, ax = _new_figure()
+    fig, (ax,) = _new_figure()
+    drawn = 0
     for column, colour in zip(frame.columns, PALETTE * 4, strict=False):
         series = frame[column].dropna()
         if series.empty:
             continue
-        label = (labels or {}).get(str(column)) or _label(str(column))
+        label = (labels or {}).get(str(column)) or label_of(str(column))
+        is_guess = column in extrapolated
         est = (
             estimate[column].reindex(series.index).fillna(False).astype(bool)
-            if estimate is not None and column in estimate
+            if estimate is not None and column in estimate and not is_guess
             else pd.Series(False, index=series.index)
         )
-        actual = series[~est]
+        label = f"{label} (extrapolation, not a forecast)" if is_guess else label
+        _draw_series(ax, series, est, colour, label, ":" if is_guess else "-")
+        drawn += 1
+    if estimate is not None and bool(estimate.to_numpy(dtype=bool).any()):
         ax.plot(
-            actual.index, actual.to_numpy(), color=colour, marker="o", markersize=3, label=label
+            [],
+            [],
+            color=GREY,
+            linestyle="--",
+            marker="o",
+            markerfacecolor="white",
+            label="estimate",
         )
-        if est.any():
-            # connect the last actual point to the estimates
-            first_est = series.index.get_loc(est[est].index[0])
-            tail = series.iloc[max(first_est - 1, 0) :]
-            tail_est = est.iloc[max(first_est - 1, 0) :]
-            ax.plot(tail.index, tail.to_numpy(), color=colour, linestyle="--", linewidth=1.2)
+    lines = add_target_lines(ax, targets or {})
+    shown = frame[[c for c in frame.columns if c not in extrapolated]]
+    _axis_rules(ax, frame, shown, zero, targets)
+    in_legend = label_targets(ax, lines)
+    ax.set_ylabel(ylabel)
+    has_estimates = estimate is not None and bool(estimate.to_numpy(dtype=bool).any())
+    if drawn > 1 or extrapolated or has_estimates or in_legend:
+        ax.legend(loc="best", fontsize=8)
+    return _finish(fig, title, source)
+
+
+def time_panels(
+    panels: Mapping[str, pd.DataFrame],
+    *,
+    title: str,
+    ylabels: Mapping[str, str],
+    source: str,
+) -> Figure:
+    """Side-by-side line charts, one per panel (subtitle -> frame of lines over dates or years),
+    each with its own y axis from zero and its own legend (the panels are never mixed)."""
+    fig, axes = _new_figure(12.0, 5.0, ncols=len(panels))
+    for ax, (subtitle, frame) in zip(axes, panels.items(), strict=True):
+        for column, colour in zip(frame.columns, PALETTE * 4, strict=False):
+            series = frame[column].dropna()
+            style = "-" if len(series) > 1 else "none"
             ax.plot(
-                tail[tail_est].index,
-                tail[tail_est].to_numpy(),
-                linestyle="none",
+                series.index,
+                series.to_numpy(),
+                color=colour,
                 marker="o",
                 markersize=4,
-                markerfacecolor="white",
-                color=colour,
+                linestyle=style,
+                label=str(column),
             )
-    if targets:
-        add_target_lines(ax, targets)
-    ax.set_ylabel(ylabel)
-    if len(frame.columns) > 1 or estimate is not None:
+        _time_axis(ax, frame.index)
+        _zero_based(ax, frame.to_numpy(dtype=float))
+        width = fig.get_figwidth() * DPI / len(panels) - 90  # less the y axis labels
+        ax.set_title(fit_text(subtitle, width, 10), loc="left", fontsize=10, parse_math=False)
+        ax.set_ylabel(ylabels[subtitle])
         ax.legend(loc="best", fontsize=8)
-    return _finish(fig, ax, title, source)
+    return _finish(fig, title, source)
 
 
 def fan_chart(
@@ -182,7 +504,7 @@ def fan_chart(
     targets: Mapping[str, float] | None = None,
 ) -> Figure:
     """Percentile bands over years (columns such as p5, p25, p50, p75, p95), with history."""
-    fig, ax = _new_figure()
+    fig, (ax,) = _new_figure()
     if history is not None:
         ax.plot(
             history.index,
@@ -202,11 +524,14 @@ def fan_chart(
             label=f"{low}–{high}",
         )
     ax.plot(bands.index, bands[median], color=PALETTE[0], label=median)
-    if targets:
-        add_target_lines(ax, targets)
+    lines = add_target_lines(ax, targets or {})
+    years = bands.index.union(history.index) if history is not None else bands.index
+    _year_ticks(ax, years)
+    _zero_based(ax, [*bands.to_numpy().ravel(), *([] if history is None else history)])
+    label_targets(ax, lines)
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper left", fontsize=8)
-    return _finish(fig, ax, title, source)
+    return _finish(fig, title, source)
 
 
 def scatter_labelled(
@@ -219,27 +544,53 @@ def scatter_labelled(
     ylabel: str,
     source: str,
     diagonal: bool = False,
+    log: bool = False,
 ) -> Figure:
-    """Scatter of two columns, each point labelled by country name (index = codes)."""
-    fig, ax = _new_figure(8.0, 6.0)
-    ax.scatter(frame[x], frame[y], color=PALETTE[0])
-    for code, row in frame.iterrows():
-        ax.annotate(
-            _label(str(code)),
-            (row[x], row[y]),
-            fontsize=7,
-            xytext=(3, 2),
-            textcoords="offset points",
-        )
+    """Scatter of two columns, each point labelled by country name (index = codes).
+
+    Labels are moved apart with adjustText (deterministic: a fixed number of iterations) after
+    the layout is fixed, so that none overlaps another. ``log``: both axes logarithmic; else they
+    start at zero.
+    """
+    fig, (ax,) = _new_figure(8.0, 6.5)
+    ax.scatter(frame[x], frame[y], color=PALETTE[0], s=22, zorder=3)
     if diagonal:
+        low = float(min(frame[x].min(), frame[y].min())) if log else 0.0
         top = float(max(frame[x].max(), frame[y].max()))
         ax.plot(
-            [0, top], [0, top], color="#888888", linestyle=":", linewidth=1, label="equal shares"
+            [low, top],
+            [low, top],
+            color="#888888",
+            linestyle=":",
+            linewidth=1,
+            label="equal shares",
         )
         ax.legend(loc="upper left", fontsize=8)
+    if log:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    else:
+        _zero_based(ax, frame[y])
+        _zero_based(ax, frame[x], axis="x")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    return _finish(fig, ax, title, source)
+    _finish(fig, title, source)
+    texts = [
+        ax.text(row[x], row[y], label_of(str(code)), fontsize=7) for code, row in frame.iterrows()
+    ]
+    lay_out(fig)
+    # lazy: adjustText imports pyplot and scipy (about 0.4 s), needed by this builder only
+    from adjustText import adjust_text
+
+    adjust_text(
+        texts,
+        x=frame[x].to_numpy(),
+        y=frame[y].to_numpy(),
+        ax=ax,
+        iter_lim=60,  # enough to part the labels of 31 allies; the time grows with it
+        arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5},
+    )
+    return fig
 
 
 def stacked_bars(
@@ -251,9 +602,9 @@ def stacked_bars(
 ) -> Figure:
     """Horizontal stacked bars: rows = countries (codes), columns = components (e.g. aid types)."""
     ordered = frame.loc[frame.sum(axis=1).sort_values().index]
-    fig, ax = _new_figure(9.0, max(4.0, 0.24 * len(ordered) + 1.5))
+    fig, (ax,) = _new_figure(9.0, max(4.0, 0.24 * len(ordered) + 2.0))
     left = pd.Series(0.0, index=ordered.index)
-    names = [_label(str(c)) for c in ordered.index]
+    names = [label_of(str(c)) for c in ordered.index]
     for column, colour in zip(ordered.columns, PALETTE, strict=False):
         ax.barh(
             names,
@@ -265,12 +616,109 @@ def stacked_bars(
         left = left + ordered[column].fillna(0.0)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
+    _zero_based(ax, left, axis="x")
     ax.legend(loc="lower right", fontsize=8)
-    return _finish(fig, ax, title, source)
+    return _finish(fig, title, source)
 
 
-def _label(code: str) -> str:
-    try:
-        return country_name(code)
-    except Exception:  # not a country code: keep the text as given
-        return code
+def timeline(
+    events: pd.DataFrame,
+    *,
+    title: str,
+    source: str,
+    colours: Mapping[str, str],
+    lane: str = "lane",
+    date: str = "date",
+    kind: str = "kind",
+    note: str | None = None,
+) -> Figure:
+    """Dated events on lanes (one row per lane, in order of first appearance from the top), one
+    marker per event.
+
+    ``colours`` maps each ``kind`` to its colour (all of them are in the legend); ``note``: a
+    column whose text (e.g. an amount) is written beside its marker, a level up (or below the
+    lane) where it would run into another note.
+    """
+    unknown = sorted(set(events[kind]) - set(colours))
+    if unknown:
+        raise ParameterError(f"Parameter 'colours' has no colour for kinds {unknown}.")
+    lanes = list(dict.fromkeys(events[lane]))
+    fig, (ax,) = _new_figure(10.0, max(3.5, 0.42 * len(lanes) + 2.4))
+    position = {name: len(lanes) - i for i, name in enumerate(lanes)}
+    for name, colour in colours.items():
+        rows = events[events[kind] == name]
+        ax.scatter(
+            rows[date],
+            rows[lane].map(position),
+            color=colour,
+            s=36,
+            zorder=3,
+            label=name,
+            edgecolor="white",
+            linewidth=0.5,
+        )
+    ax.set_yticks(list(position.values()))
+    ax.set_yticklabels([_lane_label(str(n)) for n in position], fontsize=8)
+    ax.grid(axis="y", visible=False)
+    _date_ticks(ax)
+    ax.legend(loc="upper left", fontsize=8, ncols=min(4, len(colours)))
+    ax.set_ylim(0.4, len(lanes) + 0.6 + 0.6 * np.ceil(len(colours) / 4))
+    _finish(fig, title, source)
+    if note is not None:
+        _notes_beside(fig, ax, events.dropna(subset=[note]), note, date, lane, position)
+    return fig
+
+
+def _lane_label(text: str) -> str:
+    """A lane label on at most two lines of :data:`LANE_WIDTH` characters."""
+    lines = textwrap.wrap(text, LANE_WIDTH)
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    return lines[0] + "\n" + textwrap.shorten(" ".join(lines[1:]), LANE_WIDTH, placeholder=" …")
+
+
+def _notes_beside(
+    fig: Figure,
+    ax: Axes,
+    rows: pd.DataFrame,
+    note: str,
+    date: str,
+    lane: str,
+    position: Mapping[str, int],
+) -> None:
+    """Write each row's note just above its marker. Once the layout is fixed, a note that would
+    run into an earlier one on the same lane moves up a level (or below the lane), and a note
+    that would leave the axes ends at its marker instead: measured, deterministic, no extra draw.
+    """
+    if rows.empty:
+        return
+    low, high = ax.get_xlim()
+    ax.set_xlim(low, high + 0.1 * (high - low))  # room for the notes of the latest events
+    lay_out(fig)
+    right = ax.bbox.x1
+    taken: dict[str, list[tuple[int, float, float]]] = {}
+    for _, row in rows.sort_values([lane, date]).iterrows():
+        text, x = str(row[note]), mdates.date2num(pd.Timestamp(row[date]))
+        pixel = ax.transData.transform((x, 0))[0]
+        width = _text_width(text, NOTE_SIZE, False) + 4
+        ends_right = pixel + 4 + width > right
+        span = (pixel - 4 - width, pixel - 4) if ends_right else (pixel + 4, pixel + 4 + width)
+        used = taken.setdefault(row[lane], [])
+        level = next(
+            (
+                k
+                for k in range(len(NOTE_LEVELS))
+                if all(k != j or b0 >= span[1] or b1 <= span[0] for j, b0, b1 in used)
+            ),
+            len(NOTE_LEVELS) - 1,
+        )
+        used.append((level, *span))
+        ax.annotate(
+            text,
+            (x, position[row[lane]] + NOTE_LEVELS[level]),
+            xytext=(-4 if ends_right else 4, 0),
+            textcoords="offset points",
+            ha="right" if ends_right else "left",
+            va="center",
+            fontsize=NOTE_SIZE,
+        )

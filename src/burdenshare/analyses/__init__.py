@@ -1,9 +1,10 @@
-"""The analyses behind the notebooks: one module per notebook, each with ``validate`` and ``run``.
+"""The analyses behind the notebooks: one module per notebook, with the same name.
 
-``validate(**params)`` raises :class:`~burdenshare.ParameterError` naming the parameter and the
-valid choices; ``run(**params)`` returns an :class:`AnalysisResult` (tables, figures whose titles
-state the finding, ``key_results`` and sources). Notebooks stay thin: they only call these and
-display what comes back (:func:`show`).
+``notebooks/<name>.ipynb`` calls ``burdenshare.analyses.<name>``: ``validate(**params)`` raises
+:class:`~burdenshare.ParameterError` naming the parameter and the valid choices; ``run(**params)``
+is a short recipe of named steps and returns an :class:`AnalysisResult` (a finding, tables,
+figures whose titles state the finding, ``key_results`` with readable ``labels``, and sources).
+Notebooks stay thin: they only call these and display what comes back (:func:`show`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from . import (
     commitments_briefing,
     country_profile,
     hague_2035_pathways,
+    restrictions_mechanisms,
     ukraine_support_flows,
 )
-from ._common import AnalysisResult, png_bytes, show
+from .display import png_bytes, readable, show
+from .result import AnalysisResult
 
-#: Notebook name -> analysis module.
+#: Notebook name -> analysis module (the same name).
 ANALYSES = {
     "alliance_overview": alliance_overview,
     "country_profile": country_profile,
@@ -28,6 +31,7 @@ ANALYSES = {
     "burden_sharing": burden_sharing,
     "accession_opinion": accession_opinion,
     "commitments_briefing": commitments_briefing,
+    "restrictions_mechanisms": restrictions_mechanisms,
 }
 
-__all__ = ["ANALYSES", "AnalysisResult", "png_bytes", "show", *ANALYSES]
+__all__ = ["ANALYSES", "AnalysisResult", "png_bytes", "readable", "show", *ANALYSES]

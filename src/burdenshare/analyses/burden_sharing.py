@@ -1,7 +1,10 @@
 """Burden sharing: each ally's share of alliance defence spending against its share of alliance
-GDP, the burden-sharing index over time, and the United States against Europe and Canada.
+GDP, the burden-sharing index over time, and the United States against Europe and Canada, with
+and without allies' military aid to Ukraine counted.
 
-Data: the newest NATO edition with a GDP table (current US$).
+Data: the newest NATO edition with a GDP table (current US$) and the Kiel monthly flows.
+
+Pairs with ``notebooks/burden_sharing.ipynb`` (same name).
 """
 
 from __future__ import annotations
@@ -9,32 +12,31 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from .. import plots
 from ..countries import name as country_name
-from ..loaders.nato import spending_panel
-from ..loaders.support import load_support_monthly
+from ..countries import nato_allies
+from ..datasets import KIEL_MONTHLY, NATO_SPENDING
 from ..metrics import burden_shares, us_vs_europe_canada
-from ..metrics.support import annual_support, spending_with_support
 from ..params import check_year_span
-from ._common import NATO, AnalysisResult, cite, fmt, latest_edition, plain, with_names
+from ._format import cite, fmt, plain, verb, with_names
+from ._inputs import aid_counted, complete_years, military_aid_by_year, nato_panel, nato_years
+from .result import AnalysisResult
 
-MONTHLY = "kiel_support_monthly"
 DEFAULTS: dict[str, Any] = {"start_year": 2014, "end_year": 2026}
-
-
-def _panel() -> pd.DataFrame:
-    return spending_panel(latest_edition(NATO))
+LABELS = {
+    "count_above_weight": "Allies carrying more than their economic weight (count)",
+    "top_index": "Highest burden index (share of spending / share of GDP)",
+}
 
 
 def validate(
     start_year: int = DEFAULTS["start_year"], end_year: int = DEFAULTS["end_year"]
 ) -> dict[str, Any]:
     """Two years inside the NATO data, in order."""
-    years = _panel().index.get_level_values("year")
-    check_year_span(
-        "start_year", start_year, "end_year", end_year, int(years.min()), int(years.max())
-    )
+    years = nato_years()
+    check_year_span("start_year", start_year, "end_year", end_year, years[0], years[-1])
     return {"start_year": start_year, "end_year": end_year}
 
 
@@ -47,120 +49,150 @@ def run(
     that year with both figures (Iceland has no defence figure and is left out).
     """
     validate(start_year, end_year)
-    edition = latest_edition(NATO)
-    panel = _panel()
-    source = cite((NATO, edition))[0]
+    panel = nato_panel()
+    source = cite((NATO_SPENDING, panel.attrs["edition"]))[0]
     years = list(range(start_year, end_year + 1))
-    shares = burden_shares(panel, years)
-    last = shares.xs(end_year, level="year")
+    last = burden_shares(panel, years).xs(end_year, level="year")
     split = us_vs_europe_canada(panel, years)
-    index_over_time = pd.DataFrame(
-        {
-            "United States": split[("USA", "burden_index")],
-            "Europe and Canada": split[("EUR_CAN", "burden_index")],
-        }
-    )
-    share_over_time = pd.DataFrame(
-        {
-            "US share of spending": split[("USA", "spending_share_pct")],
-            "US share of GDP": split[("USA", "gdp_share_pct")],
-        }
-    )
+    key = key_results(panel, last, split, start_year, end_year)
+    result = AnalysisResult(scatter_title(key, panel), sources=[source], key_results=key)
+    result.figures["shares"] = shares_figure(last, result.title, source)
+    result.figures["index_ranking"] = ranking_figure(last, key, source, end_year)
+    result.figures["index_over_time"] = index_figure(split, key, source)
+    result.tables["shares"] = with_names(
+        last[["spending_share_pct", "gdp_share_pct", "burden_index"]].sort_values(
+            "burden_index", ascending=False
+        )
+    ).round(2)
+    result.tables["us_vs_europe_canada"] = split_table(split).round(2)
+    with_ukraine_support(result, panel, years)
+    result.notes += [
+        "Spending and GDP in current US$ (NATO's exchange rates); a weaker dollar or euro moves "
+        "shares without any change in effort.",
+        "The alliance GDP total covers allies with a defence figure (Iceland is left out).",
+    ]
+    result.labels = {**LABELS, **{k: v for k, v in index_labels(key).items() if k in key}}
+    result.key_results = plain(key)
+    return result
+
+
+def key_results(
+    panel: pd.DataFrame, last: pd.DataFrame, split: pd.DataFrame, first: int, end: int
+) -> dict[str, Any]:
+    """Who carries more than its weight in ``end``; US and Europe + Canada at both ends."""
     above = last.index[last["burden_index"] > 1]
     key: dict[str, Any] = {
-        "edition": edition,
-        "start_year": start_year,
-        "end_year": end_year,
+        "edition": panel.attrs["edition"],
+        "start_year": first,
+        "end_year": end,
         "allies": len(last),
         "allies_above_weight": sorted(above),
         "count_above_weight": len(above),
         "top_index_ally": str(last["burden_index"].idxmax()),
         "top_index": float(last["burden_index"].max()),
     }
-    for year in (start_year, end_year):
+    for year in (first, end):
         key[f"us_spending_share_pct_{year}"] = float(split.loc[year, ("USA", "spending_share_pct")])
         key[f"us_gdp_share_pct_{year}"] = float(split.loc[year, ("USA", "gdp_share_pct")])
         key[f"eur_can_index_{year}"] = float(split.loc[year, ("EUR_CAN", "burden_index")])
-    estimate = bool(panel.xs(end_year, level="year")["estimate"].any())
+    return key
 
-    result = AnalysisResult(title=f"Burden sharing {start_year}-{end_year}", sources=[source])
-    eur_now = key[f"eur_can_index_{end_year}"]
-    eur_then = key[f"eur_can_index_{start_year}"]
-    result.figures["index_over_time"] = plots.time_lines(
-        index_over_time,
-        title=(
-            f"Europe and Canada's burden index went from {fmt(eur_then)} to {fmt(eur_now)} "
-            f"({start_year}-{end_year})"
-        ),
-        ylabel="Share of spending / share of GDP",
-        source=source,
-        targets={"equal to economic weight": 1.0},
+
+def index_labels(key: dict[str, Any]) -> dict[str, str]:
+    end = key["end_year"]
+    return {
+        f"eur_can_index_{end}": f"Europe and Canada: burden index in {end} (1 = economic weight)",
+        f"us_spending_share_pct_{end}": f"US share of alliance defence spending in {end} (%)",
+    }
+
+
+def scatter_title(key: dict[str, Any], panel: pd.DataFrame) -> str:
+    """ "9 of 31 allies carried more than their economic weight in 2026 (estimates)"."""
+    estimates = " (estimates)" if panel.xs(key["end_year"], level="year")["estimate"].any() else ""
+    return (
+        f"{key['count_above_weight']} of {key['allies']} allies carried more than their economic "
+        f"weight in {key['end_year']}{estimates}"
     )
-    # the United States (about half of both) is left out so the other allies can be read; log axes
-    scatter = last.drop(index="USA", errors="ignore")[["gdp_share_pct", "spending_share_pct"]]
-    fig = plots.scatter_labelled(
-        scatter,
+
+
+def shares_figure(last: pd.DataFrame, title: str, source: str) -> Figure:
+    """Share of spending against share of GDP on log axes; the United States (about half of
+    both) is left out so that the other allies can be read."""
+    return plots.scatter_labelled(
+        last.drop(index="USA", errors="ignore")[["gdp_share_pct", "spending_share_pct"]],
         "gdp_share_pct",
         "spending_share_pct",
-        title=(
-            f"{key['count_above_weight']} of {key['allies']} allies carried more than their "
-            f"economic weight in {end_year}{' (estimates)' if estimate else ''}"
-        ),
+        title=title,
         xlabel="Share of alliance GDP, % (log scale; United States not shown)",
         ylabel="Share of alliance defence spending, % (log scale)",
         source=source,
         diagonal=True,
+        log=True,
     )
-    fig.axes[0].set_xscale("log")
-    fig.axes[0].set_yscale("log")
-    result.figures["shares"] = fig
-    result.figures["index_ranking"] = plots.ranking_bars(
-        last["burden_index"],
+
+
+def ranking_figure(last: pd.DataFrame, key: dict[str, Any], source: str, year: int) -> Figure:
+    """The index per ally, with the line of equal weight; members without a figure named."""
+    return plots.ranking_bars(
+        last["burden_index"].reindex(nato_allies(year)),
         title=f"{country_name(key['top_index_ally'])} carried the most relative to its GDP in "
-        f"{end_year} (index {fmt(key['top_index'])})",
+        f"{year} (index {fmt(key['top_index'])})",
         xlabel="Burden-sharing index (share of spending / share of GDP)",
         source=source,
         targets={"equal to economic weight": 1.0},
+        missing="no NATO defence figure",
     )
-    table = last[["spending_share_pct", "gdp_share_pct", "burden_index"]].sort_values(
-        "burden_index", ascending=False
-    )
-    result.tables["shares"] = with_names(table).round(2)
-    result.tables["us_vs_europe_canada"] = pd.concat(
-        [share_over_time, index_over_time.add_suffix(" index")], axis=1
-    ).round(2)
-    _with_support(result, key, panel, years)
-    result.notes += [
-        "Spending and GDP in current US$ (NATO's exchange rates); a weaker dollar or euro moves "
-        "shares without any change in effort.",
-        "The alliance GDP total covers allies with a defence figure (Iceland is left out).",
-    ]
-    result.key_results = plain(key)
-    return result
 
 
-def _with_support(
-    result: AnalysisResult, key: dict[str, Any], panel: pd.DataFrame, years: list[int]
-) -> None:
+def index_figure(split: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
+    """The burden index of the United States and of Europe and Canada, year by year."""
+    then, now = key[f"eur_can_index_{key['start_year']}"], key[f"eur_can_index_{key['end_year']}"]
+    return plots.time_lines(
+        split_table(split)[["United States index", "Europe and Canada index"]],
+        title=(
+            f"Europe and Canada's burden index {verb(now - then)} from "
+            f"{fmt(then)} to {fmt(now)} ({key['start_year']}-{key['end_year']})"
+        ),
+        ylabel="Share of spending / share of GDP",
+        source=source,
+        targets={"equal to economic weight": 1.0},
+        labels={
+            "United States index": "United States",
+            "Europe and Canada index": "Europe and Canada",
+        },
+    )
+
+
+def split_table(split: pd.DataFrame) -> pd.DataFrame:
+    """US shares of spending and GDP, and both groups' index, per year."""
+    return pd.DataFrame(
+        {
+            "US share of spending": split[("USA", "spending_share_pct")],
+            "US share of GDP": split[("USA", "gdp_share_pct")],
+            "United States index": split[("USA", "burden_index")],
+            "Europe and Canada index": split[("EUR_CAN", "burden_index")],
+        }
+    )
+
+
+def with_ukraine_support(result: AnalysisResult, panel: pd.DataFrame, years: list[int]) -> None:
     """The US vs Europe + Canada index with allies' military aid to Ukraine counted as spending.
 
     Military aid announced in a year (Kiel monthly flows, complete calendar years only), in
     current US$ at ECB annual averages, is added to each ally's NATO spending (allies absent
     from the tracker add nothing); an upper bound, as some aid is already in NATO's figures.
     """
-    annual = annual_support(load_support_monthly(), aid_types=["military"])
-    annual = annual[annual["complete"] & annual["year"].isin(years)]
-    if annual.empty:
+    annual = military_aid_by_year()
+    support_years = [y for y in complete_years(annual) if y in years]
+    if not support_years:
         result.notes.append("No complete year of Kiel flows in the span: no index with support.")
         return
-    counted = spending_with_support(panel, annual, counts="military", double_count="acknowledge")
+    added = aid_counted(panel, annual, support_years)["support_usd_m"]
     adjusted = panel.copy()
-    added = counted["support_usd_m"].reindex(adjusted.index)
     column = "defexp_usd_current_m"
-    adjusted[column] = adjusted[column] + added.fillna(0.0).where(adjusted[column].notna())
-    support_years = sorted(int(y) for y in annual["year"].unique())
-    split = us_vs_europe_canada(panel, support_years)
-    split_with = us_vs_europe_canada(adjusted, support_years)
+    added = added.reindex(adjusted.index).fillna(0.0).where(adjusted[column].notna())
+    adjusted[column] = adjusted[column] + added
+    split, split_with = (us_vs_europe_canada(p, support_years) for p in (panel, adjusted))
     table = pd.DataFrame(
         {
             "Europe and Canada index": split[("EUR_CAN", "burden_index")],
@@ -170,11 +202,11 @@ def _with_support(
         }
     )
     result.tables["index_with_ukraine_support"] = table.round(3)
-    last = support_years[-1]
+    key, last = result.key_results, support_years[-1]
     key["support_years"] = support_years
     key[f"eur_can_index_with_support_{last}"] = float(table.at[last, table.columns[1]])
     key[f"eur_can_index_without_support_{last}"] = float(table.at[last, table.columns[0]])
-    result.sources.append(cite((MONTHLY, "R29"))[0])
+    result.sources += cite((KIEL_MONTHLY, annual.attrs["release"]))
     result.notes.append(
         "With support: allies' military aid to Ukraine (Kiel, by announcement year, complete "
         "years) added to NATO spending; an upper bound (double-count risk)."

@@ -5,6 +5,8 @@ extra spending it costs, and a fan chart of alliance spending over uncertain GDP
 The total target (5%) also counts defence- and security-related spending (up to 1.5% of GDP),
 which NATO's tables do not report: its cost here is the cost of reaching it with core spending
 alone, an upper bound.
+
+Pairs with ``notebooks/hague_2035_pathways.ipynb`` (same name).
 """
 
 from __future__ import annotations
@@ -13,25 +15,23 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from .. import plots
-from ..errors import ParameterError
-from ..loaders.nato import spending_panel
-from ..loaders.support import load_support_monthly
+from ..countries import nato_allies
+from ..datasets import KIEL_MONTHLY, NATO_SPENDING
 from ..metrics import pathway_fan, pathway_summary
-from ..metrics.support import annual_support, spending_with_support
-from ..params import check_range, check_type
-from ._common import (
-    NATO,
-    AnalysisResult,
+from ..params import (
+    LAST_YEAR,
+    MAX_DRAWS,
+    check_flag,
+    check_int,
+    check_number,
     check_target,
-    cite,
-    fmt,
-    latest_edition,
-    plain,
-    target_label,
-    with_names,
 )
+from ._format import cite, fmt, plain, target_label, with_names
+from ._inputs import aid_counted, complete_years, military_aid_by_year, nato_panel, nato_years
+from .result import AnalysisResult
 
 DEFAULTS: dict[str, Any] = {
     "core_target": "hague_core_3_5",
@@ -43,61 +43,50 @@ DEFAULTS: dict[str, Any] = {
     "seed": 2035,
     "count_ukraine_support": False,
 }
-MAX_DRAWS = 1_000_000
 SHARE = "defexp_share_gdp_pct"
-MONTHLY = "kiel_support_monthly"
+LABELS = {
+    "allies_on_track": "Allies whose recent real growth is enough (count)",
+    "allies_below_core": "Allies below the core target at the start (count)",
+    "extra_core_usd_constant_m": "Extra spending to reach the core target, summed to the target "
+    "year (million US$, constant prices)",
+    "spending_by_year_p50_usd_bn": "Alliance spending in the target year, median (US$ bn, "
+    "constant prices)",
+}
 
 
-def validate(**params: Any) -> dict[str, Any]:
-    """Check the parameters (defaults in :data:`DEFAULTS`); return the full set."""
-    unknown = sorted(set(params) - set(DEFAULTS))
-    if unknown:
-        raise ParameterError(f"Unknown parameter(s) {unknown}; valid: {', '.join(DEFAULTS)}.")
-    p = {**DEFAULTS, **params}
-    check_target("core_target", p["core_target"])
-    check_target("total_target", p["total_target"])
-    check_type("by_year", p["by_year"], int)
-    last = int(spending_panel(latest_edition(NATO)).index.get_level_values("year").max())
-    check_range("by_year", p["by_year"], last + 1, 2100)
-    check_range("gdp_growth", p["gdp_growth"], -0.2, 0.2)
-    check_range("gdp_growth_sd", p["gdp_growth_sd"], 0.0, 0.1)
-    check_type("draws", p["draws"], int)
-    check_range("draws", p["draws"], 1, MAX_DRAWS)
-    check_type("seed", p["seed"], int)
-    check_type("count_ukraine_support", p["count_ukraine_support"], bool)
-    return p
+def validate(
+    core_target: str | float = DEFAULTS["core_target"],
+    total_target: str | float = DEFAULTS["total_target"],
+    by_year: int = DEFAULTS["by_year"],
+    gdp_growth: float = DEFAULTS["gdp_growth"],
+    gdp_growth_sd: float = DEFAULTS["gdp_growth_sd"],
+    draws: int = DEFAULTS["draws"],
+    seed: int = DEFAULTS["seed"],
+    count_ukraine_support: bool = DEFAULTS["count_ukraine_support"],
+) -> dict[str, Any]:
+    """Check the parameters; return the full set (targets as ids or numbers in % of GDP)."""
+    return {
+        "core_target": check_target("core_target", core_target),
+        "total_target": check_target("total_target", total_target),
+        "by_year": check_int("by_year", by_year, nato_years()[-1] + 1, LAST_YEAR),
+        "gdp_growth": check_number("gdp_growth", gdp_growth, -0.2, 0.2),
+        "gdp_growth_sd": check_number("gdp_growth_sd", gdp_growth_sd, 0.0, 0.1),
+        "draws": check_int("draws", draws, 1, MAX_DRAWS),
+        "seed": check_int("seed", seed, 0, 2**63 - 1),
+        "count_ukraine_support": check_flag("count_ukraine_support", count_ukraine_support),
+    }
 
 
-def with_ukraine_support(panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, int]:
-    """The panel with each ally's latest share of GDP raised by its military aid to Ukraine.
-
-    Added (pp) = 100 × aid / GDP for the last complete calendar year of Kiel's monthly flows
-    (military aid by announcement, converted to current US$ at ECB annual averages; GDP current
-    US$), via ``spending_with_support``. It is added to the share in each ally's start year;
-    allies absent from the tracker add nothing. Returns (panel, added pp by ally, aid year).
-    """
-    annual = annual_support(load_support_monthly(), aid_types=["military"])
-    year = int(annual.loc[annual["complete"], "year"].max())
-    counted = spending_with_support(
-        panel, annual[annual["year"] == year], counts="military", double_count="acknowledge"
-    )
-    added = counted.xs(year, level="year")["added_pp"]
-    shares = panel[SHARE].dropna()
-    start = shares.reset_index().groupby("iso3")["year"].max()
-    adjusted = panel.copy()
-    for code, t0 in start.items():
-        if code in added.index:
-            adjusted.loc[(code, t0), SHARE] = adjusted.loc[(code, t0), SHARE] + added[code]
-    return adjusted, added, year
-
-
-def growth_draws(gdp_growth: float, sd: float, draws: int, seed: int) -> np.ndarray:
-    """Assumed real GDP growth draws (fraction a year): Normal(gdp_growth, sd), seeded."""
-    rng = np.random.default_rng(seed)
-    return rng.normal(gdp_growth, sd, size=draws)
-
-
-def run(**params: Any) -> AnalysisResult:
+def run(
+    core_target: str | float = DEFAULTS["core_target"],
+    total_target: str | float = DEFAULTS["total_target"],
+    by_year: int = DEFAULTS["by_year"],
+    gdp_growth: float = DEFAULTS["gdp_growth"],
+    gdp_growth_sd: float = DEFAULTS["gdp_growth_sd"],
+    draws: int = DEFAULTS["draws"],
+    seed: int = DEFAULTS["seed"],
+    count_ukraine_support: bool = DEFAULTS["count_ukraine_support"],
+) -> AnalysisResult:
     """Per-ally pathways to the core target, costs of core and total targets, and the fan chart.
 
     Growth assumption: one real GDP growth rate ``g`` shared by all allies, drawn ``draws`` times
@@ -105,60 +94,117 @@ def run(**params: Any) -> AnalysisResult:
     central value. With one draw shared by all allies every ally's spending rises with ``g``, so
     the percentiles of alliance spending are the sums of the allies' percentiles.
     """
-    p = validate(**params)
-    edition = latest_edition(NATO)
-    panel = spending_panel(edition)
-    panel_all = spending_panel(edition, include_aggregates=True)
-    source = cite((NATO, edition))[0]
-    core, total, by = p["core_target"], p["total_target"], p["by_year"]
-    g = float(p["gdp_growth"])
-
-    added = None
+    p = validate(
+        core_target,
+        total_target,
+        by_year,
+        gdp_growth,
+        gdp_growth_sd,
+        draws,
+        seed,
+        count_ukraine_support,
+    )
+    panel = nato_panel()
+    result = AnalysisResult(title="", sources=cite((NATO_SPENDING, panel.attrs["edition"])))
     if p["count_ukraine_support"]:
-        panel, added, aid_year = with_ukraine_support(panel)
+        panel = with_ukraine_support(panel, result)
+    core, total, by, g = p["core_target"], p["total_target"], p["by_year"], p["gdp_growth"]
     core_summary = pathway_summary(panel, core, by, gdp_growth=g)
     total_summary = pathway_summary(panel, total, by, gdp_growth=g)
-    table = core_summary[
-        [
-            "start_year",
-            "start_share_pct",
-            "target_pct",
-            "required_real_growth_pct",
-            "recent_real_growth_pct",
-            "on_track",
-            "cumulative_extra_usd_constant_m",
-        ]
-    ].copy()
-    table["cumulative_extra_usd_constant_m"] /= 1000.0
-    table = table.rename(columns={"cumulative_extra_usd_constant_m": "extra_to_core_usd_bn"})
+    growth = growth_draws(g, p["gdp_growth_sd"], p["draws"], p["seed"])
+    spending = alliance_fan(panel, core, by, growth, int(core_summary["start_year"].max()))
+    key = key_results(p, panel, core_summary, total_summary, spending)
+    key.update(result.key_results)
+    result.title = growth_title(key)
+    result.figures["required_growth"] = growth_figure(core_summary, key, result.title)
+    result.figures["fan"] = fan_figure(spending, key)
+    result.tables["pathways"] = with_names(pathway_table(core_summary, total_summary)).round(2)
+    result.tables["alliance_spending_fan_usd_bn"] = spending.round(1)
+    result.notes = notes(key) + result.notes
+    result.labels = dict(LABELS)
+    result.key_results = plain(key)
+    return result
+
+
+def with_ukraine_support(panel: pd.DataFrame, result: AnalysisResult) -> pd.DataFrame:
+    """The panel with each ally's latest share of GDP raised by its military aid to Ukraine.
+
+    Added (pp) = 100 × aid / GDP for the last complete calendar year of Kiel's monthly flows
+    (military aid by announcement, converted to current US$ at ECB annual averages; GDP current
+    US$). It is added to the share in each ally's start year; allies absent from the tracker add
+    nothing.
+    """
+    annual = military_aid_by_year()
+    year = complete_years(annual)[-1]
+    added = aid_counted(panel, annual, [year]).xs(year, level="year")["added_pp"]
+    start = panel[SHARE].dropna().reset_index().groupby("iso3")["year"].max()
+    adjusted = panel.copy()
+    for code, t0 in start.items():
+        if code in added.index:
+            adjusted.loc[(code, t0), SHARE] = adjusted.loc[(code, t0), SHARE] + added[code]
+    result.key_results["ukraine_support_year"] = year
+    result.key_results["ukraine_support_added_pp"] = {str(c): float(v) for c, v in added.items()}
+    result.sources += cite((KIEL_MONTHLY, annual.attrs["release"]))
+    result.notes.append(
+        f"Ukraine support counted: each ally's start share includes its {year} military aid to "
+        "Ukraine as % of GDP (Kiel, by announcement). An upper bound: some allies already report "
+        "part of this aid in their NATO figures (double-count risk)."
+    )
+    return adjusted
+
+
+def growth_draws(gdp_growth: float, sd: float, draws: int, seed: int) -> np.ndarray:
+    """Assumed real GDP growth draws (fraction a year): Normal(gdp_growth, sd), seeded."""
+    return np.random.default_rng(seed).normal(gdp_growth, sd, size=draws)
+
+
+def alliance_fan(
+    panel: pd.DataFrame, core: str | float, by: int, draws: np.ndarray, first: int
+) -> pd.DataFrame:
+    """Percentiles of alliance spending (US$ bn, constant prices) from ``first`` (the year every
+    ally's path covers) to ``by``."""
+    fan = pathway_fan(panel, core, by, gdp_growth=draws)
+    spending = fan["spending_usd_constant_m"].groupby(level="year").sum(min_count=1) / 1000.0
+    spending.attrs["price_base_year"] = panel.attrs.get("price_base_year")
+    return spending.loc[first:]
+
+
+def pathway_table(core_summary: pd.DataFrame, total_summary: pd.DataFrame) -> pd.DataFrame:
+    """Per ally: start, required and recent growth, on track, extra to core and to total (bn)."""
+    columns = [
+        "start_year",
+        "start_share_pct",
+        "target_pct",
+        "required_real_growth_pct",
+        "recent_real_growth_pct",
+        "on_track",
+    ]
+    table = core_summary[columns].copy()
+    table["extra_to_core_usd_bn"] = core_summary["cumulative_extra_usd_constant_m"] / 1000.0
     table["extra_to_total_usd_bn_upper"] = (
         total_summary["cumulative_extra_usd_constant_m"].reindex(table.index) / 1000.0
     )
-    table = table.sort_values("required_real_growth_pct", ascending=False)
+    return table.sort_values("required_real_growth_pct", ascending=False)
 
-    draws = growth_draws(g, float(p["gdp_growth_sd"]), int(p["draws"]), int(p["seed"]))
-    fan = pathway_fan(panel, core, by, gdp_growth=draws)
-    spending = fan["spending_usd_constant_m"].groupby(level="year").sum(min_count=1) / 1000.0
-    # only years every ally's path covers (paths start at each ally's own latest year)
-    first = int(core_summary["start_year"].max())
-    spending = spending.loc[first:]
-    history = (
-        panel_all["defexp_usd_constant_m"].xs("NATO_TOTAL", level="iso3") / 1000.0
-        if ("NATO_TOTAL", first) in panel_all.index
-        else None
-    )
-    base = panel.attrs.get("price_base_year")
 
+def key_results(
+    p: dict[str, Any],
+    panel: pd.DataFrame,
+    core_summary: pd.DataFrame,
+    total_summary: pd.DataFrame,
+    spending: pd.DataFrame,
+) -> dict[str, Any]:
+    """The headline figures: who is below, who is on track, extra cost, spending in ``by``."""
+    by, on_track = p["by_year"], core_summary["on_track"]
     below = core_summary[core_summary["start_share_pct"] < core_summary["target_pct"]]
-    on_track = core_summary["on_track"]
-    key: dict[str, Any] = {
-        "edition": edition,
-        "core_target": core,
+    return {
+        "edition": panel.attrs["edition"],
+        "core_target": p["core_target"],
         "core_target_pct": float(core_summary["target_pct"].min()),
-        "total_target": total,
+        "total_target": p["total_target"],
         "by_year": by,
-        "gdp_growth": g,
-        "draws": int(p["draws"]),
+        "gdp_growth": p["gdp_growth"],
+        "draws": p["draws"],
         "allies": len(core_summary),
         "allies_below_core": len(below),
         "allies_on_track": int(on_track.fillna(False).sum()),
@@ -170,53 +216,63 @@ def run(**params: Any) -> AnalysisResult:
         "spending_by_year_p50_usd_bn": float(spending.loc[by, "p50"]),
         "spending_by_year_p5_usd_bn": float(spending.loc[by, "p5"]),
         "spending_by_year_p95_usd_bn": float(spending.loc[by, "p95"]),
-        "price_base_year": base,
-        "count_ukraine_support": bool(p["count_ukraine_support"]),
+        "price_base_year": panel.attrs.get("price_base_year"),
+        "count_ukraine_support": p["count_ukraine_support"],
     }
 
-    result = AnalysisResult(title=f"Pathways to {target_label(core)} by {by}", sources=[source])
-    if added is not None:
-        key["ukraine_support_year"] = aid_year
-        key["ukraine_support_added_pp"] = {str(c): float(v) for c, v in added.items()}
-        result.sources.append(cite((MONTHLY, "R29"))[0])
-        result.notes.append(
-            f"Ukraine support counted: each ally's start share includes its {aid_year} military "
-            "aid to Ukraine as % of GDP (Kiel, by announcement). An upper bound: some allies "
-            "already report part of this aid in their NATO figures (double-count risk)."
-        )
-    core_pct = key["core_target_pct"]
-    result.figures["required_growth"] = plots.ranking_bars(
-        core_summary["required_real_growth_pct"],
-        title=(
-            f"{key['allies_on_track']} of {key['allies']} allies grow fast enough to reach "
-            f"{fmt(core_pct)}% by {by} (GDP +{fmt(100 * g, 2)}%/yr)"
-        ),
-        xlabel="Required real growth of defence spending, % a year",
-        source=source,
-        highlight=key["allies_off_track"],
+
+def growth_title(key: dict[str, Any]) -> str:
+    return (
+        f"{key['allies_on_track']} of {key['allies']} allies grow fast enough to reach "
+        f"{fmt(key['core_target_pct'])}% by {key['by_year']} (GDP +{fmt(100 * key['gdp_growth'], 2)}"
+        "%/yr)"
     )
-    history_span = history.loc[:first] if history is not None else None
-    result.figures["fan"] = plots.fan_chart(
+
+
+def growth_figure(core_summary: pd.DataFrame, key: dict[str, Any], title: str) -> Figure:
+    """Required real growth per ally, coloured by whether recent growth is enough."""
+    on_track = core_summary["on_track"]
+    members = nato_allies(int(core_summary["start_year"].max()))
+    return plots.ranking_bars(
+        core_summary["required_real_growth_pct"].reindex(members),
+        title=title,
+        xlabel="Required real growth of defence spending, % a year",
+        source=cite((NATO_SPENDING, key["edition"]))[0],
+        groups={
+            "not on track (recent real growth below required)": key["allies_off_track"],
+            "track unknown (no recent real growth figure)": list(on_track.index[on_track.isna()]),
+        },
+        others="on track (recent real growth at or above required)",
+        missing="no NATO share of GDP",
+    )
+
+
+def fan_figure(spending: pd.DataFrame, key: dict[str, Any]) -> Figure:
+    """Percentile bands of alliance spending on the path, after NATO's own total."""
+    base, by, first = key["price_base_year"], key["by_year"], int(spending.index.min())
+    history = nato_panel(key["edition"], aggregates=True)["defexp_usd_constant_m"]
+    history = history.xs("NATO_TOTAL", level="iso3") / 1000.0 if "NATO_TOTAL" in history else None
+    return plots.fan_chart(
         spending,
         title=(
-            f"At {fmt(core_pct)}% by {by}, allies would spend about "
+            f"At {fmt(key['core_target_pct'])}% by {by}, allies would spend about "
             f"US${spending.loc[by, 'p50']:,.0f} bn a year ({base} prices)"
         ),
         ylabel=f"Defence expenditure, US$ bn (constant {base} prices)",
-        source=source,
-        history=history_span,
+        source=cite((NATO_SPENDING, key["edition"]))[0],
+        history=history.loc[:first] if history is not None else None,
     )
-    result.tables["pathways"] = with_names(table).round(2)
-    result.tables["alliance_spending_fan_usd_bn"] = spending.round(1)
-    result.notes = [
-        f"Allies already at or above {fmt(core_pct)}% hold their share (no extra cost). Allies "
-        "without a NATO share (Iceland) are left out.",
+
+
+def notes(key: dict[str, Any]) -> list[str]:
+    core, by, base = fmt(key["core_target_pct"]), key["by_year"], key["price_base_year"]
+    return [
+        f"Allies already at or above {core}% hold their share (no extra cost). Allies without a "
+        "NATO share (Iceland) are left out.",
         f"Extra spending is over holding today's share, summed to {by}, million/billion US$ at "
-        f"constant {base} prices. The total-target column reaches {target_label(total)} with "
-        "core spending alone (related spending is not in NATO's tables): an upper bound.",
-        "On track: the geometric mean of NATO's real change over the three years to each "
-        "ally's start year is at least the required real growth.",
-        "Highlighted bars: allies whose recent real growth falls short of the required rate.",
+        f"constant {base} prices. The total-target column reaches "
+        f"{target_label(key['total_target'])} with core spending alone (related spending is not "
+        "in NATO's tables): an upper bound.",
+        "On track: the geometric mean of NATO's real change over the three years to each ally's "
+        "start year is at least the required real growth.",
     ]
-    result.key_results = plain(key)
-    return result

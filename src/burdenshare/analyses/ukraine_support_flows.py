@@ -3,7 +3,9 @@ against allocations, Europe against the United States, the PURL packages and don
 
 Money is nominal, cumulative since 24 January 2022, as the release states it (billion EUR, or
 billion USD for R30v2). Allocations are dated at announcement. Monthly flows come from the
-monthly release (R29) whatever summary release is chosen.
+monthly release (its label is read from the data) whatever summary release is chosen.
+
+Pairs with ``notebooks/ukraine_support_flows.ipynb`` (same name).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from .. import plots
 from ..countries import name as country_name
-from ..editions import editions
+from ..datasets import KIEL_MONTHLY, KIEL_SUPPORT, PLEDGES
+from ..editions import editions, latest
 from ..errors import ParameterError
 from ..loaders.pledges import load_pledges
 from ..loaders.support import load_donor_gdp, load_support, load_support_monthly, release_order
@@ -26,22 +30,27 @@ from ..metrics.support import (
     monthly_flows,
     support_share_of_gdp,
 )
-from ..params import check_choice, check_choices, check_type
-from ._common import AnalysisResult, cite, fmt, names, plain
+from ..params import MAX_COUNT, check_choice, check_choices, check_flag, check_type
+from ._format import cite, fmt, names, plain
+from ._inputs import release_of
+from .result import AnalysisResult
 
-KIEL = "kiel_support"
-MONTHLY = "kiel_support_monthly"
-PLEDGES = "pledges"
 MEASURES = ("allocation", "commitment")
 TOP = 20
 TOP_N = 5
-
 DEFAULTS: dict[str, Any] = {
     "release": "R30",
     "measure": "allocation",
     "aid_types": ["military", "financial", "humanitarian"],
     "donors": [],
     "per_gdp": False,
+}
+LABELS = {
+    "total_bn": "Total of all donors (bn, the release's currency)",
+    "europe_share_pct": "Share given by Europe (%)",
+    "us_bn": "United States (bn, the release's currency)",
+    "top5_share_pct": "Share of the five largest donors (%)",
+    "hhi": "Concentration, Herfindahl index (0-10,000)",
 }
 
 
@@ -57,7 +66,7 @@ def _currency(release: str) -> str | None:
 
 def releases() -> list[str]:
     """Kiel releases holding per-donor money totals (R29 holds only shares of GDP)."""
-    labels = sorted(editions(KIEL), key=release_order)
+    labels = sorted(editions(KIEL_SUPPORT), key=release_order)
     return [r for r in labels if _currency(r) is not None]
 
 
@@ -76,26 +85,14 @@ def validate(
         "aid_types", DEFAULTS["aid_types"] if aid_types is None else aid_types, AID_TYPES
     )
     donors = [] if donors is None else donors
-    if isinstance(donors, str) or not isinstance(donors, list):
+    if isinstance(donors, str) or not isinstance(donors, list) or len(donors) > MAX_COUNT:
         raise ParameterError(f"Parameter 'donors' must be a list of codes, got {donors!r}.")
     currency = _currency(release)
     support = load_support(release, currency)
     if donors:
         check_choices("donors", donors, sorted(support["iso3"].unique()))
-    check_type("per_gdp", per_gdp, bool)
-    rows = support[(support["measure"] == measure) & (support["scope"] == "bilateral")]
-    have = set(rows["aid_type"])
-    if not rows.size:
-        raise ParameterError(
-            f"Parameter 'measure' = {measure!r}: release {release} has no {measure} figures; "
-            f"choose 'allocation' or a release with commitments (R28)."
-        )
-    missing = [a for a in aid_types if a not in have]
-    if missing:
-        raise ParameterError(
-            f"Parameter 'aid_types': release {release} has {measure} figures only for "
-            f"{sorted(have)}, not {missing}; choose measure='allocation' or release 'R28'."
-        )
+    check_flag("per_gdp", per_gdp)
+    require_release_holds(support, release, measure, aid_types)
     return {
         "release": release,
         "measure": measure,
@@ -104,6 +101,25 @@ def validate(
         "per_gdp": per_gdp,
         "currency": currency,
     }
+
+
+def require_release_holds(
+    support: pd.DataFrame, release: str, measure: str, aid_types: list
+) -> None:
+    """The release has bilateral ``measure`` figures for every chosen aid type."""
+    rows = support[(support["measure"] == measure) & (support["scope"] == "bilateral")]
+    if not rows.size:
+        raise ParameterError(
+            f"Parameter 'measure' = {measure!r}: release {release} has no {measure} figures; "
+            f"choose 'allocation' or a release with commitments (R28)."
+        )
+    have = set(rows["aid_type"])
+    missing = [a for a in aid_types if a not in have]
+    if missing:
+        raise ParameterError(
+            f"Parameter 'aid_types': release {release} has {measure} figures only for "
+            f"{sorted(have)}, not {missing}; choose measure='allocation' or release 'R28'."
+        )
 
 
 def run(
@@ -120,133 +136,27 @@ def run(
     share and Herfindahl index of the donors' bilateral totals of the chosen aid types.
     """
     p = validate(release, measure, aid_types, donors, per_gdp)
-    currency, aid_types, donors = p["currency"], p["aid_types"], p["donors"]
-    unit = f"billion {currency}"
-    support = load_support(release, currency)
+    unit = f"billion {p['currency']}"
+    support = load_support(release, p["currency"])
     bilateral = support[(support["measure"] == measure) & (support["scope"] == "bilateral")]
-    sources = cite((KIEL, release), (MONTHLY, "R29"), (PLEDGES, list(editions(PLEDGES))[-1]))
-    source = sources[0]
-
-    wide = bilateral[bilateral["aid_type"].isin(aid_types)].pivot_table(
-        index="iso3", columns="aid_type", values="value", aggfunc="sum"
-    )[aid_types]
-    value_label = f"{unit}, cumulative"
-    if per_gdp:
-        gdp_release = release if release in set(load_donor_gdp()["release"]) else None
-        gdp = load_donor_gdp(gdp_release) if gdp_release else load_donor_gdp()
-        gdp = gdp[gdp["unit"] == unit]
-        if gdp.empty:
-            raise ParameterError(
-                f"Parameter 'per_gdp' = True needs donor GDP in {unit}; choose a EUR release."
-            )
-        long = wide.stack().rename("value").reset_index().assign(unit=unit)
-        shares = support_share_of_gdp(long, gdp)
-        wide = shares.pivot_table(
-            index="iso3", columns="aid_type", values="share_of_gdp_pct", aggfunc="sum"
-        )[aid_types]
-        wide = wide[shares.groupby("iso3")["gdp"].first().reindex(wide.index).notna()]
-        value_label = "% of 2021 GDP, cumulative"
-    chosen = wide.loc[[d for d in donors if d in wide.index]] if donors else wide
-    total = chosen.sum(axis=1, min_count=1).sort_values(ascending=False)
-    shown = chosen.loc[total.index[: (len(donors) or TOP)]]
-
-    totals = bilateral[bilateral["aid_type"].isin(aid_types)].groupby("iso3")["value"].sum()
-    conc = concentration(totals, TOP_N)
-    regions = by_region(bilateral[bilateral["aid_type"].isin(aid_types)].assign(unit=unit))
-    region_totals = regions.groupby("region")["value"].sum()
-    all_donors = float(region_totals.sum())
-
-    key: dict[str, Any] = {
-        "release": release,
-        "measure": measure,
-        "aid_types": aid_types,
-        "unit": unit,
-        "per_gdp": per_gdp,
-        "donors": int((totals > 0).sum()),
-        "total_bn": float(totals.sum()),
-        "europe_bn": float(region_totals.get("Europe", float("nan"))),
-        "us_bn": float(region_totals.get("United States", float("nan"))),
-        "europe_share_pct": 100 * float(region_totals.get("Europe", 0.0)) / all_donors,
-        "ranking_unit": "% of 2021 GDP" if per_gdp else unit,
-        "top_donor": str(total.index[0]),
-        "top_value": float(total.iloc[0]),
-        "ranking": [str(c) for c in total.index[:10]],
-        f"top{TOP_N}_share_pct": conc["top_n_share_pct"],
-        "hhi": conc["hhi"],
-        "equivalent_donors": conc["equivalent_donors"],
-    }
-
-    result = AnalysisResult(title=f"Support to Ukraine, Kiel tracker {release}")
-    result.sources = sources
-    what = " + ".join(aid_types)
-    leader = country_name(key["top_donor"])
-    result.figures["donors"] = plots.stacked_bars(
-        shown,
-        title=(
-            f"{leader} gives the most: {fmt(key['top_value'], 2)} "
-            f"{'% of 2021 GDP' if per_gdp else unit.replace('billion ', 'bn ')}"
-        ),
-        xlabel=f"{what.capitalize()} {measure}s, {value_label} (Kiel {release})",
-        source=source,
+    chosen = bilateral[bilateral["aid_type"].isin(p["aid_types"])].assign(unit=unit)
+    wide = donor_table(chosen, p, unit)
+    ranked = wide.loc[[d for d in p["donors"] if d in wide.index]] if p["donors"] else wide
+    total = ranked.sum(axis=1, min_count=1).sort_values(ascending=False)
+    shown = ranked.loc[total.index[: (len(p["donors"]) or TOP)]]
+    key = key_results(p, unit, chosen, total)
+    result = AnalysisResult(title="", sources=cite((KIEL_SUPPORT, release)), key_results=key)
+    result.figures["donors"] = donors_figure(shown, key, result.sources[0])
+    result.title = (
+        f"{plots.title_of(result.figures['donors'])}; Europe gives "
+        f"{fmt(key['europe_share_pct'], 0)}% of all donors' total"
     )
-    region_table = pd.DataFrame(
-        {"value": region_totals, "share_pct": 100 * region_totals / all_donors}
-    ).sort_values("value", ascending=False)
-    region_table.index.name = "region"
-
-    # commitments against allocations (where the release has both)
-    rows = support[(support["scope"] == "bilateral")]
-    if {"allocation", "commitment"} <= set(rows["measure"]):
-        kinds = set(rows.loc[rows["measure"] == "commitment", "aid_type"])
-        kind = "total" if "total" in kinds else sorted(kinds)[0]
-        delivery = delivery_ratio(rows[rows["aid_type"] == kind])
-        delivery = delivery.set_index("iso3")[["allocated", "committed", "undelivered", "ratio"]]
-        committed, allocated = delivery["committed"].sum(), delivery["allocated"].sum()
-        key["delivery_ratio_all"] = float(allocated / committed) if committed else None
-        key["undelivered_bn"] = float(delivery["undelivered"].clip(lower=0).sum())
-        top_gap = delivery["undelivered"].sort_values(ascending=False)
-        key["largest_undelivered"] = str(top_gap.index[0])
-        table = delivery.loc[top_gap.index[:TOP]]
-        result.tables["delivery"] = _named(table).round(3)
-    else:
-        result.notes.append(f"Release {release} has no commitments: no delivery ratio.")
-
-    # monthly flows by region (R29 monthly file), cumulative, in billion EUR
-    monthly = load_support_monthly()
-    # the monthly file splits allocations by aid type; commitments only as totals
-    flows = sum(
-        monthly_flows(monthly, by="region", measure="allocation", aid_type=a, cumulative=True)
-        for a in aid_types
-    )
-    last_month = flows.index.max()
-    flows_end = flows.loc[last_month]
-    key["monthly_last_month"] = last_month.strftime("%Y-%m")
-    key["monthly_europe_bn"] = float(flows_end.get("Europe", float("nan")))
-    key["monthly_us_bn"] = float(flows_end.get("United States", float("nan")))
-    result.figures["flows"] = plots.time_lines(
-        flows,
-        title=(
-            f"Allocated by {last_month:%B %Y}: Europe EUR {key['monthly_europe_bn']:,.0f} bn, "
-            f"United States EUR {key['monthly_us_bn']:,.0f} bn"
-        ),
-        ylabel=f"{what.capitalize()} allocations, EUR bn, cumulative",
-        source=sources[1],
-    )
-
-    pledges = load_pledges(alternatives=False)
-    purl = pledges[pledges["channel"] == "PURL"]
-    key["purl_packages"] = len(purl)
-    key["purl_donors"] = sorted(
-        {c for codes in purl["donor_codes"].dropna() for c in str(codes).split(";")}
-    )
-    purl_table = purl[["date", "donor", "amount", "scale", "currency", "part_of"]].copy()
-    purl_table = purl_table.set_index("date")
-
-    result.tables["donors"] = _named(shown).round(3)
-    result.tables["regions"] = region_table.round(2)
-    result.tables["concentration"] = pd.DataFrame([conc]).round(3)
-    result.tables["monthly_by_region"] = flows.resample("QS").last().round(2).rename_axis("quarter")
-    result.tables["purl"] = purl_table
+    result.tables["donors"] = named(shown).round(3)
+    result.tables["regions"] = region_table(chosen).round(2)
+    result.tables["concentration"] = pd.DataFrame([key.pop("concentration")]).round(3)
+    delivery(result, support)
+    flows(result, p["aid_types"])
+    purl_packages(result)
     result.notes += [
         "Kiel dates allocations at announcement, not delivery; a 0 in R28/R30 may be a blank "
         "cell (zero_may_be_blank).",
@@ -255,11 +165,153 @@ def run(
         "PURL packages are listed as announced, in their own currencies; rows overlap and are "
         "never summed.",
     ]
+    result.labels = dict(LABELS)
+    amounts = key["ranking_unit"]
+    result.headers = {
+        **{a: f"{a.capitalize()} ({amounts}, cumulative)" for a in p["aid_types"]},
+        "value": f"Total ({unit}, cumulative)",
+        "share_pct": "Share of all donors (%)",
+    }
     result.key_results = plain(key)
     return result
 
 
-def _named(frame: pd.DataFrame) -> pd.DataFrame:
+def donor_table(chosen: pd.DataFrame, p: dict[str, Any], unit: str) -> pd.DataFrame:
+    """Donors by aid type, in money or (``per_gdp``) in % of the donor's 2021 GDP."""
+    wide = chosen.pivot_table(index="iso3", columns="aid_type", values="value", aggfunc="sum")
+    wide = wide[p["aid_types"]]
+    if not p["per_gdp"]:
+        return wide
+    gdp_release = p["release"] if p["release"] in set(load_donor_gdp()["release"]) else None
+    gdp = load_donor_gdp(gdp_release) if gdp_release else load_donor_gdp()
+    gdp = gdp[gdp["unit"] == unit]
+    if gdp.empty:
+        raise ParameterError(
+            f"Parameter 'per_gdp' = True needs donor GDP in {unit}; choose a EUR release."
+        )
+    long = wide.stack().rename("value").reset_index().assign(unit=unit)
+    shares = support_share_of_gdp(long, gdp)
+    pct = shares.pivot_table(
+        index="iso3", columns="aid_type", values="share_of_gdp_pct", aggfunc="sum"
+    )[p["aid_types"]]
+    return pct[shares.groupby("iso3")["gdp"].first().reindex(pct.index).notna()]
+
+
+def key_results(
+    p: dict[str, Any], unit: str, chosen: pd.DataFrame, total: pd.Series
+) -> dict[str, Any]:
+    """Totals, Europe against the US, the leading donors and the donors' concentration."""
+    totals = chosen.groupby("iso3")["value"].sum()
+    conc = concentration(totals, TOP_N)
+    regions = by_region(chosen).groupby("region")["value"].sum()
+    return {
+        "release": p["release"],
+        "measure": p["measure"],
+        "aid_types": p["aid_types"],
+        "unit": unit,
+        "per_gdp": p["per_gdp"],
+        "donors": int((totals > 0).sum()),
+        "total_bn": float(totals.sum()),
+        "europe_bn": float(regions.get("Europe", float("nan"))),
+        "us_bn": float(regions.get("United States", float("nan"))),
+        "europe_share_pct": 100 * float(regions.get("Europe", 0.0)) / float(regions.sum()),
+        "ranking_unit": "% of 2021 GDP" if p["per_gdp"] else unit,
+        "top_donor": str(total.index[0]),
+        "top_value": float(total.iloc[0]),
+        "ranking": [str(c) for c in total.index[:10]],
+        f"top{TOP_N}_share_pct": conc["top_n_share_pct"],
+        "hhi": conc["hhi"],
+        "equivalent_donors": conc["equivalent_donors"],
+        "concentration": conc,
+    }
+
+
+def donors_figure(shown: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
+    """Stacked bars of the donors shown, by aid type."""
+    what = " + ".join(key["aid_types"])
+    unit = "% of 2021 GDP" if key["per_gdp"] else key["unit"].replace("billion ", "bn ")
+    value_label = "% of 2021 GDP, cumulative" if key["per_gdp"] else f"{key['unit']}, cumulative"
+    return plots.stacked_bars(
+        shown,
+        title=f"{country_name(key['top_donor'])} gives the most: {fmt(key['top_value'], 2)} {unit}",
+        xlabel=f"{what.capitalize()} {key['measure']}s, {value_label} (Kiel {key['release']})",
+        source=source,
+    )
+
+
+def region_table(chosen: pd.DataFrame) -> pd.DataFrame:
+    """Europe, the United States and others: totals and shares of all donors."""
+    totals = by_region(chosen).groupby("region")["value"].sum()
+    table = pd.DataFrame({"value": totals, "share_pct": 100 * totals / float(totals.sum())})
+    return table.sort_values("value", ascending=False).rename_axis("region")
+
+
+def delivery(result: AnalysisResult, support: pd.DataFrame) -> None:
+    """Commitments against allocations, where the release has both."""
+    rows = support[support["scope"] == "bilateral"]
+    if not {"allocation", "commitment"} <= set(rows["measure"]):
+        result.notes.append(
+            f"Release {result.key_results['release']} has no commitments: no delivery ratio."
+        )
+        return
+    kinds = set(rows.loc[rows["measure"] == "commitment", "aid_type"])
+    kind = "total" if "total" in kinds else sorted(kinds)[0]
+    table = delivery_ratio(rows[rows["aid_type"] == kind]).set_index("iso3")
+    table = table[["allocated", "committed", "undelivered", "ratio"]]
+    committed, allocated = table["committed"].sum(), table["allocated"].sum()
+    key = result.key_results
+    key["delivery_ratio_all"] = float(allocated / committed) if committed else None
+    key["undelivered_bn"] = float(table["undelivered"].clip(lower=0).sum())
+    gaps = table["undelivered"].sort_values(ascending=False)
+    key["largest_undelivered"] = str(gaps.index[0])
+    result.tables["delivery"] = named(table.loc[gaps.index[:TOP]]).round(3)
+
+
+def flows(result: AnalysisResult, aid_types: list[str]) -> None:
+    """Cumulative monthly allocations by region (Kiel monthly flows, billion EUR)."""
+    monthly = load_support_monthly()
+    source = cite((KIEL_MONTHLY, release_of(monthly)))[0]
+    # the monthly file splits allocations by aid type; commitments only as totals
+    cumulative = sum(
+        monthly_flows(monthly, by="region", measure="allocation", aid_type=a, cumulative=True)
+        for a in aid_types
+    )
+    last = cumulative.index.max()
+    key = result.key_results
+    key["monthly_last_month"] = last.strftime("%Y-%m")
+    key["monthly_europe_bn"] = float(cumulative.loc[last].get("Europe", float("nan")))
+    key["monthly_us_bn"] = float(cumulative.loc[last].get("United States", float("nan")))
+    what = " + ".join(aid_types)
+    result.figures["flows"] = plots.time_lines(
+        cumulative,
+        title=(
+            f"Allocated by {last:%B %Y}: Europe EUR {key['monthly_europe_bn']:,.0f} bn, "
+            f"United States EUR {key['monthly_us_bn']:,.0f} bn"
+        ),
+        ylabel=f"{what.capitalize()} allocations, EUR bn, cumulative",
+        source=source,
+    )
+    result.tables["monthly_by_region"] = (
+        cumulative.resample("QS").last().round(2).rename_axis("quarter")
+    )
+    result.sources.append(source)
+
+
+def purl_packages(result: AnalysisResult) -> None:
+    """PURL packages as announced (first reports; parts and totals overlap, never summed)."""
+    pledges = load_pledges(alternatives=False)
+    purl = pledges[pledges["channel"] == "PURL"]
+    key = result.key_results
+    key["purl_packages"] = len(purl)
+    key["purl_donors"] = sorted(
+        {c for codes in purl["donor_codes"].dropna() for c in str(codes).split(";")}
+    )
+    columns = ["date", "donor", "amount", "scale", "currency", "part_of"]
+    result.tables["purl"] = purl[columns].set_index("date")
+    result.sources += cite((PLEDGES, latest(PLEDGES)))
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out.index = pd.Index(names(out.index), name="donor")
     return out

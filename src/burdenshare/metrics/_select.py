@@ -1,13 +1,20 @@
-"""Parameter checks shared by the metrics: years, countries, allies in a year."""
+"""What the spending metrics select: years and countries of a panel, allies in a year, targets.
+
+The checks themselves are :mod:`burdenshare.params` (one set for the whole package); this module
+applies them to a panel's years and countries.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..countries import nato_allies
 from ..errors import ParameterError
+from ..params import MAX_COUNT, check_target, check_year
 from ..targets import target_value
 from ._units import aggregates
 
@@ -16,25 +23,26 @@ def years_of(panel: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in panel.index.get_level_values("year").unique())
 
 
-def check_year(panel: pd.DataFrame, year: int, what: str = "year") -> int:
-    """``year`` as int if the data has it, else ParameterError listing the span."""
+def panel_year(panel: pd.DataFrame, year: Any, name: str = "year") -> int:
+    """``year`` as int if the panel has it, else ParameterError naming ``name`` and the span."""
+    return check_year(name, year, years_of(panel))
+
+
+def check_years(
+    panel: pd.DataFrame, years: int | Iterable[int] | None, name: str = "years"
+) -> list[int]:
+    """Every year of the panel (None), or the given year(s), each one the panel holds."""
     have = years_of(panel)
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{what} must be a year such as 2024, got {year!r}.") from None
-    if year not in have:
-        span = f"{have[0]}-{have[-1]}" if have else "no years"
-        raise ParameterError(f"{what} {year} is outside the data ({span}); pick a year in it.")
-    return year
-
-
-def check_years(panel: pd.DataFrame, years: int | Iterable[int] | None) -> list[int]:
     if years is None:
-        return years_of(panel)
-    if isinstance(years, int | str):
-        years = [years]
-    return [check_year(panel, y) for y in years]
+        return have
+    if isinstance(years, int | np.integer) or not isinstance(years, Iterable):
+        return [check_year(name, years, have)]
+    wanted = list(years)
+    if len(wanted) > MAX_COUNT:
+        raise ParameterError(
+            f"Parameter {name!r} lists {len(wanted):,} years; at most {MAX_COUNT}."
+        )
+    return [check_year(name, y, have) for y in wanted]
 
 
 def check_countries(panel: pd.DataFrame, countries: str | Iterable[str] | None) -> list[str]:
@@ -48,8 +56,9 @@ def check_countries(panel: pd.DataFrame, countries: str | Iterable[str] | None) 
     unknown = [c for c in countries if c not in have]
     if unknown:
         raise ParameterError(
-            f"Unknown country {', '.join(map(repr, unknown))}: not in the data. Use ISO3 codes "
-            f"such as {', '.join(sorted(have)[:4])}… (bs.countries.nato_allies() lists allies)."
+            f"Parameter 'countries': Unknown country {', '.join(map(repr, unknown[:10]))}: not "
+            f"in the data. Use ISO3 codes such as {', '.join(sorted(have)[:4])}… "
+            "(bs.countries.nato_allies() lists allies)."
         )
     return countries
 
@@ -63,13 +72,17 @@ def allies_only(panel: pd.DataFrame) -> pd.DataFrame:
     return panel[keep]
 
 
-def target_pct(target: str | float, unit: str = "% of GDP") -> float:
-    """A target as a number (``bs.target_value``), with a ParameterError for bad values."""
-    if isinstance(target, bool) or not isinstance(target, str | int | float):
-        raise ParameterError(
-            f"target must be a target id such as 'wales_2pct' or a number, got {target!r}."
-        )
-    value = target_value(target, unit=unit)
-    if not 0 < value <= 100:
-        raise ParameterError(f"target must be between 0 and 100 ({unit}), got {value}.")
-    return value
+def target_pct(target: Any, unit: str = "% of GDP", name: str = "target") -> float:
+    """A target as a number in ``unit``: an id of the commitments table or a number in (0, 100].
+
+    Unknown ids raise ParameterError listing the ids in ``unit`` (``bs.target_value``); numbers
+    must be finite, above 0 and at most 100.
+    """
+    if isinstance(target, str):
+        value = target_value(target, unit=unit)
+        if not 0 < value <= 100:
+            raise ParameterError(
+                f"Parameter {name!r}: target {target!r} is {value} {unit}, outside 0 to 100."
+            )
+        return value
+    return float(check_target(name, target, unit))

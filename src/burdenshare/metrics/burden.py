@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..countries import nato_allies
+from ..errors import ParameterError
 from . import _units as u
 from ._select import check_years
 
@@ -79,6 +80,8 @@ def group_burden(
     """A group of allies as one: per year its ``spending_share_pct``, ``gdp_share_pct`` (% of the
     alliance) and ``burden_index`` = their ratio. Members outside the alliance that year are
     ignored; the whole alliance has index 1."""
+    if isinstance(members, str) or not isinstance(members, Iterable):
+        raise ParameterError(f"Parameter 'members' must be a list of ISO3 codes, got {members!r}.")
     shares = burden_shares(data, years, spending=spending, gdp=gdp)
     members = set(members)
     inside = shares[shares.index.get_level_values("iso3").isin(members)]

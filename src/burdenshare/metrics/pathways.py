@@ -18,6 +18,13 @@ growth ``g`` (a fraction a year: 0.015 = 1.5 %).
 An ally already at or above an "at least" target holds its share (``hold_if_above=True``; then
 ``T`` is replaced by ``s0``). Allies without a share (Iceland) are left out.
 
+Parameter bounds (checked by :mod:`burdenshare.params`, ParameterError otherwise): ``target`` an id
+or a number above 0 and at most 100 (% of GDP); ``by`` a whole year after the start year and at
+most 2100 (:data:`~burdenshare.params.LAST_YEAR`); every ``gdp_growth`` value finite and strictly
+between -1 and 1, at most 1,000,000 draws (:data:`~burdenshare.params.MAX_DRAWS`);
+``recent_years`` from 1 to the number of years in the data; ``percentiles`` at most 101 values
+from 0 to 100.
+
 Fan charts: every output above is a monotone function of ``1 + g`` (increasing, or decreasing for
 the trend share, or fixed-sign per ally for the cumulative extra), so its percentiles over the
 draws are read off the sorted draws: sort once, evaluate at the two order statistics around each
@@ -27,6 +34,7 @@ on the full (draws × allies × years) array, without building it.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -34,8 +42,17 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..params import (
+    LAST_YEAR,
+    MAX_DRAWS,
+    MAX_PERCENTILES,
+    check_choice,
+    check_flag,
+    check_int,
+    check_values,
+)
 from . import _units as u
-from ._select import allies_only, check_countries, check_year, target_pct
+from ._select import allies_only, check_countries, panel_year, target_pct, years_of
 
 SHARE = "defexp_share_gdp_pct"
 GDP = "gdp_usd_constant_m"
@@ -78,24 +95,27 @@ def _start(
     panel = u.as_panel(data)
     u.require_share(panel, SHARE, "% of GDP", "pathway")
     value = target_pct(target)
-    if isinstance(by, bool) or not isinstance(by, int | np.integer):
-        raise ParameterError(f"by must be a year such as 2035, got {by!r}.")
-    if not isinstance(recent_years, int) or recent_years < 1:
-        raise ParameterError(f"recent_years must be a positive integer, got {recent_years!r}.")
+    have = years_of(panel)
+    by = check_int("by", by, have[0] + 1, LAST_YEAR)
+    recent_years = check_int("recent_years", recent_years, 1, len(have))
+    check_flag("hold_if_above", hold_if_above)
     chosen = check_countries(panel, countries)
     panel = panel[panel.index.get_level_values("iso3").isin(chosen)]
     # who is an ally is decided in the start year; history (GDP, real change) is used in full
     shares = (allies_only(panel) if countries is None else panel)[SHARE].dropna()
     if start_year is not None:
-        start_year = check_year(panel, start_year, "start_year")
+        start_year = panel_year(panel, start_year, "start_year")
         shares = shares[shares.index.get_level_values("year") == start_year]
     if shares.empty:
-        raise ParameterError("No ally has a share of GDP in the chosen start year.")
+        raise ParameterError(
+            "Parameter 'start_year': no ally has a share of GDP in the chosen start year."
+        )
     last = shares.reset_index().groupby("iso3").last()
     t0 = last["year"].to_numpy(dtype=int)
-    if int(by) <= t0.max():
+    if by <= t0.max():
         raise ParameterError(
-            f"by ({by}) must come after the start year ({t0.max()}); choose a later year."
+            f"Parameter 'by' ({by}) must come after the start year ({t0.max()}); choose a later "
+            f"year, at most {LAST_YEAR}."
         )
     iso3 = list(last.index)
     keys = list(zip(iso3, t0.tolist(), strict=True))
@@ -120,56 +140,75 @@ def _start(
     return start, panel
 
 
+def _recent_gdp_growth(start: Start, panel: pd.DataFrame, recent_years: int) -> np.ndarray:
+    """Each ally's real GDP CAGR over the ``recent_years`` years to its start year (fraction)."""
+    if GDP not in panel.columns:
+        raise ParameterError(
+            "Parameter 'gdp_growth' = 'recent' needs real GDP (editions 2024 or 2026)."
+        )
+    gdp = panel[GDP]
+    values = []
+    for code, year in zip(start.iso3, start.t0, strict=True):
+        first, last = gdp.get((code, year - recent_years)), gdp.get((code, year))
+        values.append((last / first) ** (1 / recent_years) - 1 if first and last else np.nan)
+    return np.asarray(values, dtype=float)[None, :]
+
+
+def _draws_of(gdp_growth: np.ndarray | Sequence, iso3: list[str]) -> np.ndarray:
+    """Draws as (draws, 1) shared by all allies or (draws, allies), at most MAX_DRAWS rows."""
+    rows = len(gdp_growth) if np.ndim(gdp_growth) else 1
+    if rows > MAX_DRAWS:
+        raise ParameterError(
+            f"Parameter 'gdp_growth' has {rows:,} draws; at most {MAX_DRAWS:,} are allowed."
+        )
+    arr = check_values(
+        "gdp_growth", gdp_growth, -1, 1, max_size=MAX_DRAWS * len(iso3), open_bounds=True
+    )
+    if arr.ndim == 1:
+        return arr[:, None]
+    if arr.ndim == 2 and arr.shape[1] == len(iso3):
+        return arr
+    raise ParameterError(
+        f"Parameter 'gdp_growth': draws must have shape (draws,) or (draws, {len(iso3)}) for "
+        f"allies {', '.join(iso3)}; got {arr.shape}."
+    )
+
+
 def _growth_draws(gdp_growth: GrowthSpec, start: Start, panel: pd.DataFrame, recent_years: int):
-    """``1 + g`` as an array (draws, allies) or (draws, 1), validated."""
+    """``1 + g`` as an array (draws, allies) or (draws, 1), validated: every g finite and
+    strictly between -1 and 1, at most :data:`~burdenshare.params.MAX_DRAWS` draws."""
     iso3 = start.iso3
     if isinstance(gdp_growth, str):
         if gdp_growth != "recent":
             raise ParameterError(
-                f"gdp_growth must be a number, per-ally values, draws or 'recent'; got "
-                f"{gdp_growth!r}."
+                f"Parameter 'gdp_growth' must be a number, per-ally values, draws or 'recent'; "
+                f"got {gdp_growth!r}."
             )
-        if GDP not in panel.columns:
-            raise ParameterError("gdp_growth='recent' needs real GDP (editions 2024 or 2026).")
-        gdp = panel[GDP]
-        values = []
-        for code, year in zip(iso3, start.t0, strict=True):
-            first, last = gdp.get((code, year - recent_years)), gdp.get((code, year))
-            values.append((last / first) ** (1 / recent_years) - 1 if first and last else np.nan)
-        x = 1.0 + np.asarray(values, dtype=float)[None, :]
+        g = _recent_gdp_growth(start, panel, recent_years)
     elif isinstance(gdp_growth, pd.DataFrame):
         missing = [c for c in iso3 if c not in gdp_growth.columns]
         if missing:
-            raise ParameterError(f"gdp_growth draws have no column for {', '.join(missing)}.")
-        x = 1.0 + gdp_growth[iso3].to_numpy(dtype=float)
+            raise ParameterError(
+                f"Parameter 'gdp_growth': draws have no column for {', '.join(missing)}."
+            )
+        g = _draws_of(gdp_growth[iso3].to_numpy(dtype=float), iso3)
     elif isinstance(gdp_growth, Mapping | pd.Series):
         series = pd.Series(gdp_growth, dtype=float)
         missing = [c for c in iso3 if c not in series.index]
         if missing:
-            raise ParameterError(f"gdp_growth has no value for {', '.join(missing)}.")
-        x = 1.0 + series.reindex(iso3).to_numpy(dtype=float)[None, :]
+            raise ParameterError(f"Parameter 'gdp_growth' has no value for {', '.join(missing)}.")
+        g = series.reindex(iso3).to_numpy(dtype=float)[None, :]
     elif isinstance(gdp_growth, np.ndarray | Sequence):
-        arr = np.asarray(gdp_growth, dtype=float)
-        if arr.ndim == 1:
-            x = 1.0 + arr[:, None]
-        elif arr.ndim == 2 and arr.shape[1] == len(iso3):
-            x = 1.0 + arr
-        else:
-            raise ParameterError(
-                f"gdp_growth draws must have shape (draws,) or (draws, {len(iso3)}) for allies "
-                f"{', '.join(iso3)}; got {arr.shape}."
-            )
-    elif isinstance(gdp_growth, int | float | np.floating) and not isinstance(gdp_growth, bool):
-        x = np.array([[1.0 + float(gdp_growth)]])
+        g = _draws_of(gdp_growth, iso3)
+    elif isinstance(gdp_growth, numbers.Real) and not isinstance(gdp_growth, bool | np.bool_):
+        g = np.array([[float(gdp_growth)]])
     else:
-        raise ParameterError(f"gdp_growth of type {type(gdp_growth).__name__} is not supported.")
-    if x.size == 0 or not np.isfinite(x).all():
-        raise ParameterError("gdp_growth has missing or infinite values; give a rate for each.")
-    if (x <= 0).any() or (x >= 2).any():
         raise ParameterError(
-            "gdp_growth must be a fraction a year strictly between -1 and 1 (0.015 = 1.5 %)."
+            f"Parameter 'gdp_growth' of type {type(gdp_growth).__name__} is not supported; give "
+            "a number, per-ally values, draws or 'recent'."
         )
-    return x
+    g = check_values("gdp_growth", g, -1, 1, max_size=g.size, open_bounds=True)
+    return 1.0 + g
 
 
 def _share_path(start: Start, k: np.ndarray, method: str) -> np.ndarray:
@@ -242,10 +281,12 @@ def pathway(
     without a GDP table), ``trend_share_pct`` (share if recent real growth continues; % of GDP),
     ``required_real_growth_pct`` (r, % a year). ``attrs`` hold target, by, method, base year.
     """
-    if method not in METHODS:
-        raise ParameterError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
+    check_choice("method", method, METHODS)
     if isinstance(gdp_growth, np.ndarray | pd.DataFrame | list | tuple):
-        raise ParameterError("pathway takes one growth rate per ally; use pathway_fan for draws.")
+        raise ParameterError(
+            "Parameter 'gdp_growth': pathway takes one growth rate per ally; use pathway_fan for "
+            "draws."
+        )
     start, panel = _start(data, target, by, start_year, countries, recent_years, hold_if_above)
     x = _growth_draws(gdp_growth, start, panel, recent_years)
     x = np.broadcast_to(x, (1, len(start.iso3))).T  # (allies, 1)
@@ -352,11 +393,12 @@ def pathway_fan(
     ``numpy.percentile(..., method="linear")`` over the draws (see the module doc for how they
     are computed without materialising every draw).
     """
-    if method not in METHODS:
-        raise ParameterError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
-    pct = np.asarray(percentiles, dtype=float)
-    if pct.ndim != 1 or pct.size == 0 or (pct < 0).any() or (pct > 100).any():
-        raise ParameterError(f"percentiles must be numbers within 0-100, got {percentiles!r}.")
+    check_choice("method", method, METHODS)
+    pct = check_values("percentiles", percentiles, 0, 100, max_size=MAX_PERCENTILES)
+    if pct.ndim != 1:
+        raise ParameterError(
+            f"Parameter 'percentiles' must be a flat list of numbers, got shape {pct.shape}."
+        )
     start, panel = _start(data, target, by, start_year, countries, recent_years, hold_if_above)
     x = _growth_draws(gdp_growth, start, panel, recent_years)  # (draws, allies or 1)
     ascending = np.sort(x.T, axis=1)  # (allies or 1, draws)

@@ -15,8 +15,9 @@ import pandas as pd
 
 from ..countries import nato_allies
 from ..errors import ParameterError
+from ..params import MAX_COUNT, check_int
 from . import _units as u
-from ._select import allies_only, check_countries, check_year, check_years, target_pct
+from ._select import allies_only, check_countries, check_years, panel_year, target_pct
 
 SHARE = "defexp_share_gdp_pct"
 
@@ -177,9 +178,9 @@ def cagr(
     """
     panel = u.as_panel(data)
     u.require_constant(panel, column, "cagr")
-    start, end = check_year(panel, start, "start"), check_year(panel, end, "end")
+    start, end = panel_year(panel, start, "start"), panel_year(panel, end, "end")
     if start >= end:
-        raise ParameterError(f"start ({start}) must be before end ({end}).")
+        raise ParameterError(f"Parameter 'start' ({start}) must be before 'end' ({end}).")
     wide = panel[column].unstack("year")
     first, last = wide[start], wide[end]
     ratio = last / first.where(first > 0)
@@ -254,15 +255,15 @@ def movers(
     accession year): ``start`` and ``end`` values, ``change =
     end − start`` (in the column's unit: pp for shares), ``change_pct = 100 × (end / start − 1)``,
     ``rank_start``/``rank_end`` (1 = highest value among allies with a value that year) and
-    ``rank_change = rank_start − rank_end`` (positive = climbed). ``n`` keeps the top n.
+    ``rank_change = rank_start − rank_end`` (positive = climbed). ``n`` (1 to 1,000) keeps the top n.
     """
     panel = u.as_panel(data)
     u.basis(panel, column)
-    start, end = check_year(panel, start, "start"), check_year(panel, end, "end")
+    start, end = panel_year(panel, start, "start"), panel_year(panel, end, "end")
     if start >= end:
-        raise ParameterError(f"start ({start}) must be before end ({end}).")
-    if n is not None and (not isinstance(n, int) or n < 1):
-        raise ParameterError(f"n must be a positive integer, got {n!r}.")
+        raise ParameterError(f"Parameter 'start' ({start}) must be before 'end' ({end}).")
+    if n is not None:
+        n = check_int("n", n, 1, MAX_COUNT)
     wide = panel[column].unstack("year")
     wide = wide.reindex(index=[c for c in wide.index if c in nato_allies(end)])
     out = pd.DataFrame({"start": wide.get(start), "end": wide.get(end)})

@@ -30,6 +30,7 @@ import pandas as pd
 from ..countries import EU_INSTITUTIONS, eu_members
 from ..errors import ParameterError, UnitError
 from ..fx import convert
+from ..params import MAX_COUNT, check_choice, check_flag, check_int
 from . import _units as u
 
 #: European donors outside the EU in the Kiel tracker (with EU members and EU institutions: Europe).
@@ -89,6 +90,10 @@ def annual_support(
     ``iso3, donor, year, aid_type, value, unit, months, complete`` where ``months`` counts the
     tracker's months in that year and ``complete`` is True when all 12 are covered.
     """
+    if isinstance(aid_types, str) or not isinstance(aid_types, Sequence):
+        raise ParameterError(
+            f"Parameter 'aid_types' must be a list such as ['military'], got {aid_types!r}."
+        )
     rows = monthly[
         (monthly["measure"] == measure)
         & monthly["aid_type"].isin(list(aid_types))
@@ -177,6 +182,8 @@ def monthly_flows(
     ``by``: "iso3" (donor) or "region" (Europe / United States / Other). Months without activity
     count as 0 flow; ``cumulative=True`` gives the running total since the tracker's first month.
     """
+    check_choice("by", by, ("iso3", "region"))
+    check_flag("cumulative", cumulative)
     rows = monthly[
         (monthly["measure"] == measure)
         & (monthly["aid_type"] == aid_type)
@@ -189,9 +196,6 @@ def monthly_flows(
     _money_unit(rows, "monthly_flows")
     if by == "region":
         rows = rows.assign(region=rows["iso3"].map(region))
-        by = "region"
-    elif by != "iso3":
-        raise ParameterError(f"by={by!r} is not valid; choose 'iso3' or 'region'.")
     months = pd.date_range(monthly["month"].min(), monthly["month"].max(), freq="MS")
     wide = rows.pivot_table(index="month", columns=by, values="value", aggfunc="sum")
     wide = wide.reindex(months).fillna(0.0)
@@ -230,15 +234,12 @@ def donor_totals(
     bilateral aid plus its share of EU-institution aid, by its share of the EU budget) for EU
     members, leaves other donors bilateral, and drops the EU institutions' own rows.
     """
+    check_choice("eu_institutions", eu_institutions, ("separate", "reassign"))
     _money_unit(support, "donor_totals")
     rows = support[(support["measure"] == measure) & (support["aid_type"] == aid_type)]
     bilateral = rows[rows["scope"] == "bilateral"].set_index("iso3")["value"]
     if eu_institutions == "separate":
         return bilateral.sort_values(ascending=False)
-    if eu_institutions != "reassign":
-        raise ParameterError(
-            f"eu_institutions={eu_institutions!r} is not valid; choose 'separate' or 'reassign'."
-        )
     with_share = rows[rows["scope"] == "bilateral_plus_eu_share"].set_index("iso3")["value"]
     if with_share.empty:
         raise ParameterError(
@@ -250,14 +251,13 @@ def donor_totals(
 
 
 def concentration(values: pd.Series, top_n: int = 5) -> dict[str, float]:
-    """Donor concentration of non-negative amounts.
+    """Donor concentration of non-negative amounts (``top_n``: 1 to 1,000).
 
     ``top_n_share_pct`` = 100 × (sum of the ``top_n`` largest) / total; ``hhi`` = Σ (100 × s_i)²
     over shares s_i of the total (0–10,000; 10,000 = one donor); ``equivalent_donors`` = 10,000 /
     hhi (the number of equal donors with the same concentration).
     """
-    if top_n < 1:
-        raise ParameterError(f"top_n must be at least 1, got {top_n}.")
+    top_n = check_int("top_n", top_n, 1, MAX_COUNT)
     clean = values.dropna()
     if (clean < 0).any():
         raise ParameterError("concentration needs non-negative amounts.")
@@ -288,12 +288,11 @@ def _support_usd_m(annual: pd.DataFrame, what: str) -> pd.Series:
 def _annual_of(annual: pd.DataFrame, counts: str) -> pd.DataFrame:
     if "aid_type" not in annual:
         raise ParameterError("Pass annual_support(...) output (it has an 'aid_type' column).")
+    check_choice("counts", counts, ("military", "all"))
     if counts == "military":
         wanted = ["military"]
-    elif counts == "all":
-        wanted = ["total"] if "total" in set(annual["aid_type"]) else list(AID_TYPES)
     else:
-        raise ParameterError(f"counts={counts!r} is not valid; choose 'military' or 'all'.")
+        wanted = ["total"] if "total" in set(annual["aid_type"]) else list(AID_TYPES)
     rows = annual[annual["aid_type"].isin(wanted)]
     if rows.empty:
         raise ParameterError(
@@ -360,10 +359,7 @@ def spending_with_support(
     :class:`DoubleCountWarning`; ``"acknowledge"`` records that the caller accepts the upper-bound
     reading and stays silent. Either way the column ``double_count_risk`` is True.
     """
-    if double_count not in ("warn", "acknowledge"):
-        raise ParameterError(
-            f"double_count={double_count!r} is not valid; choose 'warn' or 'acknowledge'."
-        )
+    check_choice("double_count", double_count, ("warn", "acknowledge"))
     p = u.as_panel(panel)
     u.require_same_basis(p, spending, gdp, "spending_with_support")
     _require_current_usd(p, spending, "spending_with_support")
@@ -396,9 +392,8 @@ def spending_with_support(
 
 
 def top_donors(values: pd.Series, n: int = 10) -> pd.Series:
-    """The ``n`` largest amounts, largest first (ties broken by code, for stable output)."""
-    if n < 1:
-        raise ParameterError(f"n must be at least 1, got {n}.")
+    """The ``n`` largest amounts (``n``: 1 to 1,000), largest first (ties broken by code)."""
+    n = check_int("n", n, 1, MAX_COUNT)
     frame = values.dropna().rename("value").reset_index()
     key = frame.columns[0]
     frame = frame.sort_values(["value", key], ascending=[False, True])

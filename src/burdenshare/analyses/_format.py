@@ -1,0 +1,98 @@
+"""Words and numbers the analyses write: figures without trailing zeros, country names, target
+labels, citations and JSON-able key results."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..countries import name as country_name
+from ..editions import citation
+from ..targets import load_targets
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    """A number without trailing zeros: 2.0 -> "2", 3.5 -> "3.5"."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def names(codes: Iterable[str]) -> list[str]:
+    """Country names of ISO3 (or special) codes."""
+    return [country_name(c) for c in codes]
+
+
+def listing(items: Iterable[str], last: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    words = list(items)
+    return ", ".join(words[:-1]) + f" {last} {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def verb(change: float, up: str = "rose", down: str = "fell", same: str = "stayed") -> str:
+    """The verb for a change: rose / fell / stayed."""
+    return up if change > 0 else down if change < 0 else same
+
+
+def plain(value: Any, digits: int = 4) -> Any:
+    """A JSON-able copy: numpy/pandas scalars to Python, floats rounded, NaN to None."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v, digits) for k, v in value.items()}
+    if isinstance(value, list | tuple | pd.Index | np.ndarray):
+        return [plain(v, digits) for v in value]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return None if math.isnan(number) else round(number, digits)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def target_label(target: str | float) -> str:
+    """A short label such as "Wales 2%" or "Hague 3.5%" (a number: "3.5%")."""
+    if not isinstance(target, str):
+        return f"{fmt(float(target))}%"
+    row = load_targets().set_index("target_id").loc[target]
+    summit = str(row["summit"]).removeprefix("NATO ").removeprefix("The ").split(" (")[0]
+    return f"{summit.removesuffix(' Summit')} {fmt(float(row['value']))}%"
+
+
+def target_key(target: str | float) -> str:
+    """A key-result suffix for a target: its id, or ``"3_5pct"`` for the number 3.5."""
+    return target if isinstance(target, str) else f"{fmt(float(target)).replace('.', '_')}pct"
+
+
+def cite(*pairs: tuple[str, str]) -> list[str]:
+    """Citations for (dataset, edition) pairs."""
+    return [citation(dataset, edition) for dataset, edition in pairs]
+
+
+def short_source(*pairs: tuple[str, str]) -> str:
+    """A compact source line naming several (dataset, edition) pairs, for under a chart."""
+    parts = []
+    for dataset, edition in pairs:
+        text = citation(dataset, edition)
+        title, _, tag = text.rpartition(" [")
+        parts.append(f"{title.split(' (')[0]} [{tag}" if title else text)
+    return "; ".join(parts)
+
+
+def with_names(frame: pd.DataFrame, level: str = "iso3") -> pd.DataFrame:
+    """Replace an ISO3 index (or index level) by country names for display."""
+    out = frame.copy()
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.set_levels(
+            [country_name(c) for c in out.index.levels[out.index.names.index(level)]],
+            level=level,
+        )
+        out.index = out.index.rename("country", level=level)
+    else:
+        out.index = pd.Index([country_name(c) for c in out.index], name="country")
+    return out
