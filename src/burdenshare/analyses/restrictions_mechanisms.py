@@ -30,11 +30,13 @@ from ..errors import ParameterError
 from ..loaders.context import load_mechanisms, load_restrictions, restriction_status
 from ..loaders.pledges import load_pledges
 from ..params import MAX_COUNT, check_choices, check_date
-from ..schemas import RESTRICTION_STATUSES
+from ..schemas import RESTRICTIONS as RESTRICTIONS_TABLE
 from ._format import cite, fmt, listing, names, plain
 from .result import AnalysisResult
 
 DEFAULTS: dict[str, Any] = {"as_of": "2025-12-31", "countries": []}
+#: The statuses the restrictions table allows, in the catalogue's order.
+RESTRICTION_STATUSES = RESTRICTIONS_TABLE.field("status").allowed
 STATUS_COLOURS = dict(
     zip(
         RESTRICTION_STATUSES,
