@@ -202,6 +202,11 @@ def resolve_old(dataset: str, old: str, new: str) -> str:
     """``old`` as a label (``"previous"`` resolved), earlier than ``new``."""
     if old == PREVIOUS:
         found = previous_label(dataset, new)
+        if found is None and new == next(iter(editions(dataset))):
+            raise ParameterError(
+                f"Parameter 'old' = {PREVIOUS!r}: {new!r} is the earliest label of {dataset}, "
+                f"nothing comes before it. Name a later 'new', e.g. {LATEST!r}."
+            )
         if found is None:
             raise ParameterError(
                 f"Parameter 'old' = {PREVIOUS!r}: no label of {dataset} before {new!r} shares a"
@@ -305,8 +310,9 @@ def rounding(rows: pd.DataFrame) -> float:
 
 
 def beyond(revision: pd.Series, tolerance: float) -> pd.Series:
-    """Revisions larger than ``tolerance`` (NaN: no)."""
-    return revision.abs() > tolerance * (1 + 1e-9)
+    """Revisions larger than ``tolerance`` (NaN: no); a relative margin of 1e-6 absorbs the
+    floating-point error of the subtraction."""
+    return revision.abs() > tolerance * (1 + 1e-6)
 
 
 # --- NATO -------------------------------------------------------------------------------------
