@@ -252,6 +252,10 @@ def test_an_imported_release_is_the_new_one(tmp_path):
     assert rows.at[("DEU", "Tanks", "number"), "new_value"] == 18
     monthly = wc.run(dataset="kiel_support_monthly")
     assert (monthly.key_results["old"], monthly.key_results["new"]) == ("R29", "R31")
+    # R29's months run to 2026-04, the small R31's from 2026-03: only those two months are in
+    # both; of the 28 values both give, one is unchanged (the rest is added or removed)
+    assert monthly.key_results["compared"] == monthly.key_results["revised"] + 1 == 28
+    assert set(monthly.tables["revisions"]["month"].dt.strftime("%Y-%m")) <= {"2026-03", "2026-04"}
 
 
 def test_an_imported_nato_edition_is_read(tmp_path, monkeypatch):

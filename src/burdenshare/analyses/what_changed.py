@@ -842,9 +842,9 @@ def other_changes(
         first = top.iloc[0]
         result.title += (
             f"; the largest: {labels[0]}, from {fmt(first['old_value'])} to "
-            f"{fmt(first['new_value'])} {first['unit']} ({_pct(key['largest_revision_pct'])})"
+            f"{fmt(first['new_value'])} {first['unit']}{_pct(key['largest_revision_pct'])}"
         )
-    if len(top):
+    if top["revision_pct"].notna().any():  # revisions from 0 have no relative size to draw
         result.figures["revisions"] = plots.ranking_bars(
             pd.Series(top["revision_pct"].to_numpy(), index=labels),
             title=result.title,
@@ -868,7 +868,8 @@ def _row_label(row: pd.Series, dataset: str) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "from 0" if value is None or np.isnan(value) else f"{value:+.1f}%"
+    """ " (+12.3%)", or nothing for a revision from 0."""
+    return "" if value is None or np.isnan(value) else f" ({value:+.1f}%)"
 
 
 SECTIONS: dict[str, Callable[..., None]] = {
