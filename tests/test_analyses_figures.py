@@ -60,6 +60,13 @@ EXTREMES: dict[str, list[dict[str, Any]]] = {
         {"as_of": "2022-04-26"},
         {"as_of": "2024-06-01", "countries": ["FIN"]},
     ],
+    "what_changed": [
+        {},
+        {"dataset": "sipri_milex", "top_n": 40},  # the most bars
+        {"dataset": "kiel_support", "top_n": 1},  # a single bar
+        {"old": "2024", "new": "2025", "top_n": 40},
+        {"dataset": "kiel_support", "old": "R29", "new": "R30"},  # % of GDP, EU members only
+    ],
 }
 CASES = [(name, i) for name, sets in EXTREMES.items() for i in range(len(sets))]
 

@@ -77,6 +77,17 @@ CASES: dict[str, dict[str, Any]] = {
         "other": [{"as_of": "2024-06-01", "countries": ["DEU", "USA"]}, {"as_of": "2022-04-26"}],
         "bad": ({"countries": ["XYZ"]}, "'countries' holds invalid value(s) ['XYZ']"),
     },
+    "what_changed": {
+        "other": [
+            {"dataset": "sipri_milex"},
+            {"dataset": "kiel_support"},
+            {"old": 2024, "new": 2026, "top_n": 5},
+        ],
+        "bad": (
+            {"dataset": "kiel_support", "old": "R30", "new": "R30v2"},
+            "'old' = 'R30' and 'new' = 'R30v2' of kiel_support have nothing in common",
+        ),
+    },
 }
 
 

@@ -18,6 +18,7 @@ from . import (
     hague_2035_pathways,
     restrictions_mechanisms,
     ukraine_support_flows,
+    what_changed,
 )
 from .display import png_bytes, readable, show
 from .result import AnalysisResult
@@ -32,6 +33,7 @@ ANALYSES = {
     "accession_opinion": accession_opinion,
     "commitments_briefing": commitments_briefing,
     "restrictions_mechanisms": restrictions_mechanisms,
+    "what_changed": what_changed,
 }
 
 __all__ = ["ANALYSES", "AnalysisResult", "png_bytes", "readable", "show", *ANALYSES]
