@@ -151,3 +151,9 @@ def test_cli_diff_prints_summary_and_writes_csv(tmp_path, capsys):
     assert len(written) == len(bs.compare_releases("nato_spending", "2024", "2025"))
     pol = written[(written.iso3 == "POL") & (written.year == 2024)]
     assert pol.set_index("indicator").at["defexp_share_gdp_pct", "new_value"] == 3.788951289
+
+
+def test_latest_is_the_newest_installed_label_for_every_dataset():
+    assert bs.compare_releases("nato_spending", "2024", "latest").attrs["new"] == "2026"
+    with pytest.raises(bs.UnitError, match="R30v2 in billion USD"):
+        bs.compare_releases("kiel_support", "R30", "latest")  # newest Kiel release is in USD

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import datasets
+from .editions import latest
 from .errors import ParameterError, UnitError
 from .loaders import (
     load_heavy_weapons,
@@ -122,6 +123,8 @@ COMPARISONS: dict[str, Comparison] = {
 def _load(dataset: str, how: Comparison, label: str, which: str) -> tuple[pd.DataFrame, str]:
     if str(label) == "all":
         raise ParameterError(f"{which}='all': name one edition or release (or 'latest').")
+    if str(label) == "latest":  # the newest installed label (Kiel: whatever its currency)
+        label = latest(dataset)
     frame = how.load(str(label))
     labels = sorted(set(frame[how.label].astype(str)))
     if len(labels) != 1:
