@@ -349,18 +349,25 @@ def nato_changes(
     result.headers.update(nato_headers(old, new))
 
 
+def _share_columns(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """Who, when, and the share of GDP by each edition (compare_releases rows)."""
+    return {
+        "iso3": rows["iso3"],
+        "country": rows["country"],
+        "year": rows["year"].astype(int),
+        "old_share_gdp_pct": rows["old_value"],
+        "new_share_gdp_pct": rows["new_value"],
+        "revision_pp": rows["revision"],
+    }
+
+
 def share_revisions(shares: pd.DataFrame, tolerance: float) -> pd.DataFrame:
     """Allies' shares of GDP that were revised, largest revision (in pp) first."""
     rows = shares[shares["status"] == "revised"]
     rows = rows.loc[rows["revision"].abs().sort_values(ascending=False, kind="stable").index]
     return pd.DataFrame(
         {
-            "iso3": rows["iso3"],
-            "country": rows["country"],
-            "year": rows["year"].astype(int),
-            "old_share_gdp_pct": rows["old_value"],
-            "new_share_gdp_pct": rows["new_value"],
-            "revision_pp": rows["revision"],
+            **_share_columns(rows),
             "within_rounding": ~beyond(rows["revision"], tolerance),
             "old_estimate": rows["old_estimate"].astype(bool),
             "new_estimate": rows["new_estimate"].astype(bool),
@@ -404,12 +411,7 @@ def crossings(
     )
     return pd.DataFrame(
         {
-            "iso3": rows["iso3"],
-            "country": rows["country"],
-            "year": rows["year"].astype(int),
-            "old_share_gdp_pct": rows["old_value"],
-            "new_share_gdp_pct": rows["new_value"],
-            "revision_pp": rows["revision"],
+            **_share_columns(rows),
             "now": np.where(rows["new_value"] >= target, "at or above", "below"),
             "why": why,
         }

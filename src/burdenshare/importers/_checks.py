@@ -14,11 +14,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..validation import TableSpec, find_problems
-from ._xlsx import Problems
+from ._xlsx import Problems, cell_ref
 
 #: Where a frame row came from: (row position, the frame columns a problem involves) -> words
 #: such as "sheet 'TABLE3', cell E12" or "data_explorer.csv, line 12, column 'military'".
 Locator = Callable[[int, tuple[str, ...]], str]
+
+
+def workbook_cells(cells: list[tuple[str, int, int, int]], from_label: frozenset[str]) -> Locator:
+    """A locator for rows read from workbook cells: ``cells[row]`` is (sheet, row, value column,
+    label column); a problem in ``from_label`` columns only is at the row's label cell, any
+    other at its value cell."""
+
+    def locate(row: int, columns: tuple[str, ...]) -> str:
+        sheet, r, value_col, label_col = cells[row]
+        col = label_col if set(columns) <= from_label else value_col
+        return f"sheet '{sheet}', cell {cell_ref(r, col)}"
+
+    return locate
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,11 @@ from ..countries import NATO_AGGREGATES, code_for_name, name
 from ..currencies import currency_code
 from ..errors import DataError
 from ..schemas import NATO_INDICATORS, SPENDING
-from ._checks import check_located
+from ._checks import check_located, workbook_cells
 from ._xlsx import (
     Problems,
     Sheet,
     YearHeader,
-    cell_ref,
     is_blank,
     is_number,
     numbers_outside,
@@ -322,11 +321,6 @@ def read_nato_workbook(path: str | Path, edition: str | None = None) -> pd.DataF
     frame["price_base_year"] = frame["price_base_year"].astype("Int64")
     frame["estimate"] = frame["estimate"].astype(bool)
 
-    def locate(row: int, columns: tuple[str, ...]) -> str:
-        sheet, r, value_col, label_col = cells[row]
-        col = label_col if set(columns) <= _FROM_LABEL else value_col
-        return f"sheet '{sheet}', cell {cell_ref(r, col)}"
-
-    check_located(frame, SPENDING, problems, locate)
+    check_located(frame, SPENDING, problems, workbook_cells(cells, _FROM_LABEL))
     problems.raise_if_any()
     return frame

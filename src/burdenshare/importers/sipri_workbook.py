@@ -28,12 +28,11 @@ from ..countries import name as country_name
 from ..currencies import currency_code
 from ..errors import DataError
 from ..schemas import SIPRI, SIPRI_INDICATORS
-from ._checks import check_located
+from ._checks import check_located, workbook_cells
 from ._xlsx import (
     Problems,
     Sheet,
     YearHeader,
-    cell_ref,
     is_blank,
     is_number,
     open_workbook,
@@ -245,11 +244,6 @@ def read_sipri_workbook(
     frame["price_base_year"] = frame["price_base_year"].astype("Int64")
     frame["estimate"] = frame["estimate"].astype(bool)
 
-    def locate(row: int, columns: tuple[str, ...]) -> str:
-        sheet, r, value_col, label_col = cells[row]
-        col = label_col if set(columns) <= _FROM_LABEL else value_col
-        return f"sheet '{sheet}', cell {cell_ref(r, col)}"
-
-    check_located(frame, SIPRI, problems, locate)
+    check_located(frame, SIPRI, problems, workbook_cells(cells, _FROM_LABEL))
     problems.raise_if_any()
     return frame
