@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib
 import importlib.util
 import json
@@ -88,6 +89,8 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]
+        if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
+            sys.modules["burdenshare.tables"].reset_loaded()
         if "numpy" in sys.modules:  # the legacy global generator would repeat across children
             sys.modules["numpy"].random.seed()
         if "matplotlib" in sys.modules:
@@ -127,6 +130,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the runner, which closes us
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the OS
     failed = _preload(sys.argv[2:])
+    # Keep the collector off the preloaded objects: collecting them in a child would write to
+    # (and so copy) every page the child shares with this process.
+    gc.freeze()
     threads = threading.active_count()
     command_fd = os.dup(0)
     reply = os.fdopen(reply_fd, "wb", buffering=0)

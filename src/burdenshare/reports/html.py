@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from nbconvert import HTMLExporter
 
 _local = threading.local()
+
+
+@dataclass
+class Rendered:
+    """A report page: its HTML, and extra files to place next to it (names start with the stem)."""
+
+    html: str
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def _exporter(show_code: bool) -> HTMLExporter:
@@ -19,7 +28,7 @@ def _exporter(show_code: bool) -> HTMLExporter:
     return getattr(_local, key)
 
 
-def render_report(nb: Any, *, show_code: bool) -> str:
+def render_report(nb: Any, *, stem: str, show_code: bool) -> Rendered:
     """The HTML page of an executed notebook; ``show_code=False`` hides code cells' input."""
     html, _ = _exporter(show_code).from_notebook_node(nb)
-    return html
+    return Rendered(html)
