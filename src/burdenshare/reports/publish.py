@@ -156,6 +156,10 @@ class Publication:
     def __enter__(self) -> Publication:
         self._made = _make_parents(self.target, self.out)
         try:
+            # filelock takes a lock file it cannot open for one held by another run: open it
+            # ourselves first, so that case is an error rather than an endless wait.
+            with open(self.lock_path, "a"):
+                pass
             self._lock.acquire(timeout=0)
         except Timeout:
             if not self.wait:
