@@ -100,10 +100,25 @@ def report_key(
     return digest_of(inputs), inputs
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where Linux says it (changing it even for a
+    moment would race with other threads creating files)."""
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, 0o666 & ~_UMASK)  # mkstemp makes 0600: a shared cache is readable
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(tmp, path)

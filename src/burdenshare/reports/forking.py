@@ -67,7 +67,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "burdenshare.plots",
     "burdenshare.analyses",
     "burdenshare.reports.results",
-    "burdenshare.reports.kernel_side",
+    "burdenshare.reports.kernel_side:warm_matplotlib",  # fonts loaded once, not per kernel
     "burdenshare.tables:warm_cache",  # parsed data shared copy-on-write with every kernel
     "IPython",
     "ipykernel.kernelapp",
@@ -140,6 +140,11 @@ class ForkServer:
 
     def start(self) -> ForkServer:
         """Start the warm process and wait until its imports are done (ReportError if it fails)."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> ForkServer:
+        """Start the warm process without waiting for it (its imports run meanwhile); call
+        :meth:`wait_ready` before forking. ReportError if the process cannot start."""
         _SERVERS[self.key] = self
         read_fd, write_fd = os.pipe()
         code = "from burdenshare.reports._zygote import main; main()"
@@ -157,6 +162,12 @@ class ForkServer:
         finally:
             os.close(write_fd)
         self._reply = os.fdopen(read_fd, "rb")
+        return self
+
+    def wait_ready(self) -> ForkServer:
+        """Wait until the warm process has done its imports (ReportError if it died)."""
+        if self._reply is None:
+            raise ReportError(self.dead_reason or "the fork server was not launched.")
         hello = self._read_reply()
         self.failed_imports = list(hello.get("failed", []))
         return self

@@ -40,7 +40,7 @@ def _unrecorded_digest() -> str:
     return sha256_bytes("\n".join(parts).encode("utf-8"))
 
 
-def _key_context() -> tuple[dict[str, str], str, bool]:
+def key_context() -> tuple[dict[str, str], str, bool]:
     """(environment, kernelspec digest, whether the kernel runs this interpreter). The package
     and dependency digests are measured once per process; the kernelspec and the unrecorded
     data are looked up each time (they may change while a process lives on)."""
@@ -59,13 +59,16 @@ class Job:
     note: str = ""
 
 
-def prepare(spec: Any, cache: ReportCache | None) -> Job:
-    """Read the notebook and, with a cache, compute the report's key."""
+def prepare(
+    spec: Any, cache: ReportCache | None, context: tuple[dict[str, str], str, bool] | None = None
+) -> Job:
+    """Read the notebook and, with a cache, compute the report's key (``context``: the
+    :func:`key_context` of the run, measured once)."""
     job = Job(spec, Path(spec.path).read_bytes())
     if cache is None:
         job.note = "cache not used"
         return job
-    env, kernel, same = _key_context()
+    env, kernel, same = context or key_context()
     if not same:
         job.note = (
             f"not cached: the {_KERNEL} kernelspec runs another interpreter, whose packages this"

@@ -147,7 +147,7 @@ class FileHashes:
         """The file's sha256, or None when it cannot be read."""
         try:
             stat = path.stat()
-            key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
             with self._lock:
                 if key in self._known:
                     return self._known[key]
@@ -192,6 +192,7 @@ class DataCheck:
     def __init__(self, hashes: FileHashes | None = None) -> None:
         self.hashes = hashes or FileHashes()
         self._catalogues = catalogue_digests()
+        self._folders = {"bundled": bundled_data_dir(), "imported": user_data_dir_path()}
 
     def catalogue(self, dataset: str) -> str:
         """The dataset's catalogue digest ("" when no edition of it is installed)."""
@@ -205,14 +206,11 @@ class DataCheck:
             if r.get("origin") in ("bundled", "imported")
         }
 
-    @staticmethod
-    def file_of(read: Mapping[str, Any], notebook_folder: Path) -> Path:
+    def file_of(self, read: Mapping[str, Any], notebook_folder: Path) -> Path:
         """Where the file a read record names is now."""
         origin, path = read.get("origin"), Path(str(read.get("path", "")))
-        if origin == "bundled":
-            return bundled_data_dir() / path
-        if origin == "imported":
-            return user_data_dir_path() / path
+        if origin in self._folders:
+            return self._folders[str(origin)] / path
         return path if path.is_absolute() else notebook_folder / path
 
     def changed(

@@ -31,7 +31,7 @@ from .._version import __version__
 from ..errors import ReportError
 from ..paths import bundled_data_dir, user_data_dir_path
 from .cache import ReportCache
-from .jobs import Job, execute, from_cache, prepare, run_job
+from .jobs import Job, execute, from_cache, key_context, prepare, run_job
 from .options import RunOptions, check_options, connect_scheduler
 from .outcome import ReportOutcome, utc_now
 from .planning import ReportSpec, discover, grids_of, plan, safe_file
@@ -245,8 +245,9 @@ def _run_local(
     outcomes: list[ReportOutcome] = []
     misses: list[Job] = []
     keys: dict[str, str] = {}
+    context = key_context() if cache is not None else None
     for spec in specs:
-        job = prepare(spec, cache)
+        job = prepare(spec, cache, context)
         keys[spec.stem] = job.key
         outcome = None
         if cache is not None and job.key and not options.force:
@@ -269,15 +270,19 @@ def _execute_local(
     write: Callable[[ReportOutcome], ReportOutcome],
     progress: Progress,
 ) -> list[ReportOutcome]:
-    from .execute import KernelGuard  # lazy: papermill, nbformat (only when a report runs)
-    from .forking import ForkServer
+    from .forking import ForkServer  # lazy: jupyter_client (only when a report runs)
 
-    guard = KernelGuard()
     server = None
     if options.engine == "fork":
         server = ForkServer()
+        with contextlib.suppress(ReportError):  # dead_reason says why; reported below
+            server.launch()  # its imports run while this process imports the notebook machinery
+    from .execute import KernelGuard  # lazy: papermill, nbformat, nbconvert
+
+    guard = KernelGuard()
+    if server is not None:
         try:
-            server.start()
+            server.wait_ready()
         except ReportError as exc:
             progress.say(f"{exc}; reports run on ordinary kernels")
     outcomes: list[ReportOutcome] = []
