@@ -98,6 +98,12 @@ def _breakdown(manifest: dict, wall: float) -> list[str]:
         f"  per-report overhead outside the cells: {overhead / len(reports):.3f} s"
         f" (launch + ready + HTML); run wall {wall:.2f} s",
     ]
+    lines.append("  per notebook (mean seconds per report):")
+    lines.append(f"    {'notebook':<22}{'n':>3}" + "".join(f"{s[:12]:>13}" for s in STEPS))
+    for notebook in sorted({r["notebook"] for r in reports}):
+        mine = [r for r in reports if r["notebook"] == notebook]
+        means = [statistics.mean(r["timings"].get(s, 0.0) for r in mine) for s in STEPS]
+        lines.append(f"    {notebook:<22}{len(mine):>3}" + "".join(f"{m:13.3f}" for m in means))
     slowest = sorted(reports, key=lambda r: -r["timings"].get("cells", 0.0))[:5]
     lines.append("  slowest cells: " + ", ".join(
         f"{r['stem']} {r['timings'].get('cells', 0.0):.2f} s"

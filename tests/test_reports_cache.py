@@ -341,3 +341,23 @@ def test_default_set_runs_again_only_where_something_changed(tmp_path):
     doc["cells"].append({"cell_type": "markdown", "id": "added", "metadata": {}, "source": "x"})
     path.write_text(json.dumps(doc, indent=1))
     assert _ran(_run(notebooks, out, cache)) == {"accession_opinion"}
+
+
+@pytest.mark.slow
+def test_a_report_whose_reads_are_unknown_is_never_cached(tmp_path):
+    """If the kernel cannot say what it read, serving the report later could be stale: it runs
+    every time."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    doc = json.loads((FIXTURE_NOTEBOOKS / "reads_support.ipynb").read_text())
+    hide = "__import__ = None  # shadows the builtin in this namespace, so the query fails"
+    doc["cells"].append(
+        {"cell_type": "code", "execution_count": None, "id": "hide", "metadata": {},
+         "outputs": [], "source": hide}
+    )  # fmt: skip
+    (folder / "hides_import.ipynb").write_text(json.dumps(doc))
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = _run(folder, out, cache)["hides_import"]
+    assert first.status == "ok" and not first.measured and first.datasets == []
+    assert "not stored: the kernel did not report the data it read" in first.cache_note
+    assert _ran(_run(folder, out, cache)) == {"hides_import"}

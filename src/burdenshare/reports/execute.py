@@ -359,6 +359,7 @@ def execute_report(
     outcome.headline = read_headline(nb)
     outcome.notebook_meta = notebook_meta(nb)
     outcome.datasets = list(capture.state.get("datasets", []))
+    outcome.measured = "datasets" in capture.state
     outcome.timings["cells"] = round(_cells_seconds(nb), 4)
     figures = capture.state.get("figure_seconds")
     if figures is not None:

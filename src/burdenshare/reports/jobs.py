@@ -93,8 +93,13 @@ def from_cache(
     job.note = note
     if entry is None:
         return None
-    fields = dict(entry["outcome"])
-    outcome = ReportOutcome(**fields, cached=True, files=files, cache_note=note)
+    try:
+        outcome = ReportOutcome(
+            **entry["outcome"], cached=True, files=files, cache_note=note, measured=True
+        )
+    except (TypeError, KeyError):  # an entry this version cannot read: run the report
+        job.note = "cache entry unreadable: re-run"
+        return None
     if f"{outcome.stem}.html" not in files:  # first time in this mode: render the cached notebook
         pages = render_cached(outcome, show_code)
         if pages is None:
@@ -155,7 +160,9 @@ def execute(
             ran_at=utc_now(),
         )
     outcome.cache_note = job.note
-    if cache is not None and job.key and outcome.status == "ok":
+    if cache is not None and job.key and outcome.status == "ok" and not outcome.measured:
+        outcome.cache_note = f"{job.note}; not stored: the kernel did not report the data it read"
+    elif cache is not None and job.key and outcome.status == "ok":
         start = time.perf_counter()
         catalogues = check.catalogues(outcome.datasets)
         try:

@@ -40,6 +40,7 @@ class ReportOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     cache_note: str = ""
+    measured: bool = False  # the kernel reported the datasets it read (else: unknown)
 
     def data(self, name: str) -> bytes:
         """The bytes of one output file."""
