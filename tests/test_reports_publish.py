@@ -257,3 +257,39 @@ def test_a_signal_stops_every_kernel_and_keeps_the_published_run(tmp_path, signu
     assert _tree(out) == before
     _no_leftovers(out)
     assert not _alive(kernel) and not _alive(warm)
+
+
+def test_a_disk_failure_is_a_clear_error_and_out_is_unchanged(tmp_path, monkeypatch):
+    from burdenshare.reports import runner
+
+    out = tmp_path / "site"
+    _previous_run(out)
+    before = _tree(out)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "x"))
+
+    monkeypatch.setattr(runner, "_run_local", full)
+    with pytest.raises(ReportError) as info:
+        runner.run_report(
+            "ok_report", None, None, out, notebooks_dir=FIXTURE_NOTEBOOKS, use_cache=False,
+            progress=False,
+        )  # fmt: skip
+    assert "No space left on device" in str(info.value) and f"{out} was not changed" in str(
+        info.value
+    )
+    assert _tree(out) == before
+    _no_leftovers(out)
+
+
+def test_a_signal_ignored_at_start_stays_ignored():
+    from burdenshare.reports import runner
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with runner._interruptible():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, signal.SIG_DFL)
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)

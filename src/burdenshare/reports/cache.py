@@ -127,6 +127,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _discard(path: Path) -> None:
+    """Remove a bad cache file if we can (a read-only cache only keeps it; it is never served)."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
 class CacheCorrupted(Exception):
     """An object or entry did not match its checksum (it has been removed)."""
 
@@ -151,7 +157,9 @@ class ReportCache:
         """Store bytes; return their sha256 (an object already present is kept)."""
         digest = sha256_bytes(data)
         path = self._object_path(digest)
-        if not path.is_file():
+        try:
+            os.utime(path)  # present: mark it used, so a concurrent prune keeps it
+        except OSError:
             _write_atomic(path, data)
         return digest
 
@@ -163,7 +171,7 @@ class ReportCache:
         except OSError:
             raise CacheCorrupted(f"object {digest[:12]}… is missing") from None
         if sha256_bytes(data) != digest:
-            path.unlink(missing_ok=True)
+            _discard(path)
             raise CacheCorrupted(f"object {digest[:12]}… does not match its sha256")
         return data
 
@@ -188,7 +196,7 @@ class ReportCache:
         except (ValueError, AttributeError, TypeError):
             valid = False
         if not valid:
-            path.unlink(missing_ok=True)
+            _discard(path)
             raise CacheCorrupted(f"entry {key[:12]}… does not match its checksum")
         with contextlib.suppress(OSError):
             os.utime(path)  # last use, for pruning
@@ -230,17 +238,18 @@ class ReportCache:
         )
 
     def add_pages(self, key: str, show_code: bool, files: Mapping[str, bytes], stem: str) -> None:
-        """Add (or extend) the page files of one mode to an existing entry."""
+        """Add (or extend) the page files of one mode to an existing entry (best effort: a cache
+        that cannot be written only costs time later)."""
         try:
             entry = self.load(key)
-        except CacheCorrupted:
+            if entry is None:
+                return
+            pages = entry.setdefault("pages", {}).setdefault(mode_of(show_code), {})
+            for name, data in files.items():
+                pages[name[len(stem) :]] = self.put(data)
+            self._save(entry)
+        except (CacheCorrupted, OSError):
             return
-        if entry is None:
-            return
-        pages = entry.setdefault("pages", {}).setdefault(mode_of(show_code), {})
-        for name, data in files.items():
-            pages[name[len(stem) :]] = self.put(data)
-        self._save(entry)
 
     def lookup(
         self, key: str, show_code: bool, check: DataCheck, notebook_folder: Path
@@ -270,7 +279,7 @@ class ReportCache:
             for suffix, digest in pages.items():
                 files[stem + suffix] = self.get(str(digest))
         except CacheCorrupted as exc:
-            self._entry_path(key).unlink(missing_ok=True)
+            _discard(self._entry_path(key))
             return None, {}, f"cache entry corrupted ({exc}): re-run"
         return entry, files, "unchanged since the cached run"
 
@@ -289,7 +298,7 @@ class ReportCache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
-            path.unlink(missing_ok=True)
+            _discard(path)
             return None
         return body
 

@@ -40,11 +40,14 @@ from .progress import Progress
 from .provenance import DataCheck, dependencies_digest, package_digest
 from .publish import Publication, check_out
 
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: Signals that stop a run cleanly (SIGHUP: the terminal went away). One that the process was
+#: started with ignored (``nohup``, ``&`` in a script) stays ignored.
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM ended the run: kernels stopped, staging removed, ``--out`` unchanged."""
+    """SIGINT, SIGTERM or SIGHUP ended the run: kernels stopped, staging removed, ``--out``
+    unchanged."""
 
     def __init__(self, signum: int):
         self.signum = signum
@@ -65,18 +68,35 @@ def _interruptible() -> Iterator[None]:
         return
 
     def handler(signum: int, _frame: Any) -> None:
-        for sig in _SIGNALS:
+        for sig in previous:
             signal.signal(sig, signal.SIG_IGN)
         raise RunInterrupted(signum)
 
-    previous = {sig: signal.getsignal(sig) for sig in _SIGNALS}
-    for sig in _SIGNALS:
+    previous = {
+        sig: signal.getsignal(sig) for sig in _SIGNALS if signal.getsignal(sig) != signal.SIG_IGN
+    }
+    for sig in previous:
         signal.signal(sig, handler)
     try:
         yield
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def _os_errors_as_report_errors(out: Path) -> Iterator[None]:
+    """A file system failure while building or publishing (disk full, permissions) ends the run
+    with a ReportError; the staging folder is removed and ``out`` keeps the previous run."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ReportError(
+            f"writing the report set failed: {exc.strerror or exc}{where}; {out} was not"
+            " changed. Free space or fix the permissions and run again (finished reports come"
+            " from the cache)."
+        ) from None
 
 
 @contextlib.contextmanager
@@ -456,7 +476,11 @@ def _run(specs: Sequence[ReportSpec], setup: _Setup) -> RunSummary:
     started = utc_now()
     start = setup.start
     try:
-        with _interruptible(), Publication(setup.out, wait=options.wait, say=progress.say) as pub:
+        with (
+            _interruptible(),
+            _os_errors_as_report_errors(setup.out),
+            Publication(setup.out, wait=options.wait, say=progress.say) as pub,
+        ):
             staging = pub.staging
             assert staging is not None
             write = _writer(staging, options)
