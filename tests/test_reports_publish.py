@@ -19,7 +19,7 @@ import pytest
 from filelock import FileLock
 
 from burdenshare.errors import ReportError
-from burdenshare.reports import publish
+from burdenshare.reports import publish, runner
 from burdenshare.reports.publish import Publication, check_out, run_files
 from tests import FIXTURE_NOTEBOOKS, REPO
 
@@ -260,8 +260,6 @@ def test_a_signal_stops_every_kernel_and_keeps_the_published_run(tmp_path, signu
 
 
 def test_a_disk_failure_is_a_clear_error_and_out_is_unchanged(tmp_path, monkeypatch):
-    from burdenshare.reports import runner
-
     out = tmp_path / "site"
     _previous_run(out)
     before = _tree(out)
@@ -283,8 +281,6 @@ def test_a_disk_failure_is_a_clear_error_and_out_is_unchanged(tmp_path, monkeypa
 
 
 def test_a_signal_ignored_at_start_stays_ignored():
-    from burdenshare.reports import runner
-
     previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
     try:
         with runner._interruptible():

@@ -114,7 +114,7 @@ def render_cached(outcome: ReportOutcome, show_code: bool) -> dict[str, bytes] |
     """The page files of a cached report in the requested mode (None if it cannot render)."""
     import nbformat  # lazy: only when a cached report lacks this mode's page
 
-    from .html import render_report
+    from .html import render_report  # lazy: nbconvert, likewise
 
     try:
         nb = nbformat.reads(outcome.data(f"{outcome.stem}.ipynb").decode("utf-8"), as_version=4)

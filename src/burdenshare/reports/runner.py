@@ -493,7 +493,7 @@ def _run(specs: Sequence[ReportSpec], setup: _Setup) -> RunSummary:
             outcomes.sort(key=lambda o: order[o.stem])
             if options.pdf:
                 _print_pdfs(staging, outcomes, cache, keys, options.show_code)
-            from .site import render_site  # the site stream's renderer
+            from .site import render_site  # lazy: the site's renderer is needed at publish only
 
             run = build_manifest(outcomes, options, started, time.perf_counter() - start)
             site_files = render_site(run, staging)
