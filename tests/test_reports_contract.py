@@ -11,6 +11,7 @@ import sys
 import threading
 import types
 
+import nbformat
 import pytest
 
 from burdenshare.reports import html, site
@@ -64,7 +65,7 @@ def site_calls(monkeypatch):
     pdf.__spec__ = importlib.machinery.ModuleSpec("burdenshare.reports.pdf", None)
     pdf.print_pdfs = print_pdfs
     monkeypatch.setitem(sys.modules, "burdenshare.reports.pdf", pdf)
-    monkeypatch.setattr("burdenshare.reports.execute.render_report", render_report)
+    monkeypatch.setattr(html, "render_report", render_report)
     monkeypatch.setattr(site, "render_site", render_site)
     return calls
 
@@ -72,7 +73,10 @@ def site_calls(monkeypatch):
 @pytest.mark.slow
 def test_the_runner_keeps_its_side_of_the_site_contract(tmp_path, site_calls):
     out, cache = tmp_path / "out", tmp_path / "cache"
-    options = dict(notebooks_dir=FIXTURE_NOTEBOOKS, progress=False, cache_dir=cache, pdf=True)
+    options = dict(
+        notebooks_dir=FIXTURE_NOTEBOOKS, progress=False, cache_dir=cache, pdf=True,
+        engine="papermill",  # pages exported in this process, where the stand-in can see them
+    )  # fmt: skip
     summary = run_report(["ok_report", "cell_error"], None, None, out, **options)
     assert [o.status for o in summary.outcomes] == ["ok", "failed"]
 
@@ -124,3 +128,18 @@ def test_the_runner_keeps_its_side_of_the_site_contract(tmp_path, site_calls):
     assert site_calls["print_pdfs"] == []
     assert (out / "ok_report.pdf").read_bytes() == b"%PDF-1.4 stand-in for ok_report"
     assert (out / "ok_report__summary.csv").is_file()
+
+
+@pytest.mark.slow
+def test_pages_exported_beside_forked_kernels_are_render_reports_pages(tmp_path):
+    """With forked kernels, pages are exported in children of the warm process, off the
+    runner's process: byte for byte what render_report gives for the executed notebook."""
+    summary = run_report(
+        ["ok_report", "reads_support"], None, None, tmp_path / "out",
+        notebooks_dir=FIXTURE_NOTEBOOKS, progress=False, use_cache=False,
+    )  # fmt: skip
+    assert summary.ok and {o.engine for o in summary.outcomes} == {"forked"}
+    for outcome in summary.outcomes:
+        nb = nbformat.read(tmp_path / "out" / f"{outcome.stem}.ipynb", as_version=4)
+        page = html.render_report(nb, stem=outcome.stem, show_code=False)
+        assert (tmp_path / "out" / f"{outcome.stem}.html").read_text() == page.html

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
+from ..errors import ReportError
 from .forking import FORKED, ORDINARY, ForkServer, default_server
-from .html import render_report
 from .kernel_side import PROFILE_CODE, STATE_EXPRESSION, parse_state
 from .outcome import ReportOutcome, report_metadata, utc_now
 from .planning import ReportSpec
@@ -367,7 +368,7 @@ def execute_report(
     if capture.state.get("cpu_seconds") is not None:
         outcome.timings["kernel_cpu"] = round(float(capture.state["cpu_seconds"]), 4)
     store_report_metadata(nb, outcome)
-    render_outcome(nb, outcome, show_code)
+    render_outcome(nb, outcome, show_code, server)
     return outcome
 
 
@@ -379,17 +380,41 @@ def store_report_metadata(nb: Any, outcome: ReportOutcome) -> None:
     nb.metadata["burdenshare"] = own
 
 
-def render_outcome(nb: Any, outcome: ReportOutcome, show_code: bool) -> None:
-    """Serialise the executed notebook and export its page into ``outcome.files``; a page that
-    cannot be exported makes the report failed, the notebook is kept."""
+def _page_in_child(server: ForkServer, notebook: bytes, stem: str, show_code: bool) -> dict:
+    """The page files, exported by a child of the warm process (off this process)."""
+    with tempfile.TemporaryDirectory(prefix="bs-page-") as scratch:
+        source = Path(scratch, "executed.ipynb")
+        source.write_bytes(notebook)
+        return server.render(source, Path(scratch), stem, show_code)
+
+
+def _page_here(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
+    """The page files, exported in this process."""
+    from .html import render_report  # lazy: nbconvert, when no warm process exports pages
+
+    rendered = render_report(nb, stem=stem, show_code=show_code)
+    return {f"{stem}.html": rendered.html.encode("utf-8"), **rendered.files}
+
+
+def render_outcome(
+    nb: Any, outcome: ReportOutcome, show_code: bool, server: ForkServer | None = None
+) -> None:
+    """Serialise the executed notebook and export its page into ``outcome.files`` (in a child
+    of ``server``'s warm process when it is running, else here); a page that cannot be exported
+    makes the report failed, the notebook is kept."""
     start = time.perf_counter()
-    outcome.files[f"{outcome.stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
+    notebook = nbformat.writes(nb).encode("utf-8")
+    outcome.files[f"{outcome.stem}.ipynb"] = notebook
+    pages = None
+    if server is not None and server.alive():
+        with contextlib.suppress(ReportError, OSError):  # then here, as without a warm process
+            pages = _page_in_child(server, notebook, outcome.stem, show_code)
     try:
-        rendered = render_report(nb, stem=outcome.stem, show_code=show_code)
+        if pages is None:
+            pages = _page_here(nb, outcome.stem, show_code)
     except Exception as exc:  # a report whose page cannot be rendered is still a failed report
         outcome.status = "failed"
         outcome.error = outcome.error or f"HTML export failed: {type(exc).__name__}: {exc}"
     else:
-        outcome.files[f"{outcome.stem}.html"] = rendered.html.encode("utf-8")
-        outcome.files.update(rendered.files)
+        outcome.files.update(pages)
     outcome.timings["html"] = round(time.perf_counter() - start, 4)

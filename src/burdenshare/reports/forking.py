@@ -32,6 +32,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint
+from pathlib import Path
 from queue import Empty
 from typing import Any, ClassVar
 
@@ -45,6 +46,7 @@ from traitlets import Unicode, default
 
 from ..errors import ReportError
 from .provenance import same_interpreter
+from .render_side import read_result
 
 #: Entry-point name of the provisioner (group ``jupyter_client.kernel_provisioners``).
 PROVISIONER_NAME = "burdenshare-fork"
@@ -76,6 +78,19 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "ipykernel.comm",
     "ipykernel.debugger",  # imports debugpy: 60 ms per kernel otherwise
     "jupyter_client.session",
+)
+
+#: Modules the warm process imports after it is ready, while no request waits: what the children
+#: that export report pages need (:mod:`burdenshare.reports.render_side`), not the kernels.
+DEFAULT_LATER: tuple[str, ...] = (
+    "jsonschema",
+    "nbformat",
+    "mistune",
+    "bleach",
+    "bs4",
+    "nbconvert",
+    "burdenshare.reports.html",
+    "burdenshare.reports.render_side:warm",  # templates compiled once, not per page
 )
 
 #: Python options a kernelspec may pass that a forked kernel honours: ipykernel's installer
@@ -122,8 +137,14 @@ class ForkServer:
     stays registered with :attr:`dead_reason` set, and kernels start the ordinary way.
     """
 
-    def __init__(self, preload: Sequence[str] = DEFAULT_PRELOAD, python: str | None = None):
+    def __init__(
+        self,
+        preload: Sequence[str] = DEFAULT_PRELOAD,
+        python: str | None = None,
+        later: Sequence[str] = DEFAULT_LATER,
+    ):
         self.preload = tuple(preload)
+        self.later = tuple(later)
         self.python = python or sys.executable
         self.key = f"{os.getpid()}-{id(self):x}"
         self.failed_imports: list[str] = []
@@ -150,7 +171,16 @@ class ForkServer:
         code = "from burdenshare.reports._zygote import main; main()"
         try:
             self._process = subprocess.Popen(
-                [self.python, *_python_options(), "-c", code, str(write_fd), *self.preload],
+                [
+                    self.python,
+                    *_python_options(),
+                    "-c",
+                    code,
+                    str(write_fd),
+                    *self.preload,
+                    "--",
+                    *self.later,
+                ],
                 stdin=subprocess.PIPE,
                 pass_fds=(write_fd,),
                 env=os.environ.copy(),
@@ -195,9 +225,42 @@ class ForkServer:
 
     def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> int:
         """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its pid."""
+        return self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+
+    def render(
+        self, source: Path, folder: Path, stem: str, show_code: bool, timeout: float = 600
+    ) -> dict[str, bytes]:
+        """Export the page of the executed notebook ``source`` in a child of the warm process
+        (into ``folder``, a private scratch folder); return the files by name. ReportError when
+        the warm process is gone or the child fails or exceeds ``timeout`` seconds."""
+        pid = self._request(
+            {
+                "render": {
+                    "source": str(source),
+                    "folder": str(folder),
+                    "stem": stem,
+                    "show_code": show_code,
+                }
+            }
+        )
+        child = ForkedProcess(pid)
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise ReportError(f"exporting the page of {stem} took over {timeout:g} s") from None
+        finally:
+            self.children.discard(pid)
+        try:
+            return read_result(folder)
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"exporting the page of {stem} failed: {exc}") from None
+
+    def _request(self, message: dict[str, Any]) -> int:
+        """Send one request to the warm process; return the pid of the child it forked."""
         if self._process is None or self._process.stdin is None:
             raise ReportError("the fork server is not running: call start() first.")
-        request = json.dumps({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        request = json.dumps(message)
         with self._lock:
             if not self.alive():
                 raise ReportError(self.dead_reason)
