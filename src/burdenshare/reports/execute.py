@@ -295,14 +295,40 @@ def execute_report(
     profile: bool = False,
     source: bytes | None = None,
 ) -> ReportOutcome:
-    """Execute one report and render its page; never raises for a failing notebook.
+    """Execute one report and export its page; never raises for a failing notebook.
 
     ``engine="fork"`` forks the kernel from ``server`` (a :class:`ForkServer`, default the
     process-wide one), falling back to an ordinary kernel when it cannot (the outcome says why);
     ``engine="papermill"`` starts kernels the ordinary way. ``timeout`` bounds the whole report
     and ``cell_timeout`` each cell, in seconds. ``source``: the notebook's bytes, when the caller
-    has read (and hashed) them already.
+    has read (and hashed) them already. The two steps are :func:`run_notebook` and
+    :func:`render_outcome` (the local runner runs them on separate threads, so a kernel slot is
+    free while a page is exported).
     """
+    if engine == "fork":
+        server = server or default_server()
+    outcome, nb = run_notebook(
+        spec, engine, timeout, server, cell_timeout=cell_timeout, guard=guard,
+        profile=profile, source=source,
+    )  # fmt: skip
+    if nb is not None:
+        render_outcome(nb, outcome, show_code, server if engine == "fork" else None)
+    return outcome
+
+
+def run_notebook(
+    spec: ReportSpec,
+    engine: str = "fork",
+    timeout: float | None = None,
+    server: ForkServer | None = None,
+    *,
+    cell_timeout: float | None = None,
+    guard: KernelGuard | None = None,
+    profile: bool = False,
+    source: bytes | None = None,
+) -> tuple[ReportOutcome, Any]:
+    """Execute one report: (outcome without files, executed notebook or None). The notebook's
+    metadata carries the report's provenance; :func:`render_outcome` adds the files."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     server = (server or default_server()) if engine == "fork" else None
@@ -327,21 +353,16 @@ def execute_report(
     ):
         # The warm process died while this report ran (its kernel went with it): run the report
         # again, on an ordinary kernel.
-        retry = execute_report(
-            spec,
-            engine,
-            timeout,
-            show_code,
-            server,
-            cell_timeout=cell_timeout,
-            guard=guard,
-            profile=profile,
-            source=raw,
-        )
+        retry, retried = run_notebook(
+            spec, engine, timeout, server, cell_timeout=cell_timeout, guard=guard,
+            profile=profile, source=raw,
+        )  # fmt: skip
         retry.engine_reason = (
             f"{server.dead_reason} while this report ran; re-ran on an ordinary kernel"
         )
-        return retry
+        if retried is not None:
+            store_report_metadata(retried, retry)
+        return retry, retried
     duration = time.perf_counter() - start
     outcome = ReportOutcome(
         spec.notebook, spec.stem, dict(spec.parameters), status, duration, error, ran_at=ran_at
@@ -352,7 +373,7 @@ def execute_report(
         "kernel_ready": round(capture.ready_s, 4),
     }
     if nb is None:
-        return outcome
+        return outcome, None
     _stable_injected_id(nb)
     if status == "failed":
         outcome.failing_cell = _failing_cell(nb)
@@ -368,8 +389,7 @@ def execute_report(
     if capture.state.get("cpu_seconds") is not None:
         outcome.timings["kernel_cpu"] = round(float(capture.state["cpu_seconds"]), 4)
     store_report_metadata(nb, outcome)
-    render_outcome(nb, outcome, show_code, server)
-    return outcome
+    return outcome, nb
 
 
 def store_report_metadata(nb: Any, outcome: ReportOutcome) -> None:
@@ -409,6 +429,10 @@ def render_outcome(
     if server is not None and server.alive():
         with contextlib.suppress(ReportError, OSError):  # then here, as without a warm process
             pages = _page_in_child(server, notebook, outcome.stem, show_code)
+    if pages is None and server is not None and server.stopping:  # interrupted: no page
+        outcome.status = "failed"
+        outcome.error = outcome.error or "Interrupted: the run was stopped before the page"
+        return
     try:
         if pages is None:
             pages = _page_here(nb, outcome.stem, show_code)

@@ -149,6 +149,7 @@ class ForkServer:
         self.key = f"{os.getpid()}-{id(self):x}"
         self.failed_imports: list[str] = []
         self.dead_reason = ""
+        self.stopping = False
         self.children: set[int] = set()
         self._process: subprocess.Popen[bytes] | None = None
         self._reply: Any = None
@@ -274,7 +275,8 @@ class ForkServer:
             return pid
 
     def kill_children(self) -> None:
-        """Kill every kernel forked so far (each is the leader of its own process group)."""
+        """Kill every child forked so far (each leads its own process group): the run stops."""
+        self.stopping = True
         for pid in list(self.children):
             for kill in (os.killpg, os.kill):
                 with contextlib.suppress(OSError):

@@ -12,14 +12,20 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import datasets
 from ..manifest import entries
 from ..paths import bundled_data_dir
 from .cache import ReportCache, report_key
+from .options import RunOptions
 from .outcome import ReportOutcome, utc_now
+from .planning import ReportSpec
 from .provenance import DataCheck, environment, kernel_identity, sha256_bytes
+
+if TYPE_CHECKING:  # the notebook machinery loads only when a report runs
+    from .execute import KernelGuard
+    from .forking import ForkServer
 
 #: Datasets the package reads without ``burdenshare.tables`` (so no report records them): the
 #: sha256 of their files is part of every report's key instead.
@@ -52,7 +58,7 @@ def key_context() -> tuple[dict[str, str], str, bool]:
 class Job:
     """A report to produce, with its notebook's bytes (read once: hashed and executed)."""
 
-    spec: Any  # planning.ReportSpec
+    spec: ReportSpec
     raw: bytes
     key: str = ""
     inputs: dict[str, Any] = field(default_factory=dict)
@@ -60,7 +66,9 @@ class Job:
 
 
 def prepare(
-    spec: Any, cache: ReportCache | None, context: tuple[dict[str, str], str, bool] | None = None
+    spec: ReportSpec,
+    cache: ReportCache | None,
+    context: tuple[dict[str, str], str, bool] | None = None,
 ) -> Job:
     """Read the notebook and, with a cache, compute the report's key (``context``: the
     :func:`key_context` of the run, measured once)."""
@@ -125,40 +133,54 @@ def render_cached(outcome: ReportOutcome, show_code: bool) -> dict[str, bytes] |
     return {f"{outcome.stem}.html": rendered.html.encode("utf-8"), **rendered.files}
 
 
-def execute(
+def _failed(spec: ReportSpec, what: str, exc: BaseException) -> ReportOutcome:
+    return ReportOutcome(
+        spec.notebook,
+        spec.stem,
+        dict(spec.parameters),
+        "failed",
+        0.0,
+        f"{what}: {type(exc).__name__}: {exc}",
+        ran_at=utc_now(),
+    )
+
+
+def run_kernel(
     job: Job,
-    options: Any,  # options.RunOptions
+    options: RunOptions,
+    server: ForkServer | None = None,
+    guard: KernelGuard | None = None,
+) -> tuple[ReportOutcome, Any]:
+    """Execute the report's notebook: (outcome, executed notebook or None); never raises."""
+    from .execute import run_notebook  # lazy: papermill, nbformat
+
+    try:
+        return run_notebook(
+            job.spec, options.engine, options.timeout, server,
+            cell_timeout=options.cell_timeout, guard=guard, profile=options.profile,
+            source=job.raw,
+        )  # fmt: skip
+    except Exception as exc:  # one report's unexpected failure must not stop the others
+        return _failed(job.spec, "could not run the report", exc), None
+
+
+def finish(
+    job: Job,
+    outcome: ReportOutcome,
+    nb: Any,
+    options: RunOptions,
     cache: ReportCache | None,
     check: DataCheck,
-    server: Any = None,
-    guard: Any = None,
+    server: ForkServer | None = None,
 ) -> ReportOutcome:
-    """Execute the report (and store a success in the cache)."""
-    from .execute import execute_report  # lazy: papermill, nbformat, nbconvert
+    """Export the executed report's page and store a success in the cache; never raises."""
+    from .execute import render_outcome  # lazy: nbformat
 
-    spec = job.spec
-    try:
-        outcome = execute_report(
-            spec,
-            options.engine,
-            options.timeout,
-            options.show_code,
-            server,
-            cell_timeout=options.cell_timeout,
-            guard=guard,
-            profile=options.profile,
-            source=job.raw,
-        )
-    except Exception as exc:  # one report's unexpected failure must not stop the others
-        outcome = ReportOutcome(
-            spec.notebook,
-            spec.stem,
-            dict(spec.parameters),
-            "failed",
-            0.0,
-            f"could not run the report: {type(exc).__name__}: {exc}",
-            ran_at=utc_now(),
-        )
+    if nb is not None:
+        try:
+            render_outcome(nb, outcome, options.show_code, server)
+        except Exception as exc:
+            outcome = _failed(job.spec, "could not export the page", exc)
     outcome.cache_note = job.note
     if cache is not None and job.key and outcome.status == "ok" and not outcome.measured:
         outcome.cache_note = f"{job.note}; not stored: the kernel did not report the data it read"
@@ -175,7 +197,24 @@ def execute(
     return outcome
 
 
-def run_job(spec: Any, options: Any) -> ReportOutcome:
+def execute(
+    job: Job,
+    options: RunOptions,
+    cache: ReportCache | None,
+    check: DataCheck,
+    server: ForkServer | None = None,
+    guard: KernelGuard | None = None,
+) -> ReportOutcome:
+    """Execute the report, export its page and store a success in the cache; never raises."""
+    if options.engine == "fork" and server is None:
+        from .forking import default_server  # lazy: jupyter_client
+
+        server = default_server()
+    outcome, nb = run_kernel(job, options, server, guard)
+    return finish(job, outcome, nb, options, cache, check, server)
+
+
+def run_job(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
     """Serve or execute one report (what a Dask worker runs). File contents come back as bytes,
     since the caller may be on another machine."""
     cache = ReportCache(options.cache_dir) if options.use_cache and options.cache_dir else None

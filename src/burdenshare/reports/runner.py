@@ -16,13 +16,14 @@ import contextlib
 import json
 import math
 import platform
+import queue
 import signal
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from .._version import __version__
 from ..errors import ReportError
 from ..paths import bundled_data_dir, user_data_dir_path
 from .cache import ReportCache
-from .jobs import Job, execute, from_cache, key_context, prepare, run_job
+from .jobs import Job, finish, from_cache, key_context, prepare, run_job, run_kernel
 from .options import RunOptions, check_options, connect_scheduler
 from .outcome import ReportOutcome, utc_now
 from .planning import ReportSpec, discover, grids_of, plan, safe_file
@@ -290,6 +291,8 @@ def _execute_local(
     write: Callable[[ReportOutcome], ReportOutcome],
     progress: Progress,
 ) -> list[ReportOutcome]:
+    """Execute reports on ``jobs`` threads; each hands its executed notebook to a second set of
+    threads that export the page and store the report, so its kernel slot is free at once."""
     from .forking import ForkServer  # lazy: jupyter_client (only when a report runs)
 
     server = None
@@ -297,7 +300,7 @@ def _execute_local(
         server = ForkServer()
         with contextlib.suppress(ReportError):  # dead_reason says why; reported below
             server.launch()  # its imports run while this process imports the notebook machinery
-    from .execute import KernelGuard  # lazy: papermill, nbformat, nbconvert
+    from .execute import KernelGuard  # lazy: papermill, nbformat
 
     guard = KernelGuard()
     if server is not None:
@@ -305,14 +308,30 @@ def _execute_local(
             server.wait_ready()
         except ReportError as exc:
             progress.say(f"{exc}; reports run on ordinary kernels")
+    done: queue.Queue[ReportOutcome] = queue.Queue()
+    width = min(options.jobs or 1, len(misses))
+    kernels = ThreadPoolExecutor(max_workers=width, thread_name_prefix="report")
+    pages = ThreadPoolExecutor(max_workers=width, thread_name_prefix="page")
+
+    def page(job: Job, outcome: ReportOutcome, nb: Any) -> None:
+        if guard.stopped.is_set():
+            done.put(outcome)
+            return
+        done.put(finish(job, outcome, nb, options, cache, check, server))
+
+    def kernel(job: Job) -> None:
+        outcome, nb = run_kernel(job, options, server, guard)
+        try:
+            pages.submit(page, job, outcome, nb)
+        except RuntimeError:  # the run is stopping: no more pages
+            done.put(outcome)
+
     outcomes: list[ReportOutcome] = []
-    pool = ThreadPoolExecutor(max_workers=min(options.jobs or 1, len(misses)))
     try:
-        futures = [
-            pool.submit(execute, job, options, cache, check, server, guard) for job in misses
-        ]
-        for future in as_completed(futures):
-            outcome = write(future.result())
+        for job in misses:
+            kernels.submit(kernel, job)
+        for _ in misses:
+            outcome = write(done.get())
             outcomes.append(outcome)
             progress.done(outcome)
     except BaseException:
@@ -321,7 +340,8 @@ def _execute_local(
             server.kill_children()
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        kernels.shutdown(wait=True, cancel_futures=True)
+        pages.shutdown(wait=True, cancel_futures=True)
         if server is not None:
             server.close()
     return outcomes
