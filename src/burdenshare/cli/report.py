@@ -12,7 +12,10 @@ from pathlib import Path
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ..reports.planning import merge_parameters, parse_for_each  # lazy: report machinery
+    from ..reports._zygote import skip_unused_optional_imports  # lazy: report machinery
+
+    skip_unused_optional_imports()  # this process is the runner's own
+    from ..reports.planning import merge_parameters, parse_for_each
     from ..reports.runner import RunInterrupted, run_report
 
     parameters = merge_parameters(args.parameters_file, args.parameters_yaml, args.parameters)

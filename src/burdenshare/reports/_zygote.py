@@ -27,6 +27,10 @@ import traceback
 
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
+#: Optional modules this process never needs: jsonschema imports rfc3987_syntax for an "iri"
+#: format check that notebook validation does not use, and building its grammar costs over a
+#: second per process (jsonschema issue 1428). Marked absent, the import is skipped.
+SKIPPED_OPTIONAL = ("rfc3987_syntax",)
 #: Seconds without a request after which the warm process imports the next deferred module
 #: (the first kernels are asked for at once; an import then delays nobody).
 IDLE_S = 0.3
@@ -174,13 +178,22 @@ class _Commands:
         return line + b"\n"
 
 
+def skip_unused_optional_imports() -> None:
+    """Mark :data:`SKIPPED_OPTIONAL` as absent in this process (the runner's own processes only:
+    never in a user's session)."""
+    for name in SKIPPED_OPTIONAL:
+        sys.modules.setdefault(name, None)
+
+
 def main() -> None:
     """Serve fork requests until stdin closes.
 
     Arguments: the reply file descriptor, the modules to import before answering "ready", then
-    ``--`` and modules to import later, whenever no request is waiting (they are needed by
-    page-export children, not by kernels; one is imported at once when a page is asked for).
+    ``--`` and modules to import later, one at a time whenever no request is waiting (they are
+    needed by page-export children, not by kernels). A page asked for before they are all
+    imported is answered ``{"busy": true}`` and the next module is imported at once.
     """
+    skip_unused_optional_imports()
     reply_fd = int(sys.argv[1])
     modules = sys.argv[2:]
     later = modules[modules.index("--") + 1 :] if "--" in modules else []
@@ -209,9 +222,12 @@ def main() -> None:
         request = json.loads(line)
         renders = "render" in request
         if renders and later:
-            failed += _preload(later)
-            later.clear()
+            # Not ready for pages yet: say so (the runner asks again shortly), then import the
+            # next module now rather than when idle. A kernel request waits one import at most.
+            reply.write(json.dumps({"busy": True}).encode() + b"\n")
+            failed += _preload([later.pop(0)])
             gc.freeze()
+            continue
         pid = os.fork()
         if pid == 0:
             (_become_renderer if renders else _become_kernel)(request, (command_fd, reply_fd))

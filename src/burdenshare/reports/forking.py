@@ -226,7 +226,9 @@ class ForkServer:
 
     def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> int:
         """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its pid."""
-        return self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        pid = self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        assert pid is not None  # kernels are never deferred
+        return pid
 
     def render(
         self, source: Path, folder: Path, stem: str, show_code: bool, timeout: float = 600
@@ -234,16 +236,18 @@ class ForkServer:
         """Export the page of the executed notebook ``source`` in a child of the warm process
         (into ``folder``, a private scratch folder); return the files by name. ReportError when
         the warm process is gone or the child fails or exceeds ``timeout`` seconds."""
-        pid = self._request(
-            {
-                "render": {
-                    "source": str(source),
-                    "folder": str(folder),
-                    "stem": stem,
-                    "show_code": show_code,
-                }
+        message = {
+            "render": {
+                "source": str(source),
+                "folder": str(folder),
+                "stem": stem,
+                "show_code": show_code,
             }
-        )
+        }
+        pid = self._request(message)
+        while pid is None:  # still importing the page machinery: ask again shortly
+            time.sleep(0.05)
+            pid = self._request(message)
         child = ForkedProcess(pid)
         try:
             child.wait(timeout)
@@ -257,8 +261,9 @@ class ForkServer:
         except (OSError, ValueError) as exc:
             raise ReportError(f"exporting the page of {stem} failed: {exc}") from None
 
-    def _request(self, message: dict[str, Any]) -> int:
-        """Send one request to the warm process; return the pid of the child it forked."""
+    def _request(self, message: dict[str, Any]) -> int | None:
+        """Send one request to the warm process; return the pid of the child it forked (None:
+        busy, ask again)."""
         if self._process is None or self._process.stdin is None:
             raise ReportError("the fork server is not running: call start() first.")
         request = json.dumps(message)
@@ -270,7 +275,10 @@ class ForkServer:
                 self._process.stdin.flush()
             except (BrokenPipeError, ValueError):
                 self._read_reply()  # raises the explanatory error
-            pid = int(self._read_reply()["pid"])
+            reply = self._read_reply()
+            if reply.get("busy"):
+                return None
+            pid = int(reply["pid"])
             self.children.add(pid)
             return pid
 
