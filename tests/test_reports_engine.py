@@ -5,13 +5,17 @@ the warm process is gone; per-cell timeouts."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from burdenshare.reports.forking import classify_kernel_command
+from burdenshare.reports.execute import execute_report
+from burdenshare.reports.forking import ForkServer, classify_kernel_command
+from burdenshare.reports.planning import discover, plan
 from burdenshare.reports.runner import run_report
 from tests import FIXTURE_NOTEBOOKS
 
@@ -158,3 +162,30 @@ def test_cell_timeout_stops_the_report_at_that_cell(tmp_path):
     nb = json.loads((tmp_path / "out" / f"{slow.stem}.ipynb").read_text())
     assert "while time.monotonic() < deadline" in "".join(nb["cells"][slow.failing_cell]["source"])
     assert by_stem["ok_report"].status == "ok"
+
+
+@pytest.mark.slow
+def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(tmp_path):
+    """The warm process imports the page machinery without jsonschema's optional IRI checker;
+    its kernels must still import jsonschema as an ordinary kernel does."""
+    cells = [
+        nbformat.v4.new_code_cell(
+            "import sys\nimport jsonschema\nfrom burdenshare.reports import record_results\n"
+            "record_results({'iri': 'iri' in jsonschema.FormatChecker().checkers,"
+            " 'marker': sys.modules.get('rfc3987_syntax', 0) is None})"
+        )
+    ]
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "checks.ipynb")
+    (spec,) = plan(discover(folder), "checks")
+    with ForkServer() as server:
+        page = tmp_path / "page"
+        page.mkdir()
+        shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", page / "in.ipynb")
+        assert "ok_report.html" in server.render(page / "in.ipynb", page, "ok_report", False)
+        forked = execute_report(spec, "fork", server=server)  # forked after the page imports
+    ordinary = execute_report(spec, "papermill")
+    assert forked.engine == "forked" and forked.status == ordinary.status == "ok"
+    assert forked.results == ordinary.results
+    assert forked.results["marker"] is False

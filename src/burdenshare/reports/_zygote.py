@@ -27,10 +27,12 @@ import traceback
 
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
-#: Optional modules this process never needs: jsonschema imports rfc3987_syntax for an "iri"
-#: format check that notebook validation does not use, and building its grammar costs over a
-#: second per process (jsonschema issue 1428). Marked absent, the import is skipped.
-SKIPPED_OPTIONAL = ("rfc3987_syntax",)
+#: Optional modules the runner's processes do without, and the package whose import looks for
+#: each: jsonschema imports rfc3987_syntax for an "iri" format check that notebook validation
+#: does not use, and building its grammar costs over a second per process (jsonschema issue
+#: 1428). Marked absent, the import is skipped; a kernel forked from this process forgets both,
+#: so a notebook that imports the package gets it as a fresh interpreter would.
+SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
 #: Seconds without a request after which the warm process imports the next deferred module
 #: (the first kernels are asked for at once; an import then delays nobody).
 IDLE_S = 0.3
@@ -99,6 +101,7 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]
+        _forget_skipped_imports()
         if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
             sys.modules["burdenshare.tables"].reset_loaded()
         if "numpy" in sys.modules:  # the legacy global generator would repeat across children
@@ -183,6 +186,16 @@ def skip_unused_optional_imports() -> None:
     never in a user's session)."""
     for name in SKIPPED_OPTIONAL:
         sys.modules.setdefault(name, None)
+
+
+def _forget_skipped_imports() -> None:
+    """In a kernel child: undo :func:`skip_unused_optional_imports` (the marker and the package
+    imported under it), so the kernel imports them as an ordinary kernel would."""
+    for name, package in SKIPPED_OPTIONAL.items():
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+            for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+                del sys.modules[module]
 
 
 def main() -> None:
