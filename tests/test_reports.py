@@ -3,6 +3,7 @@ and its browser test: tests/test_reports_site.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 
@@ -24,10 +25,12 @@ from burdenshare.reports.planning import (
     plan,
     safe_path,
 )
-from burdenshare.reports.runner import run_reports
-from tests import FIXTURE_NOTEBOOKS, REPO
+from burdenshare.reports.runner import run_report, run_reports
+from tests import DATA, FIXTURE_NOTEBOOKS, REPO
 
 FIXTURES = FIXTURE_NOTEBOOKS
+#: The fixtures of the fault run: one success and three kinds of failure.
+FAULTS = ["cell_error", "kernel_dies", "ok_report", "sleeps"]
 NASTY = [
     "../../etc/passwd",
     "/tmp/absolute",
@@ -38,6 +41,12 @@ NASTY = [
     "..",
     "",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """Runs that name no cache folder use a fresh one, never the user's."""
+    monkeypatch.setenv("BURDENSHARE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 def _info(name: str, *params: str) -> NotebookInfo:
@@ -56,11 +65,22 @@ def test_default_set_is_every_notebook_plus_country_profile_for_each_ally():
     assert plan([_info("alliance_overview", "year")]) == plan([_info("alliance_overview", "year")])
 
 
+def test_default_set_shows_what_changed_for_each_source():
+    specs = plan([_info("what_changed", "dataset", "old", "new", "top_n")])
+    datasets = [s.parameters["dataset"] for s in specs]
+    assert datasets == ["nato_spending", "sipri_milex", "kiel_support"]
+
+
+def test_pdf_without_chromium_fails_before_any_report(monkeypatch, tmp_path):
+    monkeypatch.setattr("burdenshare.reports.options.find_chromium", lambda: None)
+    with pytest.raises(ReportError, match="--pdf needs the system's Chromium"):
+        run_report(["ok_report"], out=tmp_path / "out", notebooks_dir=FIXTURES, pdf=True)
+    assert not (tmp_path / "out").exists()
+
+
 def test_grids_multiply_and_parameters_go_only_where_declared():
     infos = [_info("a", "country", "year"), _info("b", "year")]
-    specs = plan(
-        infos, ["a", "b"], {"year": 2024}, parse_for_each(["country=POL,DEU", "year=2024,2025"])
-    )
+    specs = plan(infos, ["a", "b"], None, parse_for_each(["country=POL,DEU", "year=2024,2025"]))
     assert sorted((s.notebook, tuple(sorted(s.parameters.items()))) for s in specs) == [
         ("a", (("country", "DEU"), ("year", 2024))),
         ("a", (("country", "DEU"), ("year", 2025))),
@@ -69,8 +89,11 @@ def test_grids_multiply_and_parameters_go_only_where_declared():
         ("b", (("year", 2024),)),
         ("b", (("year", 2025),)),
     ]
+    assert [s.parameters for s in plan(infos, "b", {"year": 2024})] == [{"year": 2024}]
     with pytest.raises(ParameterError, match="declared by none"):
         plan(infos, ["b"], {"country": "POL"})
+    with pytest.raises(ParameterError, match="set by both"):
+        plan(infos, ["a"], {"year": 2024}, parse_for_each(["year=2024,2025"]))
     with pytest.raises(ParameterError, match="unknown notebook"):
         plan(infos, ["nope"])
     with pytest.raises(ParameterError, match="KEY=V1,V2"):
@@ -123,12 +146,8 @@ def test_notebooks_lists_parameters(capsys):
     assert main(["notebooks", "--notebooks-dir", str(FIXTURES)]) == 0
     out = capsys.readouterr().out
     assert "ok_report" in out and 'country = "POL"' in out and "ISO3 code of the ally" in out
-    assert [i.name for i in discover(FIXTURES)] == [
-        "cell_error",
-        "kernel_dies",
-        "ok_report",
-        "sleeps",
-    ]
+    assert out.splitlines()[0].startswith(f"Notebooks in {FIXTURES.resolve()}")
+    assert [i.name for i in discover(FIXTURES)] == sorted(p.stem for p in FIXTURES.glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +162,12 @@ def fault_run(tmp_path_factory):
             "report",
             "--notebooks-dir",
             str(FIXTURES),
+            "--notebook",
+            *FAULTS,
             "--out",
             str(out),
+            "--cache-dir",
+            str(out.parent / "cache"),
             "--timeout",
             "8",
             "-f",
@@ -179,14 +202,24 @@ def test_faults_are_failed_entries_with_partial_notebooks(fault_run, capsys):
         partial = nbformat.reads((out / row["files"]["ipynb"]).read_text(), as_version=4)
         assert source in partial.cells[row["failing_cell"]].source
         assert not any("never reached" in str(c.get("outputs")) for c in partial.cells)
-    assert manifest["data"] and all(len(v) == 64 for v in manifest["data"].values())
     assert manifest["failed"] == 3 and manifest["version"]
     ok = by_name["ok_report"]
     assert ok["results"]["label"] == label  # data, never code: the value came back verbatim
     assert ok["results"]["rows"] > 0 and ok["results"]["country"] == "POL"
-    assert sorted(p.name for p in out.iterdir() if p.parent == out) == sorted(
-        ["index.html", "manifest.json"] + [f for r in by_name.values() for f in r["files"].values()]
+    assert {(d["dataset"], d["label"], d["origin"]) for d in ok["datasets"]} == {
+        ("nato_spending", "2025", "bundled"),
+        ("nato_spending", "2026", "bundled"),
+    }
+    for read in ok["datasets"]:  # measured: the hash of the file's bytes as they are now
+        assert read["sha256"] == hashlib.sha256((DATA / read["path"]).read_bytes()).hexdigest()
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["manifest.json", *manifest["site_files"]]
+        + [name for r in by_name.values() for name in _names(r["files"])]
     )
+
+
+def _names(files: dict) -> list[str]:
+    return [n for v in files.values() for n in (v if isinstance(v, list) else [v])]
 
 
 def _cells(nb) -> list:
@@ -215,14 +248,16 @@ def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
 def test_dask_cluster_gives_the_local_results(tmp_path):
     distributed = pytest.importorskip("distributed")
     specs = plan(discover(FIXTURES), ["ok_report"], None, parse_for_each(["country=POL,FRA"]))
-    local = run_reports(specs, tmp_path / "local", progress=False)
+    local = run_reports(specs, tmp_path / "local", progress=False, use_cache=False)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        remote = run_reports(specs, tmp_path / "dask", scheduler=client, progress=False)
+        remote = run_reports(
+            specs, tmp_path / "dask", scheduler=client, progress=False, use_cache=False
+        )
     assert local.ok and remote.ok, remote.text()
     for x, y in zip(local.outcomes, remote.outcomes, strict=True):
         assert (x.stem, x.results) == (y.stem, y.results)
@@ -238,8 +273,8 @@ def test_same_set_twice_gives_the_same_outputs(tmp_path):
         None,
         parse_for_each(["country=NOR,EST"]),
     )
-    first = run_reports(specs, tmp_path / "a", progress=False)
-    second = run_reports(specs, tmp_path / "b", progress=False)
+    first = run_reports(specs, tmp_path / "a", progress=False, use_cache=False)
+    second = run_reports(specs, tmp_path / "b", progress=False, use_cache=False)
     assert first.ok and second.ok
     for spec in specs:
         a = nbformat.read(tmp_path / "a" / f"{spec.stem}.ipynb", 4)

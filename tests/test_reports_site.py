@@ -494,13 +494,6 @@ def test_pages_render_the_same_twice_and_in_threads(alliance):
     assert all(r == first for r in again)
 
 
-def test_without_stem_the_page_comes_back_as_text(alliance):
-    nb, _ = alliance
-    html = render_report(nb, show_code=False)
-    assert isinstance(html, str) and "Download this table as CSV" not in html
-    assert "alliance_overview.ipynb" not in html
-
-
 def test_a_page_without_the_runners_metadata_still_renders():
     nb = nbformat.read(NOTEBOOKS / "alliance_overview.ipynb", as_version=4)
     nb.metadata.pop("burdenshare", None)

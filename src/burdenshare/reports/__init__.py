@@ -1,6 +1,7 @@
-"""Report runner: discover parameterized notebooks, expand grids, execute them concurrently on
-kernels forked from a warm process (or on Dask), export HTML, write ``index.html`` and
-``manifest.json``. Notebooks record key results with :func:`record_results`."""
+"""Report runner: discover parameterized notebooks, expand grids, serve unchanged reports from a
+content-addressed cache, execute the others concurrently on kernels forked from a warm process
+(or on Dask), export HTML, and publish the report site atomically. Notebooks record key results
+with :func:`record_results`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ __all__ = [
     "NotebookInfo",
     "ReportOutcome",
     "ReportSpec",
+    "RunInterrupted",
+    "RunOptions",
     "RunSummary",
     "discover",
     "execute_report",
@@ -21,18 +24,24 @@ __all__ = [
     "run_reports",
 ]
 
+_LAZY = {  # heavy parts (papermill, nbformat) load on first use only
+    "NotebookInfo": "planning",
+    "ReportSpec": "planning",
+    "discover": "planning",
+    "plan": "planning",
+    "ReportOutcome": "outcome",
+    "execute_report": "execute",
+    "RunOptions": "options",
+    "RunInterrupted": "runner",
+    "RunSummary": "runner",
+    "run_report": "runner",
+    "run_reports": "runner",
+}
 
-def __getattr__(name: str):  # heavy parts (papermill, nbformat) load on first use only
-    if name in ("NotebookInfo", "ReportSpec", "discover", "plan"):
-        from . import planning as _plan
 
-        return getattr(_plan, name)
-    if name in ("ReportOutcome", "execute_report"):
-        from . import execute
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(execute, name)
-    if name in ("RunSummary", "run_report", "run_reports"):
-        from . import runner
-
-        return getattr(runner, name)
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(name)

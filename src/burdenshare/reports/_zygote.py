@@ -1,21 +1,25 @@
 """The warm process that forks report kernels (runs in its own interpreter, never imported by users).
 
 Started by :class:`burdenshare.reports.forking.ForkServer` as
-``python -c "from burdenshare.reports._zygote import main; main()" REPLY_FD MODULE...``. It imports
-the scientific stack and ipykernel once, then reads one JSON request per line on stdin
-(``{"args": [...], "env": {...}, "cwd": "..."}``) and answers ``{"pid": N}`` on ``REPLY_FD``. Each
-request forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one report; the
-copy-on-write pages keep the imports warm without sharing any state between reports.
+``python -c "from burdenshare.reports._zygote import main; main()" REPLY_FD MODULE... -- MODULE...``.
+It imports the scientific stack and ipykernel once, then reads one JSON request per line on stdin
+and answers ``{"pid": N}`` on ``REPLY_FD``. A kernel request (``{"args": [...], "env": {...},
+"cwd": "..."}``) forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one
+report; a render request (``{"render": {...}}``) forks a child that exports one executed
+notebook's page and exits. The copy-on-write pages keep the imports warm without sharing any state
+between reports. Modules after ``--`` (the page export's) are imported while no request waits.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib
 import importlib.util
 import json
 import os
+import select
 import signal
 import sys
 import threading
@@ -23,6 +27,15 @@ import traceback
 
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
+#: Optional modules the runner's processes do without, and the package whose import looks for
+#: each: jsonschema imports rfc3987_syntax for an "iri" format check that notebook validation
+#: does not use, and building its grammar costs over a second per process (jsonschema issue
+#: 1428). Marked absent, the import is skipped; a kernel forked from this process forgets both,
+#: so a notebook that imports the package gets it as a fresh interpreter would.
+SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
+#: Seconds without a request after which the warm process imports the next deferred module
+#: (the first kernels are asked for at once; an import then delays nobody).
+IDLE_S = 0.3
 _INLINE = "module://matplotlib_inline.backend_inline"
 
 
@@ -88,6 +101,9 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]
+        _forget_skipped_imports()
+        if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
+            sys.modules["burdenshare.tables"].reset_loaded()
         if "numpy" in sys.modules:  # the legacy global generator would repeat across children
             sys.modules["numpy"].random.seed()
         if "matplotlib" in sys.modules:
@@ -121,24 +137,113 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         os._exit(code)
 
 
+def _become_renderer(request: dict, command_fds: tuple[int, ...]) -> None:
+    """In the forked child: export one executed notebook's page, then exit (see
+    :mod:`burdenshare.reports.render_side`)."""
+    code = 0
+    try:
+        os.setpgid(0, 0)
+        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        for fd in command_fds:
+            os.close(fd)
+        from burdenshare.reports.render_side import render_to_folder  # lazy: preloaded (warm)
+
+        render_to_folder(**request["render"])
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+class _Commands:
+    """Request lines from a pipe, readable without blocking (to preload in idle moments)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = b""
+
+    def line(self, wait: float | None) -> bytes | None:
+        """The next line; None if none came within ``wait`` seconds (None: wait for one); b""
+        at the end."""
+        while b"\n" not in self.buffer:
+            if wait is not None and not select.select([self.fd], [], [], wait)[0]:
+                return None
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                rest, self.buffer = self.buffer, b""
+                return rest
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line + b"\n"
+
+
+def skip_unused_optional_imports() -> None:
+    """Mark :data:`SKIPPED_OPTIONAL` as absent in this process (the runner's own processes only:
+    never in a user's session)."""
+    for name in SKIPPED_OPTIONAL:
+        sys.modules.setdefault(name, None)
+
+
+def _forget_skipped_imports() -> None:
+    """In a kernel child: undo :func:`skip_unused_optional_imports` (the marker and the package
+    imported under it), so the kernel imports them as an ordinary kernel would."""
+    for name, package in SKIPPED_OPTIONAL.items():
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+            for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+                del sys.modules[module]
+
+
 def main() -> None:
-    """Serve fork requests until stdin closes."""
+    """Serve fork requests until stdin closes.
+
+    Arguments: the reply file descriptor, the modules to import before answering "ready", then
+    ``--`` and modules to import later, one at a time whenever no request is waiting (they are
+    needed by page-export children, not by kernels). A page asked for before they are all
+    imported is answered ``{"busy": true}`` and the next module is imported at once.
+    """
+    skip_unused_optional_imports()
     reply_fd = int(sys.argv[1])
+    modules = sys.argv[2:]
+    later = modules[modules.index("--") + 1 :] if "--" in modules else []
+    now = modules[: len(modules) - len(later) - (1 if "--" in modules else 0)]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the runner, which closes us
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the OS
-    failed = _preload(sys.argv[2:])
+    failed = _preload(now)
+    # Keep the collector off the preloaded objects: collecting them in a child would write to
+    # (and so copy) every page the child shares with this process.
+    gc.freeze()
     threads = threading.active_count()
     command_fd = os.dup(0)
     reply = os.fdopen(reply_fd, "wb", buffering=0)
     reply.write(json.dumps({"ready": True, "failed": failed, "threads": threads}).encode() + b"\n")
-    commands = os.fdopen(command_fd, "rb")
-    for line in commands:
+    commands = _Commands(command_fd)
+    while True:
+        line = commands.line(wait=IDLE_S if later else None)
+        if line is None:  # idle: preload the next module for page-export children
+            failed += _preload([later.pop(0)])
+            gc.freeze()
+            continue
+        if not line:
+            break
         if not line.strip():
             continue
         request = json.loads(line)
+        renders = "render" in request
+        if renders and later:
+            # Not ready for pages yet: say so (the runner asks again shortly), then import the
+            # next module now rather than when idle. A kernel request waits one import at most.
+            reply.write(json.dumps({"busy": True}).encode() + b"\n")
+            failed += _preload([later.pop(0)])
+            gc.freeze()
+            continue
         pid = os.fork()
         if pid == 0:
-            _become_kernel(request, (command_fd, reply_fd))
+            (_become_renderer if renders else _become_kernel)(request, (command_fd, reply_fd))
         with contextlib.suppress(OSError):  # the child did it first, or already exited
             os.setpgid(pid, pid)
         reply.write(json.dumps({"pid": pid}).encode() + b"\n")

@@ -1,7 +1,9 @@
-"""Run one report: papermill with the forked-kernel engine (or papermill's own), then HTML.
+"""Run one report: papermill with the forked-kernel engine (or ordinary kernels), then its page.
 
-The result is returned in memory (notebook JSON, HTML, status, failing cell) so the same function
-serves local threads and Dask workers; only the runner writes files.
+The result is returned in memory (the executed notebook, its HTML page and extra files as bytes,
+status, failing cell, the datasets the kernel loaded, which engine ran it and how long each step
+took), so the same function serves local threads and Dask workers; only the runner writes into
+the output folder.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,59 +20,152 @@ from typing import Any
 
 import nbformat
 import papermill
+from nbclient.exceptions import CellTimeoutError
+from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from .forking import default_server
-from .html import render_report
+from ..errors import ReportError
+from .forking import FORKED, ORDINARY, ForkServer, default_server
+from .kernel_side import PROFILE_CODE, STATE_EXPRESSION, parse_state
+from .outcome import ReportOutcome, report_metadata, utc_now
 from .planning import ReportSpec
-from .results import read_results
+from .results import read_headline, read_results
 
 ENGINE_NAME = "burdenshare"
 ENGINES = ("fork", "papermill")
+#: Notebook metadata (under "burdenshare") that the report site reads.
+NOTEBOOK_META_KEYS = ("title", "description", "section")
 
 
-@dataclass
-class ReportOutcome:
-    """What one report produced."""
+class KernelGuard:
+    """The kernels of a run's reports, so an interrupted run can end every one of them.
 
-    notebook: str
-    stem: str
-    parameters: dict[str, Any]
-    status: str  # "ok" or "failed"
-    duration_s: float
-    error: str = ""
-    failing_cell: int | None = None
-    results: dict[str, Any] = field(default_factory=dict)
-    ipynb: str = ""
-    html: str = ""
+    After :meth:`stop`, running kernels are killed and no report starts a new one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: set[_Capture] = set()
+        self.stopped = threading.Event()
+
+    def add(self, capture: _Capture) -> None:
+        with self._lock:
+            self._active.add(capture)
+        if self.stopped.is_set():
+            _kill_kernel(capture)
+
+    def remove(self, capture: _Capture) -> None:
+        with self._lock:
+            self._active.discard(capture)
+
+    def stop(self) -> None:
+        """Kill every running kernel; later kernels are killed as soon as they start."""
+        self.stopped.set()
+        with self._lock:
+            active = list(self._active)
+        for capture in active:
+            _kill_kernel(capture)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Capture:
     nb_man: Any = None
     client: Any = None
     timed_out: bool = False
+    profile: bool = False
+    state: dict[str, Any] = field(default_factory=dict)
+    launch_s: float = 0.0
+    ready_s: float = 0.0
+    guard: KernelGuard | None = None
+    engine: str = ""
+    engine_reason: str = ""
+    pgid: int = 0
+
+    def provisioner(self) -> Any:
+        km = getattr(self.client, "km", None)
+        return getattr(km, "provisioner", None)
+
+    def kernel_started(self) -> None:
+        """Note which engine runs the kernel and its process group (the provisioner is gone
+        once the kernel has been shut down)."""
+        provisioner = self.provisioner()
+        self.engine = getattr(provisioner, "engine", ORDINARY)
+        self.engine_reason = getattr(provisioner, "engine_reason", "")
+        self.launch_s = getattr(provisioner, "launch_seconds", 0.0) or self.launch_s
+        self.pgid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None) or 0
+
+
+class ReportClient(PapermillNotebookClient):
+    """papermill's client, plus what the runner needs around the cells: timing of the kernel
+    start, and the kernel's state (datasets loaded, figure time) read after the last cell."""
+
+    capture: _Capture | None = None
+
+    async def async_start_new_kernel(self, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        try:
+            await super().async_start_new_kernel(**kwargs)
+        finally:
+            if self.capture is not None:
+                self.capture.launch_s = time.perf_counter() - start
+                self.capture.kernel_started()
+                if self.capture.guard is not None:
+                    self.capture.guard.add(self.capture)
+
+    async def async_start_new_kernel_client(self) -> Any:
+        start = time.perf_counter()
+        kc = await super().async_start_new_kernel_client()
+        if self.capture is not None:
+            self.capture.ready_s = time.perf_counter() - start
+        return kc
+
+    # nbclient's synchronous names are bound to its own coroutines: bind them to ours
+    start_new_kernel = run_sync(async_start_new_kernel)
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    def _silent(self, code: str, expressions: dict[str, str] | None = None) -> dict[str, Any]:
+        msg_id = self.kc.execute(
+            code, silent=True, store_history=False, user_expressions=expressions or {}
+        )
+        reply = self.wait_for_reply(msg_id)
+        return (reply or {}).get("content", {})
+
+    def papermill_execute_cells(self) -> None:
+        capture = self.capture
+        if capture is not None and capture.profile:
+            self._silent(PROFILE_CODE)
+        super().papermill_execute_cells()  # stops at a failing cell without raising
+        if capture is None:
+            return
+        content = self._silent("", {"state": STATE_EXPRESSION})
+        found = content.get("user_expressions", {}).get("state", {})
+        if found.get("status") == "ok":
+            capture.state = parse_state(found["data"]["text/plain"])
 
 
 class CapturingEngine(NBClientEngine):
-    """papermill's nbclient engine, keeping a handle on the run so partial notebooks survive."""
+    """papermill's nbclient engine with :class:`ReportClient`, keeping a handle on the run so
+    partial notebooks survive a dead or stopped kernel."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
         capture: _Capture = kwargs.pop("capture")
         kwargs.pop("input_path", None)
         capture.nb_man = nb_man
-        client = PapermillNotebookClient(
+        timeout = kwargs.pop("execution_timeout", None)
+        client = ReportClient(
             nb_man,
             kernel_name=kernel_name,
             startup_timeout=kwargs.pop("start_timeout", 60),
+            timeout=timeout,
             log_output=kwargs.pop("log_output", False),
             stdout_file=kwargs.pop("stdout_file", None),
             stderr_file=kwargs.pop("stderr_file", None),
             **kwargs,
         )
+        client.capture = capture
         capture.client = client
         return client.execute()
 
@@ -78,9 +174,8 @@ papermill_engines.register(ENGINE_NAME, CapturingEngine)
 
 
 def _kill_kernel(capture: _Capture) -> None:
-    km = getattr(capture.client, "km", None)
-    provisioner = getattr(km, "provisioner", None)
-    pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+    provisioner = capture.provisioner()
+    pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None) or capture.pgid
     if pid:
         try:
             os.killpg(pid, signal.SIGKILL)
@@ -117,34 +212,55 @@ def _stable_injected_id(nb: Any) -> None:
             cell["id"] = "injected-parameters"
 
 
-def execute_report(
-    spec: ReportSpec,
-    engine: str = "fork",
-    timeout: float | None = None,
-    no_input: bool = False,
-    server: Any = None,
-) -> ReportOutcome:
-    """Execute one report and render it; never raises for a failing notebook.
+def _cells_seconds(nb: Any) -> float:
+    return sum(
+        float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0)
+        for cell in nb.get("cells", [])
+    )
 
-    ``engine="fork"`` forks the kernel from ``server`` (a :class:`ForkServer`, default the
-    process-wide one); ``engine="papermill"`` starts kernels the ordinary way. ``timeout`` bounds
-    the whole report in seconds (the kernel is killed when it is exceeded).
-    """
+
+def notebook_meta(nb: Any) -> dict[str, Any]:
+    """The notebook's own description for the report site: title, description, section."""
+    own = nb.get("metadata", {}).get("burdenshare", {}) or {}
+    return {key: own[key] for key in NOTEBOOK_META_KEYS if key in own}
+
+
+def _error_text(
+    exc: Exception, capture: _Capture, timeout: float | None, cell_timeout: float | None
+) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    if capture.timed_out:
+        return f"TimeoutError: report exceeded --timeout {timeout:g} s; kernel stopped ({text})"
+    if isinstance(exc, CellTimeoutError):
+        return f"TimeoutError: a cell exceeded --cell-timeout {cell_timeout:g} s; kernel stopped"
+    if capture.guard is not None and capture.guard.stopped.is_set():
+        return "Interrupted: the run was stopped before this report finished"
+    return text
+
+
+def _run_papermill(
+    spec: ReportSpec,
+    source: Any,
+    engine: str,
+    server: ForkServer | None,
+    timeout: float | None,
+    cell_timeout: float | None,
+    capture: _Capture,
+) -> tuple[Any, str, str]:
+    """Execute; return (notebook or None, status, error)."""
     extra: dict[str, Any] = {"resources": {"metadata": {"path": str(Path(spec.path).parent)}}}
-    if engine == "fork":
-        bound = (server or default_server()).kernel_manager_class()
+    if engine == "fork" and server is not None:
+        bound = server.kernel_manager_class()
         extra.update(kernel_manager_class=bound, shutdown_kernel="immediate")
-    elif engine != "papermill":
-        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
-    capture = _Capture()
+    if cell_timeout:
+        extra["execution_timeout"] = cell_timeout
     done = threading.Event()
     if timeout:
         threading.Thread(target=_watchdog, args=(capture, timeout, done), daemon=True).start()
-    start = time.perf_counter()
-    error, status, nb = "", "ok", None
+    nb, status, error = None, "ok", ""
     try:
         nb = papermill.execute_notebook(
-            spec.path,
+            source,
             None,
             parameters=dict(spec.parameters),
             engine_name=ENGINE_NAME,
@@ -157,30 +273,172 @@ def execute_report(
     except PapermillExecutionError as exc:
         status, error = "failed", f"{exc.ename}: {exc.evalue}"
     except Exception as exc:
-        status = "failed"
-        error = f"{type(exc).__name__}: {exc}".strip()
-        if capture.timed_out:
-            error = (
-                f"TimeoutError: report exceeded --timeout {timeout:g} s; kernel stopped ({error})"
-            )
+        status, error = "failed", _error_text(exc, capture, timeout, cell_timeout)
     finally:
         done.set()
-    duration = time.perf_counter() - start
+        if capture.guard is not None:
+            capture.guard.remove(capture)
     if nb is None and capture.nb_man is not None:
         nb = capture.nb_man.nb
-    outcome = ReportOutcome(
-        spec.notebook, spec.stem, dict(spec.parameters), status, duration, error
+    return nb, status, error
+
+
+def execute_report(
+    spec: ReportSpec,
+    engine: str = "fork",
+    timeout: float | None = None,
+    show_code: bool = False,
+    server: ForkServer | None = None,
+    *,
+    cell_timeout: float | None = None,
+    guard: KernelGuard | None = None,
+    profile: bool = False,
+    source: bytes | None = None,
+) -> ReportOutcome:
+    """Execute one report and export its page; never raises for a failing notebook.
+
+    ``engine="fork"`` forks the kernel from ``server`` (a :class:`ForkServer`, default the
+    process-wide one), falling back to an ordinary kernel when it cannot (the outcome says why);
+    ``engine="papermill"`` starts kernels the ordinary way. ``timeout`` bounds the whole report
+    and ``cell_timeout`` each cell, in seconds. ``source``: the notebook's bytes, when the caller
+    has read (and hashed) them already. The two steps are :func:`run_notebook` and
+    :func:`render_outcome` (the local runner runs them on separate threads, so a kernel slot is
+    free while a page is exported).
+    """
+    if engine == "fork":
+        server = server or default_server()
+    outcome, nb = run_notebook(
+        spec, engine, timeout, server, cell_timeout=cell_timeout, guard=guard,
+        profile=profile, source=source,
+    )  # fmt: skip
+    if nb is not None:
+        render_outcome(nb, outcome, show_code, server if engine == "fork" else None)
+    return outcome
+
+
+def run_notebook(
+    spec: ReportSpec,
+    engine: str = "fork",
+    timeout: float | None = None,
+    server: ForkServer | None = None,
+    *,
+    cell_timeout: float | None = None,
+    guard: KernelGuard | None = None,
+    profile: bool = False,
+    source: bytes | None = None,
+) -> tuple[ReportOutcome, Any]:
+    """Execute one report: (outcome without files, executed notebook or None). The notebook's
+    metadata carries the report's provenance; :func:`render_outcome` adds the files."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    server = (server or default_server()) if engine == "fork" else None
+    ran_at = utc_now()
+    start = time.perf_counter()
+    raw = source if source is not None else Path(spec.path).read_bytes()
+    capture = _Capture(profile=profile, guard=guard)
+    nb, status, error = _run_papermill(
+        spec, nbformat.reads(raw, as_version=4), engine, server, timeout, cell_timeout, capture
     )
+    used, reason = ORDINARY, "--engine papermill: ordinary kernels"
+    if engine == "fork":
+        used = capture.engine or ORDINARY
+        reason = capture.engine_reason or "the kernel did not start"
+    if (
+        status == "failed"
+        and used == FORKED
+        and server is not None
+        and not server.alive()
+        and not (guard is not None and guard.stopped.is_set())
+        and not capture.timed_out
+    ):
+        # The warm process died while this report ran (its kernel went with it): run the report
+        # again, on an ordinary kernel.
+        retry, retried = run_notebook(
+            spec, engine, timeout, server, cell_timeout=cell_timeout, guard=guard,
+            profile=profile, source=raw,
+        )  # fmt: skip
+        retry.engine_reason = (
+            f"{server.dead_reason} while this report ran; re-ran on an ordinary kernel"
+        )
+        if retried is not None:
+            store_report_metadata(retried, retry)
+        return retry, retried
+    duration = time.perf_counter() - start
+    outcome = ReportOutcome(
+        spec.notebook, spec.stem, dict(spec.parameters), status, duration, error, ran_at=ran_at
+    )
+    outcome.engine, outcome.engine_reason = used, reason
+    outcome.timings = {
+        "kernel_launch": round(capture.launch_s, 4),
+        "kernel_ready": round(capture.ready_s, 4),
+    }
     if nb is None:
-        return outcome
+        return outcome, None
     _stable_injected_id(nb)
     if status == "failed":
         outcome.failing_cell = _failing_cell(nb)
     outcome.results = read_results(nb)
-    outcome.ipynb = nbformat.writes(nb)
+    outcome.headline = read_headline(nb)
+    outcome.notebook_meta = notebook_meta(nb)
+    outcome.datasets = list(capture.state.get("datasets", []))
+    outcome.measured = "datasets" in capture.state
+    outcome.timings["cells"] = round(_cells_seconds(nb), 4)
+    figures = capture.state.get("figure_seconds")
+    if figures is not None:
+        outcome.timings["figures"] = round(float(figures), 4)
+    if capture.state.get("cpu_seconds") is not None:
+        outcome.timings["kernel_cpu"] = round(float(capture.state["cpu_seconds"]), 4)
+    store_report_metadata(nb, outcome)
+    return outcome, nb
+
+
+def store_report_metadata(nb: Any, outcome: ReportOutcome) -> None:
+    """Put the report's provenance into the executed notebook's metadata."""
+    own = nb.metadata.get("burdenshare")
+    own = dict(own) if isinstance(own, dict) else {}
+    own["report"] = report_metadata(outcome)
+    nb.metadata["burdenshare"] = own
+
+
+def _page_in_child(server: ForkServer, notebook: bytes, stem: str, show_code: bool) -> dict:
+    """The page files, exported by a child of the warm process (off this process)."""
+    with tempfile.TemporaryDirectory(prefix="bs-page-") as scratch:
+        source = Path(scratch, "executed.ipynb")
+        source.write_bytes(notebook)
+        return server.render(source, Path(scratch), stem, show_code)
+
+
+def _page_here(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
+    """The page files, exported in this process."""
+    from .html import render_report  # lazy: nbconvert, when no warm process exports pages
+
+    rendered = render_report(nb, stem=stem, show_code=show_code)
+    return {f"{stem}.html": rendered.html.encode("utf-8"), **rendered.files}
+
+
+def render_outcome(
+    nb: Any, outcome: ReportOutcome, show_code: bool, server: ForkServer | None = None
+) -> None:
+    """Serialise the executed notebook and export its page into ``outcome.files`` (in a child
+    of ``server``'s warm process when it is running, else here); a page that cannot be exported
+    makes the report failed, the notebook is kept."""
+    start = time.perf_counter()
+    notebook = nbformat.writes(nb).encode("utf-8")
+    outcome.files[f"{outcome.stem}.ipynb"] = notebook
+    pages = None
+    if server is not None and server.alive():
+        with contextlib.suppress(ReportError, OSError):  # then here, as without a warm process
+            pages = _page_in_child(server, notebook, outcome.stem, show_code)
+    if pages is None and server is not None and server.stopping:  # interrupted: no page
+        outcome.status = "failed"
+        outcome.error = outcome.error or "Interrupted: the run was stopped before the page"
+        return
     try:
-        outcome.html = render_report(nb, show_code=not no_input)
-    except Exception as exc:  # a report whose HTML cannot be rendered is still a failed report
+        if pages is None:
+            pages = _page_here(nb, outcome.stem, show_code)
+    except Exception as exc:  # a report whose page cannot be rendered is still a failed report
         outcome.status = "failed"
         outcome.error = outcome.error or f"HTML export failed: {type(exc).__name__}: {exc}"
-    return outcome
+    else:
+        outcome.files.update(pages)
+    outcome.timings["html"] = round(time.perf_counter() - start, 4)

@@ -7,13 +7,18 @@ forked from it, a fresh process used for one report only. :class:`ForkProvisione
 jupyter_client kernel provisioner that asks the server for such a child instead of ``Popen``;
 :class:`ForkKernelManager` is the kernel manager class papermill/nbclient use to select it.
 
-Only kernels that would run ``<this python> -m ipykernel_launcher`` are forked; any other kernel
-command falls back to the ordinary subprocess launch.
+A kernel is forked only when its kernelspec would run this interpreter with ipykernel
+(:func:`classify_kernel_command` accepts the argument forms ipykernel itself writes); otherwise,
+or when the warm process is gone, the kernel starts the ordinary way. Either way the provisioner
+records which engine ran the kernel and why (:attr:`ForkProvisioner.engine`,
+:attr:`ForkProvisioner.engine_reason`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -21,25 +26,37 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint
+from pathlib import Path
+from queue import Empty
 from typing import Any, ClassVar
 
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import KernelProvisionerFactory
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-from traitlets import Unicode
+from traitlets import Unicode, default
 
 from ..errors import ReportError
+from .provenance import same_interpreter
+from .render_side import read_result
 
 #: Entry-point name of the provisioner (group ``jupyter_client.kernel_provisioners``).
 PROVISIONER_NAME = "burdenshare-fork"
 
+#: The two engines a report kernel can run on.
+FORKED, ORDINARY = "forked", "ordinary"
+
 #: Modules the warm process imports before forking (missing ones are skipped; "module:function"
-#: also calls the function). Not the inline
-#: backend: it hooks into IPython when imported, which must happen inside the kernel.
+#: also calls the function). Not the inline backend: importing it inside IPython is what hooks
+#: it into the shell, which must happen inside the kernel.
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "numpy",
     "pandas",
@@ -50,93 +67,247 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "burdenshare",
     "burdenshare.metrics",
     "burdenshare.plots",
+    "burdenshare.analyses",
     "burdenshare.reports.results",
+    "burdenshare.reports.kernel_side:warm_matplotlib",  # fonts loaded once, not per kernel
     "burdenshare.tables:warm_cache",  # parsed data shared copy-on-write with every kernel
     "IPython",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "ipykernel.comm",
+    "ipykernel.debugger",  # imports debugpy: 60 ms per kernel otherwise
     "jupyter_client.session",
 )
 
+#: Modules the warm process imports after it is ready, while no request waits: what the children
+#: that export report pages need (:mod:`burdenshare.reports.render_side`), not the kernels.
+DEFAULT_LATER: tuple[str, ...] = (
+    "jsonschema",
+    "nbformat",
+    "mistune",
+    "bleach",
+    "bs4",
+    "nbconvert",
+    "burdenshare.reports.html",
+    "burdenshare.reports.render_side:warm",  # templates compiled once, not per page
+)
+
+#: Python options a kernelspec may pass that a forked kernel honours: ipykernel's installer
+#: writes ``-Xfrozen_modules=off`` (the warm process runs with it too).
+_COMPATIBLE_PYTHON_OPTIONS = (("-Xfrozen_modules=off",), ("-X", "frozen_modules=off"))
+_KERNEL_MODULES = ("ipykernel_launcher", "ipykernel")
+
+#: zmq's reconnect interval for report kernels' sockets. Its default (100 ms) is idle time for
+#: every report: the client connects before the fresh kernel has bound its ports.
+RECONNECT_MS = 10
+
 _SERVERS: dict[str, ForkServer] = {}
 _DEFAULT_LOCK = threading.Lock()
+_IPC: dict[str, str] = {}
+
+
+def ipc_path() -> str:
+    """A fresh path prefix for one kernel's sockets, in a private folder of this process.
+
+    Report kernels talk to the runner over Unix sockets (zmq ``ipc``) rather than loopback TCP:
+    no port can be taken by another program between choosing it and binding it, and no other
+    user can connect. The folder is removed at exit.
+    """
+    with _DEFAULT_LOCK:
+        if _IPC.get("pid") != str(os.getpid()):
+            folder = tempfile.mkdtemp(prefix="bs-ipc-")
+            _IPC.update(pid=str(os.getpid()), folder=folder)
+            atexit.register(shutil.rmtree, folder, True)
+    return os.path.join(_IPC["folder"], f"k{uuid.uuid4().hex[:12]}")
+
+
+def _python_options() -> list[str]:
+    """Options of the warm interpreter: frozen modules off, as ipykernel's kernelspecs ask."""
+    if sys.implementation.name == "cpython" and sys.version_info >= (3, 11):
+        return ["-Xfrozen_modules=off"]
+    return []
 
 
 class ForkServer:
     """A warm interpreter that forks one fresh ipykernel per request.
 
     Use as a context manager (or call :meth:`start` and :meth:`close`). Thread-safe: several
-    reports may ask for kernels at once.
+    reports may ask for kernels at once. When the warm process cannot start or dies, the server
+    stays registered with :attr:`dead_reason` set, and kernels start the ordinary way.
     """
 
-    def __init__(self, preload: Sequence[str] = DEFAULT_PRELOAD, python: str | None = None):
+    def __init__(
+        self,
+        preload: Sequence[str] = DEFAULT_PRELOAD,
+        python: str | None = None,
+        later: Sequence[str] = DEFAULT_LATER,
+    ):
         self.preload = tuple(preload)
+        self.later = tuple(later)
         self.python = python or sys.executable
         self.key = f"{os.getpid()}-{id(self):x}"
         self.failed_imports: list[str] = []
+        self.dead_reason = ""
+        self.stopping = False
+        self.children: set[int] = set()
         self._process: subprocess.Popen[bytes] | None = None
         self._reply: Any = None
         self._lock = threading.Lock()
 
+    @property
+    def pid(self) -> int | None:
+        """The warm process's pid (None before :meth:`start`)."""
+        return self._process.pid if self._process else None
+
     def start(self) -> ForkServer:
-        """Start the warm process and wait until its imports are done."""
+        """Start the warm process and wait until its imports are done (ReportError if it fails)."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> ForkServer:
+        """Start the warm process without waiting for it (its imports run meanwhile); call
+        :meth:`wait_ready` before forking. ReportError if the process cannot start."""
+        _SERVERS[self.key] = self
         read_fd, write_fd = os.pipe()
         code = "from burdenshare.reports._zygote import main; main()"
         try:
             self._process = subprocess.Popen(
-                [self.python, "-c", code, str(write_fd), *self.preload],
+                [
+                    self.python,
+                    *_python_options(),
+                    "-c",
+                    code,
+                    str(write_fd),
+                    *self.preload,
+                    "--",
+                    *self.later,
+                ],
                 stdin=subprocess.PIPE,
                 pass_fds=(write_fd,),
                 env=os.environ.copy(),
             )
+        except OSError as exc:
+            os.close(read_fd)
+            self.dead_reason = f"the warm process could not start ({exc})"
+            raise ReportError(self.dead_reason) from None
         finally:
             os.close(write_fd)
         self._reply = os.fdopen(read_fd, "rb")
+        return self
+
+    def wait_ready(self) -> ForkServer:
+        """Wait until the warm process has done its imports (ReportError if it died)."""
+        if self._reply is None:
+            raise ReportError(self.dead_reason or "the fork server was not launched.")
         hello = self._read_reply()
         self.failed_imports = list(hello.get("failed", []))
-        _SERVERS[self.key] = self
         return self
+
+    def alive(self) -> bool:
+        """Whether the warm process is running and serving forks."""
+        if self.dead_reason or self._process is None:
+            return False
+        code = self._process.poll()
+        if code is not None:
+            self.dead_reason = f"the warm process exited (code {code}) during the run"
+            return False
+        return True
 
     def _read_reply(self) -> dict[str, Any]:
         line = self._reply.readline()
         if not line:
-            code = self._process.poll() if self._process else None
-            raise ReportError(
-                f"the warm kernel process exited (code {code}); run with `--engine papermill` to"
-                " use ordinary kernels, and check that ipykernel imports in this environment."
+            code = self._process.wait(timeout=5) if self._process else None
+            self.dead_reason = self.dead_reason or (
+                f"the warm process exited (code {code}); check that ipykernel imports in this"
+                " environment"
             )
+            raise ReportError(self.dead_reason)
         return json.loads(line)
 
     def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> int:
         """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its pid."""
+        pid = self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        assert pid is not None  # kernels are never deferred
+        return pid
+
+    def render(
+        self, source: Path, folder: Path, stem: str, show_code: bool, timeout: float = 600
+    ) -> dict[str, bytes]:
+        """Export the page of the executed notebook ``source`` in a child of the warm process
+        (into ``folder``, a private scratch folder); return the files by name. ReportError when
+        the warm process is gone or the child fails or exceeds ``timeout`` seconds."""
+        message = {
+            "render": {
+                "source": str(source),
+                "folder": str(folder),
+                "stem": stem,
+                "show_code": show_code,
+            }
+        }
+        pid = self._request(message)
+        while pid is None:  # still importing the page machinery: ask again shortly
+            time.sleep(0.05)
+            pid = self._request(message)
+        child = ForkedProcess(pid)
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise ReportError(f"exporting the page of {stem} took over {timeout:g} s") from None
+        finally:
+            self.children.discard(pid)
+        try:
+            return read_result(folder)
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"exporting the page of {stem} failed: {exc}") from None
+
+    def _request(self, message: dict[str, Any]) -> int | None:
+        """Send one request to the warm process; return the pid of the child it forked (None:
+        busy, ask again)."""
         if self._process is None or self._process.stdin is None:
             raise ReportError("the fork server is not running: call start() first.")
-        request = json.dumps({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        request = json.dumps(message)
         with self._lock:
+            if not self.alive():
+                raise ReportError(self.dead_reason)
             try:
                 self._process.stdin.write(request.encode() + b"\n")
                 self._process.stdin.flush()
-            except BrokenPipeError:
+            except (BrokenPipeError, ValueError):
                 self._read_reply()  # raises the explanatory error
-            return int(self._read_reply()["pid"])
+            reply = self._read_reply()
+            if reply.get("busy"):
+                return None
+            pid = int(reply["pid"])
+            self.children.add(pid)
+            return pid
+
+    def kill_children(self) -> None:
+        """Kill every child forked so far (each leads its own process group): the run stops."""
+        self.stopping = True
+        for pid in list(self.children):
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(OSError):
+                    kill(pid, signal.SIGKILL)
+                    break
+        self.children.clear()
 
     def close(self) -> None:
-        """Stop the warm process (running kernels are not affected)."""
+        """Stop the warm process (running kernels are not affected; see :meth:`kill_children`)."""
         _SERVERS.pop(self.key, None)
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.stdin:
-            process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            if process.stdin:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         if self._reply:
             self._reply.close()
+            self._reply = None
 
     def __enter__(self) -> ForkServer:
         return self.start()
@@ -153,11 +324,11 @@ def default_server() -> ForkServer:
     """The process-wide server (started on first use, closed at exit): Dask workers use it."""
     with _DEFAULT_LOCK:
         server = _SERVERS.get("default")
-        if server is None:
-            server = ForkServer().start()
-            _SERVERS.pop(server.key, None)
+        if server is None or not server.alive():
+            server = ForkServer()
             server.key = "default"
-            _SERVERS["default"] = server
+            with contextlib.suppress(ReportError):  # then kernels start the ordinary way
+                server.start()
             atexit.register(server.close)
         return server
 
@@ -204,7 +375,7 @@ class ForkedProcess:
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
-            time.sleep(0.02)
+            time.sleep(0.005)
         return -1
 
     def send_signal(self, signum: int) -> None:
@@ -218,38 +389,75 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-def _ipykernel_args(cmd: Sequence[str], python: str) -> list[str] | None:
-    """The ipykernel arguments of ``cmd`` if it runs ``python -m ipykernel_launcher``, else None."""
-    if len(cmd) < 3 or list(cmd[1:3]) != ["-m", "ipykernel_launcher"]:
-        return None
-    exe = shutil.which(cmd[0]) or cmd[0]
-    if os.path.abspath(exe) != os.path.abspath(python):
-        return None
-    return list(cmd[3:])
+def classify_kernel_command(cmd: Sequence[str], python: str) -> tuple[list[str] | None, str]:
+    """Whether a kernel command can be forked from a warm ``python``.
+
+    Returns ``(ipykernel arguments, reason)``: the arguments to give ``IPKernelApp`` when the
+    command runs ``python [-Xfrozen_modules=off] -m ipykernel_launcher|ipykernel ...`` (the forms
+    ipykernel's own kernelspecs use), else None and why not.
+    """
+    cmd = list(cmd)
+    if not cmd:
+        return None, "the kernelspec has an empty command"
+    if not same_interpreter(cmd[0], python):
+        return None, f"the kernelspec runs {cmd[0]}, not this interpreter ({python})"
+    rest = cmd[1:]
+    while rest[:1] != ["-m"]:
+        option = next((o for o in _COMPATIBLE_PYTHON_OPTIONS if tuple(rest[: len(o)]) == o), None)
+        if option is None:
+            shown = " ".join(rest[:2]) if rest else "no '-m ipykernel_launcher'"
+            return None, f"the kernelspec passes {shown!r} to Python, which a fork cannot apply"
+        rest = rest[len(option) :]
+    if len(rest) < 2 or rest[1] not in _KERNEL_MODULES:
+        module = rest[1] if len(rest) > 1 else "nothing"
+        return None, f"the kernelspec runs module {module!r}, not ipykernel_launcher"
+    options = " ".join(cmd[1 : len(cmd) - len(rest)])
+    how = f"{options} -m {rest[1]}" if options else f"-m {rest[1]}"
+    return rest[2:], f"the kernelspec runs this interpreter with {how}"
 
 
 class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
     """Kernel provisioner that forks the kernel from a warm :class:`ForkServer`.
 
     Configure with ``server_key`` (set by :class:`ForkKernelManager`); without one it uses the
-    process-wide :func:`default_server`.
+    process-wide :func:`default_server`. After launching, :attr:`engine` is ``"forked"`` or
+    ``"ordinary"``, :attr:`engine_reason` says why and :attr:`launch_seconds` how long it took.
     """
 
     server_key = Unicode("", help="key of the ForkServer to fork from").tag(config=True)
+    engine = ORDINARY
+    engine_reason = ""
+    launch_seconds = 0.0
+
+    def _server(self) -> ForkServer | None:
+        return _SERVERS.get(self.server_key) if self.server_key else default_server()
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-        server = _SERVERS.get(self.server_key) if self.server_key else default_server()
-        args = _ipykernel_args(cmd, server.python) if server else None
-        if server is None or args is None:
-            return await super().launch_kernel(cmd, **kwargs)
-        env = dict(kwargs.get("env") or os.environ)
-        cwd = str(kwargs.get("cwd") or os.getcwd())
-        pid = server.fork(args, env, cwd)
-        self.process = ForkedProcess(pid)
-        self.pid = pid
-        self.pgid = pid
-        self.cwd = cwd
-        return self.connection_info
+        start = time.perf_counter()
+        server = self._server()
+        args, reason = classify_kernel_command(cmd, server.python if server else sys.executable)
+        if server is None:
+            args, reason = None, "no warm process was started"
+        elif args is not None and not server.alive():
+            args, reason = None, server.dead_reason
+        if args is not None:
+            env = dict(kwargs.get("env") or os.environ)
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            try:
+                pid = server.fork(args, env, cwd)
+            except ReportError as exc:
+                args, reason = None, str(exc)
+            else:
+                self.process = ForkedProcess(pid)
+                self.pid = self.pgid = pid
+                self.cwd = cwd
+                self.engine, self.engine_reason = FORKED, reason
+                self.launch_seconds = time.perf_counter() - start
+                return self.connection_info
+        self.engine, self.engine_reason = ORDINARY, reason
+        info = await super().launch_kernel(cmd, **kwargs)
+        self.launch_seconds = time.perf_counter() - start
+        return info
 
 
 def _register_provisioner() -> None:
@@ -263,10 +471,70 @@ def _register_provisioner() -> None:
         )
 
 
+class ReadyClient(AsyncKernelClient):
+    """The kernel client of report kernels: ready as soon as the kernel answers on shell and IOPub.
+
+    jupyter_client's ``wait_for_ready`` waits up to 0.2 s for IOPub traffic and then 0.2 s more of
+    IOPub silence, fixed waits longer than a forked kernel's whole start. This one polls instead,
+    with the same guarantee: the kernel replied on shell and IOPub is subscribed (a message
+    arrived on it) before the first cell runs. :attr:`ready_seconds` is how long it waited.
+    """
+
+    ready_seconds = 0.0
+
+    def _context_default(self) -> zmq.asyncio.Context:
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        return context
+
+    async def _wait_until_ready(self, timeout: float | None = None) -> None:
+        start = time.monotonic()
+        deadline = start + (float("inf") if timeout is None else timeout)
+        reply = None
+        asked = -1.0
+        while True:
+            now = time.monotonic()
+            if now > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+            if now - asked > 0.25:  # each request also makes the kernel publish on IOPub
+                self.kernel_info()
+                asked = now
+            channel = self.shell_channel if reply is None else self.iopub_channel
+            try:
+                msg = await channel.get_msg(timeout=0.01)
+            except Empty:
+                msg = None
+            if msg is not None and reply is None:
+                if msg["msg_type"] == "kernel_info_reply":
+                    reply = msg
+            elif msg is not None:
+                self._handle_kernel_info_reply(reply)
+                self.ready_seconds = time.monotonic() - start
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+
+    wait_for_ready = _wait_until_ready
+
+
 class ForkKernelManager(AsyncKernelManager):
-    """An AsyncKernelManager (what nbclient uses) whose kernels come from a :class:`ForkServer` (via ForkProvisioner)."""
+    """An AsyncKernelManager (what nbclient uses) whose kernels come from a :class:`ForkServer`
+    (via :class:`ForkProvisioner`), with a :class:`ReadyClient`."""
 
     server_key: ClassVar[str] = ""
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return ipc_path()
+
+    @default("client_factory")
+    def _client_factory_default(self) -> type[ReadyClient]:
+        return ReadyClient
 
     @property
     def kernel_spec(self) -> Any:
@@ -285,3 +553,8 @@ class ForkKernelManager(AsyncKernelManager):
                 },
             }
         return spec
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        """Wait for the kernel to end, polling every 5 ms (jupyter_client polls every 100 ms)."""
+        while await self._async_is_alive():
+            await asyncio.sleep(0.005)

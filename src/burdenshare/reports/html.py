@@ -16,7 +16,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, overload
+from typing import Any
 
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
@@ -139,14 +139,14 @@ def _failure(nb: Any, report: dict[str, Any]) -> dict[str, Any] | None:
     return {"cell": index, "error": error, "anchor": f"cell-id={cell_id}" if cell_id else None}
 
 
-def _notebook_name(nb: Any, report: dict[str, Any], stem: str | None) -> str:
+def _notebook_name(nb: Any, report: dict[str, Any], stem: str) -> str:
     if report.get("notebook"):
         return str(report["notebook"])
     source = (nb.get("metadata", {}).get("papermill") or {}).get("input_path")
-    return PurePath(str(source)).stem if source else (stem or "")
+    return PurePath(str(source)).stem if source else stem
 
 
-def _page_context(nb: Any, stem: str | None, show_code: bool) -> dict[str, Any]:
+def _page_context(nb: Any, stem: str, show_code: bool) -> dict[str, Any]:
     """Everything around the cells, rendered and escaped by the site's templates."""
     meta = _meta(nb)
     report = meta.get("report") or {}
@@ -157,7 +157,7 @@ def _page_context(nb: Any, stem: str | None, show_code: bool) -> dict[str, Any]:
     title = report_title(
         meta.get("title") or _first_heading(nb) or headline.get("title"), notebook, parameters
     )
-    ipynb = f"{stem}.ipynb" if stem else None
+    ipynb = f"{stem}.ipynb"
     env = environment()
     top = env.get_template("report_top.html.j2").render(
         ipynb=ipynb,
@@ -309,29 +309,18 @@ def _exporter(show_code: bool) -> HTMLExporter:
     return exporter
 
 
-@overload
-def render_report(nb: Any, *, stem: str, show_code: bool) -> Rendered: ...
-@overload
-def render_report(nb: Any, *, stem: None = None, show_code: bool) -> str: ...
-
-
-def render_report(nb: Any, *, stem: str | None = None, show_code: bool) -> Rendered | str:
+def render_report(nb: Any, *, stem: str, show_code: bool) -> Rendered:
     """The page of an executed report notebook: a :class:`Rendered` (HTML and CSV files).
 
     ``stem`` names the page's files (``<stem>.html``, ``<stem>__<table>.csv``) and must be a safe
     file stem. ``nb`` is not changed. Raises :class:`ReportError` for a stem that is not a plain
     file name or a table output without its CSV.
-
-    Transition: called without ``stem`` (the runner before it passed one), it returns the HTML
-    text alone and the page has no CSV downloads or notebook link.
     """
-    if stem is not None and (not stem or slugify(stem) != stem):
+    if not stem or slugify(stem) != stem:
         raise ReportError(
             f"render_report: stem {stem!r} is not a safe file stem (letters, digits, '.', '_', "
             "'-'); use the runner's output_stem()."
         )
     page = _page_context(nb, stem, show_code)
     body, resources = _exporter(show_code).from_notebook_node(nb, resources={"burdenshare": page})
-    if stem is None:
-        return body
     return Rendered(body, dict(resources.get("burdenshare_files") or {}))

@@ -9,16 +9,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import papermill
 import yaml
 
 from ..countries import nato_allies
 from ..errors import ParameterError, ReportError
 
 #: Grids of the default report set: notebook -> {parameter: keyword or values}.
-DEFAULT_EXPANSIONS: dict[str, dict[str, str]] = {"country_profile": {"country": "allies"}}
+DEFAULT_EXPANSIONS: dict[str, dict[str, str]] = {
+    "country_profile": {"country": "allies"},
+    "what_changed": {"dataset": "nato_spending,sipri_milex,kiel_support"},
+}
 _SLUG_MAX = 80
 
 
@@ -42,11 +44,13 @@ class Parameter:
 
 @dataclass(frozen=True)
 class NotebookInfo:
-    """A notebook that reports can run."""
+    """A notebook that reports can run: its parameters and its own description (the
+    ``burdenshare`` entry of its metadata: title, description, section)."""
 
     name: str
     path: Path
     parameters: tuple[Parameter, ...]
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def parameter_names(self) -> set[str]:
@@ -63,25 +67,80 @@ class ReportSpec:
     stem: str = ""
 
 
-def discover(folder: Path | None = None) -> list[NotebookInfo]:
-    """Every ``*.ipynb`` in ``folder`` (default :func:`notebooks_dir`) with its parameters."""
+class InspectionMemo(Protocol):
+    """Somewhere to keep notebooks' inspected parameters by the sha256 of their bytes."""
 
+    def get_inspection(self, digest: str) -> dict[str, Any] | None: ...
+
+    def put_inspection(self, digest: str, found: dict[str, Any]) -> None: ...
+
+
+def _inspect(path: Path, raw: bytes) -> dict[str, Any]:
+    """Parameters and description of one notebook, with an error naming it when it is broken."""
+    try:
+        doc = json.loads(raw.decode("utf-8"))  # notebooks are UTF-8 (nbformat)
+    except UnicodeDecodeError as exc:
+        raise ReportError(
+            f"{path}: not a notebook: byte {exc.start} is not UTF-8. Fix the file or move it out"
+            " of the notebooks folder."
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ReportError(
+            f"{path}: not a notebook: invalid JSON at line {exc.lineno} column {exc.colno}"
+            f" ({exc.msg}). Fix the file or move it out of the notebooks folder."
+        ) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
+        raise ReportError(
+            f"{path}: not a Jupyter notebook (no list of cells). Fix the file or move it out of"
+            " the notebooks folder."
+        )
+    import papermill  # lazy: its import (nbformat, jsonschema) costs a second
+
+    try:
+        inspected = papermill.inspect_notebook(str(path))
+    except Exception as exc:
+        raise ReportError(
+            f"{path}: cannot read its parameters cell ({type(exc).__name__}: {exc}). Fix the"
+            " notebook or move it out of the notebooks folder."
+        ) from None
+    meta = doc.get("metadata", {}).get("burdenshare", {})
+    return {
+        "parameters": [
+            {
+                "name": name,
+                "type": str(info.get("inferred_type_name") or "None"),
+                "default": str(info.get("default")),
+                "help": str(info.get("help") or ""),
+            }
+            for name, info in inspected.items()
+        ],
+        "meta": meta if isinstance(meta, dict) else {},
+    }
+
+
+def discover(folder: Path | None = None, memo: InspectionMemo | None = None) -> list[NotebookInfo]:
+    """Every ``*.ipynb`` in ``folder`` (default :func:`notebooks_dir`) with its parameters.
+
+    A notebook that cannot be read raises :class:`ReportError` naming it. ``memo`` keeps the
+    inspection of each notebook's exact bytes, so unchanged notebooks are not parsed again.
+    """
     folder = Path(folder) if folder else notebooks_dir()
     if not folder.is_dir():
         raise ReportError(f"{folder}: no notebooks folder; pass --notebooks-dir DIR.")
     found = []
     for path in sorted(folder.glob("*.ipynb")):
-        inspected = papermill.inspect_notebook(str(path))
-        params = tuple(
-            Parameter(
-                name=name,
-                type=str(info.get("inferred_type_name") or "None"),
-                default=str(info.get("default")),
-                help=str(info.get("help") or ""),
-            )
-            for name, info in inspected.items()
-        )
-        found.append(NotebookInfo(path.stem, path, params))
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ReportError(f"{path}: cannot read the notebook ({exc.strerror}).") from None
+        digest = hashlib.sha256(raw).hexdigest()
+        inspected = memo.get_inspection(digest) if memo is not None else None
+        if inspected is None:
+            inspected = _inspect(path, raw)
+            if memo is not None:
+                memo.put_inspection(digest, inspected)
+        params = tuple(Parameter(**p) for p in inspected["parameters"])
+        found.append(NotebookInfo(path.stem, path, params, dict(inspected.get("meta", {}))))
     return found
 
 
@@ -101,25 +160,57 @@ def parse_value(text: str) -> Any:
     return text
 
 
+def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
+    """A YAML mapping from ``text`` (safe loader: no Python objects), or a ParameterError naming
+    ``where`` with the line and column of the problem."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f" line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(
+            f"{where}{place}: not plain YAML ({problem}). Write parameters as a mapping of plain"
+            " values, e.g. `targets: [2, 3.5]`; Python objects and tags are refused."
+        ) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ParameterError(
+            f"{where}: parameters must be a YAML mapping (KEY: VALUE lines), not a "
+            f"{type(loaded).__name__}."
+        )
+    bad = [k for k in loaded if not isinstance(k, str) or not k.isidentifier()]
+    if bad:
+        raise ParameterError(f"{where}: {bad[0]!r} is not a parameter name.")
+    return loaded
+
+
 def merge_parameters(
     files: Sequence[str | Path] | None = None,
     yaml_texts: Sequence[str] | None = None,
     pairs: Sequence[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Parameters from YAML files (``-f``), YAML text (``-y``) and ``-p KEY VALUE`` pairs, in that
-    order (later ones win), as papermill merges them."""
+    order (later ones win), as papermill merges them. Files must exist and hold a YAML mapping."""
     params: dict[str, Any] = {}
     for path in files or []:
-        loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        if not isinstance(loaded, dict):
-            raise ParameterError(f"{path}: a parameters file must hold a YAML mapping.")
-        params.update(loaded)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ParameterError(f"-f {path}: no such parameters file.") from None
+        except IsADirectoryError:
+            raise ParameterError(f"-f {path}: is a folder, not a parameters file.") from None
+        except UnicodeDecodeError as exc:
+            raise ParameterError(f"-f {path}: byte {exc.start} is not UTF-8 text.") from None
+        except OSError as exc:
+            raise ParameterError(f"-f {path}: cannot read it ({exc.strerror}).") from None
+        params.update(_yaml_mapping(text, f"-f {path}"))
     for text in yaml_texts or []:
-        loaded = yaml.safe_load(text) or {}
-        if not isinstance(loaded, dict):
-            raise ParameterError(f"-y {text!r}: give a YAML mapping, e.g. -y 'targets: [2, 3.5]'.")
-        params.update(loaded)
+        params.update(_yaml_mapping(text, f"-y {text!r}"))
     for key, value in pairs or []:
+        if not key.isidentifier():
+            raise ParameterError(f"-p {key!r}: not a parameter name.")
         params[key] = parse_value(value)
     return params
 
@@ -136,13 +227,23 @@ def grids_of(for_each: Mapping[str, Sequence[Any] | str] | None) -> dict[str, li
 
 
 def parse_for_each(items: Sequence[str]) -> dict[str, list[Any]]:
-    """``["country=allies", "year=2024,2025"]`` -> ``{"country": [...32 codes], "year": [2024, 2025]}``."""
+    """``["country=allies", "year=2024,2025"]`` -> ``{"country": [...32 codes], "year": [2024, 2025]}``.
+
+    A key given twice is an error (give all its values once: ``KEY=V1,V2``).
+    """
     grids: dict[str, list[Any]] = {}
     for item in items:
         key, sep, values = item.partition("=")
         key = key.strip()
         if not sep or not key or not values.strip():
             raise ParameterError(f"--for-each {item!r}: write KEY=V1,V2 or KEY=allies.")
+        if not key.isidentifier():
+            raise ParameterError(f"--for-each {item!r}: {key!r} is not a parameter name.")
+        if key in grids:
+            raise ParameterError(
+                f"--for-each {key} is given twice; give all its values once: --for-each"
+                f" {key}=V1,V2."
+            )
         if values.strip() == "allies":
             grids[key] = list(nato_allies())
         else:
@@ -196,6 +297,14 @@ def plan(
     by_name = {i.name: i for i in infos}
     parameters = dict(parameters or {})
     grids = {k: list(v) for k, v in (for_each or {}).items()}
+    both = sorted(set(parameters) & set(grids))
+    if both:
+        raise ParameterError(
+            f"parameter(s) {both} are set by both -p/-y/-f and --for-each; give each parameter"
+            " one way."
+        )
+    if isinstance(notebooks, str):  # one name, not a sequence of letters
+        notebooks = [notebooks]
     default_set = not notebooks and not grids
     if notebooks:
         unknown = [n for n in notebooks if n not in by_name]
@@ -223,7 +332,7 @@ def plan(
         own_grids = {k: v for k, v in grids.items() if k in info.parameter_names}
         if default_set:
             for key, keyword in DEFAULT_EXPANSIONS.get(info.name, {}).items():
-                if key in info.parameter_names:
+                if key in info.parameter_names and key not in own:
                     own_grids[key] = parse_for_each([f"{key}={keyword}"])[key]
         keys = sorted(own_grids)
         for combo in itertools.product(*(own_grids[k] for k in keys)):
@@ -252,3 +361,14 @@ def safe_path(out: Path, stem: str, suffix: str) -> Path:
     if target.parent != out.resolve() or not slugify(stem) == stem:
         raise ReportError(f"refusing to write {stem!r}: output names must stay inside {out}.")
     return target
+
+
+def safe_file(out: Path, name: str, stem: str) -> Path:
+    """``out/name`` for an output file of report ``stem``: one file-name-safe part that starts
+    with the stem, refusing anything that would land outside ``out``."""
+    if not name.startswith(stem) or slugify(name) != name:
+        raise ReportError(
+            f"refusing to write {name!r}: files of report {stem!r} must be named {stem}<suffix>"
+            f" with letters, digits, '.', '_' or '-', inside {out}."
+        )
+    return safe_path(out, name, "")

@@ -22,10 +22,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 from PIL import Image
@@ -567,57 +565,3 @@ def render_site(run: Mapping[str, Any], folder: Path) -> dict[str, bytes]:
     )
     files["index.html"] = html.encode("utf-8")
     return files
-
-
-# --- the index of the runner before it adopted render_site ----------------------------------------
-
-_LEGACY_STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.4rem;
-vertical-align:top;text-align:left}th{background:#f3f3f3}.ok{color:#1a7f37;font-weight:bold}
-.failed{color:#b3261e;font-weight:bold}code{white-space:pre-wrap}
-"""
-
-
-def _kv(mapping: dict[str, Any]) -> str:
-    if not mapping:
-        return "<em>defaults</em>"
-    return "<br>".join(
-        f"<code>{escape(str(k))} = {escape(json.dumps(v, default=str))}</code>"
-        for k, v in mapping.items()
-    )
-
-
-def render_index(outcomes: Sequence[Any], seconds: float) -> str:
-    """The plain table of reports the runner wrote before :func:`render_site` (kept until the
-    runner calls :func:`render_site`; remove then)."""
-    ok = sum(o.status == "ok" for o in outcomes)
-    rows = []
-    for o in outcomes:
-        links = " ".join(
-            f'<a href="{quote(o.stem)}.{kind}">{kind}</a>'
-            for kind, text in (("html", o.html), ("ipynb", o.ipynb))
-            if text
-        )
-        detail = ""
-        if o.status != "ok":
-            cell = "?" if o.failing_cell is None else o.failing_cell
-            detail = f"<br><code>cell {cell}: {escape(o.error)}</code>"
-        rows.append(
-            f'<tr class="report" data-status="{escape(o.status)}">'
-            f"<td>{escape(o.stem)}</td><td>{escape(o.notebook)}</td><td>{_kv(o.parameters)}</td>"
-            f'<td class="{escape(o.status)}">{escape(o.status)}{detail}</td>'
-            f"<td>{o.duration_s:.2f} s</td><td>{_kv(o.results) if o.results else ''}</td>"
-            f"<td>{links}</td></tr>"
-        )
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>burdenshare reports</title><style>{_LEGACY_STYLE}</style></head><body>"
-        f"<h1>burdenshare reports</h1><p>{ok} of {len(outcomes)} reports succeeded "
-        f"({seconds:.1f} s). Data checksums and timings: "
-        '<a href="manifest.json">manifest.json</a>.</p>'
-        "<table><thead><tr><th>report</th><th>notebook</th><th>parameters</th><th>status</th>"
-        "<th>duration</th><th>key results</th><th>files</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></body></html>\n"
-    )

@@ -1,0 +1,229 @@
+"""One report as a unit of work: served from the cache when nothing it depends on changed, else
+executed (and stored). The local runner calls the two halves itself; Dask workers call
+:func:`run_job`, so the cache is checked against the data on the machine that would run it.
+
+The notebook machinery (papermill, nbformat, nbconvert) is imported only when a report has to be
+executed or its page rendered: a run served entirely from the cache never loads it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import datasets
+from ..manifest import entries
+from ..paths import bundled_data_dir
+from .cache import ReportCache, report_key
+from .options import RunOptions
+from .outcome import ReportOutcome, utc_now
+from .planning import ReportSpec
+from .provenance import DataCheck, environment, kernel_identity, sha256_bytes
+
+if TYPE_CHECKING:  # the notebook machinery loads only when a report runs
+    from .execute import KernelGuard
+    from .forking import ForkServer
+
+#: Datasets the package reads without ``burdenshare.tables`` (so no report records them): the
+#: sha256 of their files is part of every report's key instead.
+UNRECORDED_DATASETS = (datasets.COUNTRIES,)
+
+_KERNEL = "python3"
+
+
+def _unrecorded_digest() -> str:
+    folder = bundled_data_dir()
+    parts = []
+    for dataset in UNRECORDED_DATASETS:
+        for name in sorted(entries(dataset)):
+            try:
+                parts.append(f"{name}:{sha256_bytes((folder / name).read_bytes())}")
+            except OSError:
+                parts.append(f"{name}:missing")
+    return sha256_bytes("\n".join(parts).encode("utf-8"))
+
+
+def key_context() -> tuple[dict[str, str], str, bool]:
+    """(environment, kernelspec digest, whether the kernel runs this interpreter). The package
+    and dependency digests are measured once per process; the kernelspec and the unrecorded
+    data are looked up each time (they may change while a process lives on)."""
+    kernel, same = kernel_identity(_KERNEL)
+    return {**environment(), "reference_data": _unrecorded_digest()}, kernel, same
+
+
+@dataclass
+class Job:
+    """A report to produce, with its notebook's bytes (read once: hashed and executed)."""
+
+    spec: ReportSpec
+    raw: bytes
+    key: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+def prepare(
+    spec: ReportSpec,
+    cache: ReportCache | None,
+    context: tuple[dict[str, str], str, bool] | None = None,
+) -> Job:
+    """Read the notebook and, with a cache, compute the report's key (``context``: the
+    :func:`key_context` of the run, measured once)."""
+    job = Job(spec, Path(spec.path).read_bytes())
+    if cache is None:
+        job.note = "cache not used"
+        return job
+    env, kernel, same = context or key_context()
+    if not same:
+        job.note = (
+            f"not cached: the {_KERNEL} kernelspec runs another interpreter, whose packages this"
+            " run cannot check"
+        )
+        return job
+    job.key, job.inputs = report_key(
+        spec.notebook, spec.stem, spec.parameters, job.raw, env, kernel
+    )
+    return job
+
+
+_RENDER_LOCK = threading.Lock()
+
+
+def from_cache(
+    job: Job, cache: ReportCache, check: DataCheck, show_code: bool
+) -> ReportOutcome | None:
+    """The cached outcome of ``job`` when nothing it depends on changed, else None (and
+    ``job.note`` says why)."""
+    entry, files, note = cache.lookup(job.key, show_code, check, Path(job.spec.path).parent)
+    job.note = note
+    if entry is None:
+        return None
+    try:
+        outcome = ReportOutcome(
+            **entry["outcome"], cached=True, files=files, cache_note=note, measured=True
+        )
+    except (TypeError, KeyError):  # an entry this version cannot read: run the report
+        job.note = "cache entry unreadable: re-run"
+        return None
+    if f"{outcome.stem}.html" not in files:  # first time in this mode: render the cached notebook
+        pages = render_cached(outcome, show_code)
+        if pages is None:
+            job.note = "cached notebook could not be rendered: re-run"
+            return None
+        cache.add_pages(job.key, show_code, pages, outcome.stem)
+        outcome.files.update(pages)
+    return outcome
+
+
+def render_cached(outcome: ReportOutcome, show_code: bool) -> dict[str, bytes] | None:
+    """The page files of a cached report in the requested mode (None if it cannot render)."""
+    import nbformat  # lazy: only when a cached report lacks this mode's page
+
+    from .html import render_report  # lazy: nbconvert, likewise
+
+    try:
+        nb = nbformat.reads(outcome.data(f"{outcome.stem}.ipynb").decode("utf-8"), as_version=4)
+        with _RENDER_LOCK:
+            rendered = render_report(nb, stem=outcome.stem, show_code=show_code)
+    except Exception:
+        return None
+    return {f"{outcome.stem}.html": rendered.html.encode("utf-8"), **rendered.files}
+
+
+def _failed(spec: ReportSpec, what: str, exc: BaseException) -> ReportOutcome:
+    return ReportOutcome(
+        spec.notebook,
+        spec.stem,
+        dict(spec.parameters),
+        "failed",
+        0.0,
+        f"{what}: {type(exc).__name__}: {exc}",
+        ran_at=utc_now(),
+    )
+
+
+def run_kernel(
+    job: Job,
+    options: RunOptions,
+    server: ForkServer | None = None,
+    guard: KernelGuard | None = None,
+) -> tuple[ReportOutcome, Any]:
+    """Execute the report's notebook: (outcome, executed notebook or None); never raises."""
+    from .execute import run_notebook  # lazy: papermill, nbformat
+
+    try:
+        return run_notebook(
+            job.spec, options.engine, options.timeout, server,
+            cell_timeout=options.cell_timeout, guard=guard, profile=options.profile,
+            source=job.raw,
+        )  # fmt: skip
+    except Exception as exc:  # one report's unexpected failure must not stop the others
+        return _failed(job.spec, "could not run the report", exc), None
+
+
+def finish(
+    job: Job,
+    outcome: ReportOutcome,
+    nb: Any,
+    options: RunOptions,
+    cache: ReportCache | None,
+    check: DataCheck,
+    server: ForkServer | None = None,
+) -> ReportOutcome:
+    """Export the executed report's page and store a success in the cache; never raises."""
+    from .execute import render_outcome  # lazy: nbformat
+
+    if nb is not None:
+        try:
+            render_outcome(nb, outcome, options.show_code, server)
+        except Exception as exc:
+            outcome = _failed(job.spec, "could not export the page", exc)
+    outcome.cache_note = job.note
+    if cache is not None and job.key and outcome.status == "ok" and not outcome.measured:
+        outcome.cache_note = f"{job.note}; not stored: the kernel did not report the data it read"
+    elif cache is not None and job.key and outcome.status == "ok":
+        start = time.perf_counter()
+        catalogues = check.catalogues(outcome.datasets)
+        try:
+            cache.store(job.key, job.inputs, outcome, options.show_code, catalogues)
+        except OSError as exc:  # a full or read-only cache must not fail the report
+            outcome.cache_note = f"{job.note}; not stored ({exc.strerror or exc})"
+        else:
+            outcome.cache_note = f"{job.note}; stored"
+        outcome.timings["cache_store"] = round(time.perf_counter() - start, 4)
+    return outcome
+
+
+def execute(
+    job: Job,
+    options: RunOptions,
+    cache: ReportCache | None,
+    check: DataCheck,
+    server: ForkServer | None = None,
+    guard: KernelGuard | None = None,
+) -> ReportOutcome:
+    """Execute the report, export its page and store a success in the cache; never raises."""
+    if options.engine == "fork" and server is None:
+        from .forking import default_server  # lazy: jupyter_client
+
+        server = default_server()
+    outcome, nb = run_kernel(job, options, server, guard)
+    return finish(job, outcome, nb, options, cache, check, server)
+
+
+def run_job(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
+    """Serve or execute one report (what a Dask worker runs). File contents come back as bytes,
+    since the caller may be on another machine."""
+    cache = ReportCache(options.cache_dir) if options.use_cache and options.cache_dir else None
+    check = DataCheck()
+    job = prepare(spec, cache)
+    outcome = None
+    if cache is not None and job.key and not options.force:
+        outcome = from_cache(job, cache, check, options.show_code)
+    if outcome is None:
+        outcome = execute(job, options, cache, check)
+    outcome.files = {name: outcome.data(name) for name in outcome.files}
+    return outcome

@@ -1,0 +1,90 @@
+"""What the runner asks of a report's kernel outside the notebook's own cells.
+
+After the last cell the runner evaluates :data:`STATE_EXPRESSION` silently in the kernel (a user
+expression: it assigns nothing, prints nothing and leaves no trace in the notebook): the datasets
+this kernel loaded (:func:`burdenshare.tables.loaded`, each with the sha256 of the bytes parsed)
+and, when profiling, the seconds spent drawing figures. A notebook that never imported burdenshare
+loaded no dataset, and the expression imports nothing new.
+
+This module imports nothing heavy: forked kernels have it preloaded, ordinary kernels import it
+only when profiling.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from typing import Any
+
+#: A Python expression whose value (a JSON text) is the kernel's state after the last cell:
+#: ``{"datasets": [Read dicts], "figure_seconds": float | None, "cpu_seconds": float}`` (the
+#: kernel process's CPU time; a forked kernel's count starts at the fork).
+STATE_EXPRESSION = (
+    "__import__('json').dumps({'datasets': [r.as_dict() for r in getattr("
+    "__import__('sys').modules.get('burdenshare.tables'), 'loaded', list)()], "
+    "'figure_seconds': getattr(__import__('sys').modules.get("
+    "'burdenshare.reports.kernel_side'), 'figure_seconds', lambda: None)(), "
+    "'cpu_seconds': __import__('time').process_time()})"
+)
+
+#: Code run silently before the first cell when profiling: time every figure drawn.
+PROFILE_CODE = "__import__('burdenshare.reports.kernel_side', fromlist=['_']).start_profile()"
+
+_drawing: dict[str, Any] = {"seconds": 0.0, "on": False, "depth": 0}
+
+
+def start_profile() -> None:
+    """Time every figure this kernel draws (``FigureCanvasBase.print_figure``, which the inline
+    backend and ``savefig`` both call). Idempotent."""
+    if _drawing["on"]:
+        return
+    from matplotlib.backend_bases import FigureCanvasBase  # lazy: only when profiling
+
+    original = FigureCanvasBase.print_figure
+
+    @functools.wraps(original)
+    def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        _drawing["depth"] += 1
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _drawing["depth"] -= 1
+            if not _drawing["depth"]:  # a figure printed from inside another counts once
+                _drawing["seconds"] += time.perf_counter() - start
+
+    FigureCanvasBase.print_figure = timed  # type: ignore[method-assign]
+    _drawing["on"] = True
+
+
+def warm_matplotlib() -> None:
+    """Draw one throw-away figure off screen (regular, bold and italic text, mathtext, a tight
+    bounding box), so the fonts and text caches are loaded in the warm process once rather than
+    in every kernel forked from it. Touches no pyplot state (no figure is numbered or kept)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: the warm process only
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(4, 3))
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.plot([2014, 2024], [1.5, 2.0], label="share of GDP (%)")
+    axes.set_title("Warm-up: $x^2$ 3.5%", fontweight="bold")
+    axes.set_xlabel("year", style="italic")
+    axes.legend()
+    figure.text(0.01, 0.01, "Source: none", fontsize=7)
+    figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+
+
+def figure_seconds() -> float | None:
+    """Seconds spent drawing figures since :func:`start_profile` (None when not profiling)."""
+    return _drawing["seconds"] if _drawing["on"] else None
+
+
+def parse_state(text: str) -> dict[str, Any]:
+    """The state a kernel reported for :data:`STATE_EXPRESSION` (its ``text/plain`` repr)."""
+    import ast  # lazy: runner side only
+
+    return json.loads(ast.literal_eval(text))
