@@ -111,7 +111,7 @@ def test_real_processes_never_print_a_traceback(tmp_path):
             {"BURDENSHARE_DATA_HOME": str(home)},
             "is a file",
         ),
-        (["report", "-y", "!!python/object/apply:os.system ['echo pwned']"], {}, "invalid YAML"),
+        (["report", "-y", "!!python/object/apply:os.system ['echo pwned']"], {}, "not plain YAML"),
     ]
     for argv, env, says in cases:
         result = _run(*argv, **env)

@@ -5,16 +5,13 @@ executed notebooks) and ``pdf.print_pdfs`` (for ``--pdf``), and the manifest's l
 
 from __future__ import annotations
 
-import importlib.machinery
 import json
-import sys
 import threading
-import types
 
 import nbformat
 import pytest
 
-from burdenshare.reports import html, site
+from burdenshare.reports import html, options, pdf, site
 from burdenshare.reports.html import Rendered
 from burdenshare.reports.runner import run_report
 from tests import FIXTURE_NOTEBOOKS
@@ -61,10 +58,8 @@ def site_calls(monkeypatch):
         calls["print_pdfs"].append((folder, list(stems), sorted(p.name for p in folder.iterdir())))
         return {f"{stem}.pdf": b"%PDF-1.4 stand-in for " + stem.encode() for stem in stems}
 
-    pdf = types.ModuleType("burdenshare.reports.pdf")
-    pdf.__spec__ = importlib.machinery.ModuleSpec("burdenshare.reports.pdf", None)
-    pdf.print_pdfs = print_pdfs
-    monkeypatch.setitem(sys.modules, "burdenshare.reports.pdf", pdf)
+    monkeypatch.setattr(pdf, "print_pdfs", print_pdfs)
+    monkeypatch.setattr(options, "find_chromium", lambda: "/usr/bin/chromium")  # not started
     monkeypatch.setattr(html, "render_report", render_report)
     monkeypatch.setattr(site, "render_site", render_site)
     return calls
@@ -116,7 +111,10 @@ def test_the_runner_keeps_its_side_of_the_site_contract(tmp_path, site_calls):
         **{k: ok[k] for k in REPORT_KEYS},
         "ran_at": ok["ran_at"],
     }
-    assert manifest["options"]["pdf"] is True and manifest["site_files"] == ["index.html"]
+    assert manifest["options"]["pdf"] is True and manifest["site_files"] == [
+        "index.html",
+        "ok_report.thumb.png",
+    ]
 
     # A second run serves ok_report, its extra files and its PDF from the cache: nothing is
     # rendered or printed again for it.
