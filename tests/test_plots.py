@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import burdenshare as bs
@@ -120,6 +122,48 @@ def test_long_titles_and_source_lines_wrap_inside_the_canvas():
     )
     check_figure(fig)
     assert plots.title_of(fig) == title
+
+
+def _greedy_wrap(text: str, width: float, size: float) -> str:
+    """The plain word-by-word greedy wrap, measuring every candidate line."""
+    lines = []
+    for paragraph in text.split("\n"):
+        words = paragraph.split(" ")
+        line = [words[0]]
+        for word in words[1:]:
+            if plots._text_width(" ".join([*line, word]), size, False) > width:
+                lines.append(" ".join(line))
+                line = [word]
+            else:
+                line.append(word)
+        lines.append(" ".join(line))
+    return "\n".join(lines)
+
+
+_WORDS = st.sampled_from(["a", "of", "the", "Poland", "3.5%", "2035:", "WWWWWWWWWWWW", "", "il"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(_WORDS, min_size=1, max_size=40),
+    breaks=st.sets(st.integers(0, 39), max_size=3),
+    width=st.floats(20, 400),
+)
+def test_fit_text_is_the_greedy_wrap(words, breaks, width):
+    text = "".join(w + ("\n" if i in breaks else " ") for i, w in enumerate(words)).rstrip(" ")
+    wrapped = plots.fit_text(text, width, 10)
+    assert wrapped == _greedy_wrap(text, width, 10)
+    for line in wrapped.split("\n"):  # only single words overflow
+        assert " " not in line.strip() or plots._text_width(line, 10, False) <= width
+
+
+def test_layout_and_drawing_share_one_renderer():
+    fig = plots.time_lines(
+        pd.DataFrame({"a": [1.0, 2.0]}, index=[2024, 2025]), title="t", ylabel="x", source="s"
+    )
+    renderer = fig.canvas.get_renderer()
+    plots.render_png(fig)
+    assert fig.canvas.get_renderer() is renderer  # text measured for the layout is reused
 
 
 def test_possessives():

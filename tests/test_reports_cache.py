@@ -315,8 +315,9 @@ def test_the_cache_works_with_the_dask_executor(fixtures, tmp_path):
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        cold = _run(fixtures, out, cache, scheduler=client, **FIXTURE_SET)
-        warm = _run(fixtures, out, cache, scheduler=client, **FIXTURE_SET)
+        run = {"scheduler": client, "parameters": FIXTURE_PARAMS, **FIXTURE_SET}
+        cold = _run(fixtures, out, cache, **run)
+        warm = _run(fixtures, out, cache, **run)
     assert _ran(cold) == set(cold) and _ran(warm) == set()
     assert {s: o.results for s, o in warm.items()} == {s: o.results for s, o in cold.items()}
     assert json.loads((out / "manifest.json").read_text())["options"]["executor"] == "dask"

@@ -528,6 +528,25 @@ def test_every_committed_notebook_renders_for_readers(path):
         assert Page(page.html).title == title
 
 
+@pytest.mark.parametrize("show_code", [False, True])
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_pages_are_what_nbconverts_own_html_pass_gives(path, show_code):
+    """The page exporter skips nbconvert's BeautifulSoup pass (alt text, focusable inputs and
+    outputs) for speed: the page must parse to the same document that pass produces."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from burdenshare.reports.html import _exporter, _page_context
+
+    nb = nbformat.read(path, as_version=4)
+    ours = render_report(copy.deepcopy(nb), stem=path.stem, show_code=show_code).html
+    page = {"burdenshare": _page_context(nb, path.stem, show_code)}
+    theirs, _ = HTMLExporter.from_notebook_node(_exporter(show_code), nb, resources=page)
+    parsed = BeautifulSoup(ours, features="html.parser")
+    assert parsed == BeautifulSoup(theirs, features="html.parser")
+    assert parsed.select("div.jp-OutputArea-output[tabindex='0']")
+
+
 @pytest.mark.parametrize("stem", ["../up", "a/b", "", "x y", ".."])
 def test_unsafe_stems_are_refused(alliance, stem):
     with pytest.raises(ReportError, match="not a safe file stem"):

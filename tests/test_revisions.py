@@ -4,6 +4,8 @@ files each (the rows and values are named in the tests)."""
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -113,6 +115,23 @@ def test_imported_release_compared_with_bundled(tmp_path):
     # kiel_heavy_weapons_r29.csv: Germany Tanks; the small R31 says 18 tanks, EUR 500,000,000
     tanks = _row(weapons, iso3="DEU", category="Tanks", quantity="number")
     assert tanks.new_value == 18 and tanks.unit == "count"
+
+
+def test_an_import_by_another_process_is_seen_at_once(tmp_path):
+    from burdenshare.editions import editions, latest
+
+    assert latest("kiel_support_monthly") == "R29"  # read (and remembered) before the import
+    before = editions("kiel_support_monthly")
+    release = build_kiel(tmp_path / "r31")
+    done = subprocess.run(
+        [sys.executable, "-m", "burdenshare", "data", "import", "kiel", str(release)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert latest("kiel_support_monthly") == "R31"
+    assert editions("kiel_support_monthly")["R31"].origin == "imported"
+    assert list(before) == list(editions("kiel_support_monthly"))[:-1]
 
 
 def test_bad_requests():

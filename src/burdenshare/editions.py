@@ -13,7 +13,9 @@ their order, which is numeric: R28 < R29 < R30 < R30v2 < R31, 999 < 2026 < 10000
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -156,10 +158,7 @@ def _checked_label(dataset: str, label: object, where: str) -> str:
         raise DataError(f"{where}: {exc}") from None
 
 
-def _imported(dataset: str) -> list[Edition]:
-    folder = user_data_dir_path()
-    if not (folder / MANIFEST_NAME).is_file():
-        return []
+def _imported(dataset: str, folder: Path) -> list[Edition]:
     files: dict[str, dict[str, Any]] = read_manifest(folder, IMPORTED_FIELDS)["files"]
     where = folder / MANIFEST_NAME
     return [
@@ -177,18 +176,39 @@ def _imported(dataset: str) -> list[Edition]:
     ]
 
 
-def editions(dataset: str) -> dict[str, Edition]:
-    """Editions of a dataset by label, oldest first (imported ones override bundled ones)."""
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """A file's identity (inode, size, mtime), None if it is not a regular file. Imports replace
+    the user manifest by renaming a new file over it, so every import changes its inode."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
+
+
+@lru_cache(maxsize=256)
+def _editions(
+    dataset: str, bundled: Path, user: Path, user_manifest: tuple[int, int, int] | None
+) -> tuple[tuple[str, Edition], ...]:
     found: dict[str, Edition] = {}
-    folder = bundled_data_dir()
-    where = folder / MANIFEST_NAME
-    for name, entry in entries(dataset).items():
+    where = bundled / MANIFEST_NAME
+    for name, entry in entries(dataset, bundled).items():
         label = _checked_label(dataset, entry["edition"], f"{where}, entry {name!r}")
-        found[label] = Edition(dataset, label, folder / name, "bundled", str(entry["sha256"]))
-    for edition in _imported(dataset):
-        found[edition.label] = edition
+        found[label] = Edition(dataset, label, bundled / name, "bundled", str(entry["sha256"]))
+    if user_manifest is not None:
+        for edition in _imported(dataset, user):
+            found[edition.label] = edition
     rule = label_rule(dataset)
-    return dict(sorted(found.items(), key=lambda item: rule.key(item[0])))
+    return tuple(sorted(found.items(), key=lambda item: rule.key(item[0])))
+
+
+def editions(dataset: str) -> dict[str, Edition]:
+    """Editions of a dataset by label, oldest first (imported ones override bundled ones).
+
+    Read once per state of the user manifest: an import (in this process or another) is seen
+    by the next call."""
+    user = user_data_dir_path()
+    return dict(_editions(dataset, bundled_data_dir(), user, _identity(user / MANIFEST_NAME)))
 
 
 def latest(dataset: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -23,8 +24,9 @@ MAX_FILE_ENV = "BURDENSHARE_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 100
 
 
+@cache
 def bundled_data_dir() -> Path:
-    """The folder of the data shipped with the package.
+    """The folder of the data shipped with the package (found once per process).
 
     In a wheel the files sit inside the package (``burdenshare/data``); in a source checkout or an
     editable install they sit in the repository's top-level ``data/`` folder.

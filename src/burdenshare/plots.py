@@ -29,7 +29,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -88,6 +88,7 @@ def title_of(fig: Figure) -> str:
 def _new_figure(width: float = 9.0, height: float = 5.0, ncols: int = 1) -> tuple[Figure, list]:
     """A pyplot-free figure (no global state, never shown implicitly) with the house axes."""
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)  # layout and drawing share one renderer (and its text measurements)
     axes = list(np.atleast_1d(fig.subplots(1, ncols, squeeze=False)).ravel())
     for ax in axes:
         ax.grid(True, alpha=0.3)
@@ -110,20 +111,34 @@ def _text_width(text: str, size: float, bold: bool) -> float:
 
 
 def fit_text(text: str, width_px: float, size: float, bold: bool = False) -> str:
-    """``text`` broken into lines no wider than ``width_px`` (measured, once, with the font that
-    draws it), keeping its own line breaks. Wrapping here rather than at draw time keeps a
-    figure's layout to one pass."""
+    """``text`` broken into lines no wider than ``width_px`` (measured with the font that draws
+    it), keeping its own line breaks; a word wider than the line gets a line of its own.
+    Wrapping here rather than at draw time keeps a figure's layout to one pass.
+
+    Each line is the longest run of words that fits, found by bisection: a line's width only
+    grows as words are added, so this is the greedy wrap with a few measurements per line
+    rather than one per word (each measurement lays the whole line out).
+    """
+
+    def fits(words: list[str]) -> bool:
+        return _text_width(" ".join(words), size, bold) <= width_px
+
     lines = []
     for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if line and _text_width(candidate, size, bold) > width_px:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
+        words = paragraph.split(" ")
+        start = 0
+        while True:
+            low, high = start + 1, len(words)  # words[start:low] always forms a line
+            while low < high:
+                middle = (low + high + 1) // 2
+                if fits(words[start:middle]):
+                    low = middle
+                else:
+                    high = middle - 1
+            lines.append(" ".join(words[start:low]))
+            if low == len(words):
+                break
+            start = low
     return "\n".join(lines)
 
 

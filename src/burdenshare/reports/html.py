@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode, from_dict
 from papermill.translators import PythonTranslator
@@ -285,15 +289,46 @@ class SitePagePreprocessor(Preprocessor):
 
 _local = threading.local()
 
+#: The opening tags of the lab template's input wrappers and output areas (its markup, not the
+#: notebook's: outputs arrive escaped or inside these elements).
+_FOCUSABLE = re.compile(
+    r'<div((?: id="[^"]*")? class="(?:jp-Cell-inputWrapper|[^"]*\bjp-OutputArea-output\b[^"]*)")'
+)
 
-def _exporter(show_code: bool) -> HTMLExporter:
+
+class _PageExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its final BeautifulSoup pass, which parses and
+    re-serialises the whole page (two thirds of a page's export time) to add what our pages
+    already have: alternative text on images (the template writes each figure's title) and
+    ``tabindex="0"`` on input wrappers and output areas (added here to the template's own
+    tags). Otherwise :meth:`HTMLExporter.from_notebook_node` as in nbconvert 7."""
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        highlight = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+        )
+        resources = self._init_resources(resources)
+        data_types = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter("highlight_code", highlight)
+        self.register_filter("filter_data_type", data_types)
+        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return _FOCUSABLE.sub(r'<div tabindex="0"\1', html), resources
+
+
+def _exporter(show_code: bool) -> _PageExporter:
     """One exporter per thread and mode (nbconvert exporters are not thread-safe); its template
     is compiled on first use and reused."""
     key = f"html_{show_code}"
     exporter = getattr(_local, key, None)
     if exporter is None:
         hide = not show_code
-        exporter = HTMLExporter(
+        exporter = _PageExporter(
             extra_template_basedirs=[str(TEMPLATES)],
             template_name="burdenshare",
             exclude_input=hide,
