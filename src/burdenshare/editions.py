@@ -13,7 +13,6 @@ their order, which is numeric: R28 < R29 < R30 < R30v2 < R31, 999 < 2026 < 10000
 from __future__ import annotations
 
 import re
-import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 from . import datasets
 from .errors import DataError, ParameterError
 from .manifest import IMPORTED_FIELDS, MANIFEST_NAME, entries, read_manifest
-from .paths import bundled_data_dir, user_data_dir_path
+from .paths import bundled_data_dir, file_identity, user_data_dir_path
 
 #: Datasets whose publishers' workbooks `burdenshare data import KIND` reads, with their KIND.
 IMPORT_KINDS: dict[str, str] = {
@@ -176,16 +175,6 @@ def _imported(dataset: str, folder: Path) -> list[Edition]:
     ]
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    """A file's identity (inode, size, mtime), None if it is not a regular file. Imports replace
-    the user manifest by renaming a new file over it, so every import changes its inode."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return (info.st_ino, info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
-
-
 @lru_cache(maxsize=256)
 def _editions(
     dataset: str, bundled: Path, user: Path, user_manifest: tuple[int, int, int] | None
@@ -208,7 +197,7 @@ def editions(dataset: str) -> dict[str, Edition]:
     Read once per state of the user manifest: an import (in this process or another) is seen
     by the next call."""
     user = user_data_dir_path()
-    return dict(_editions(dataset, bundled_data_dir(), user, _identity(user / MANIFEST_NAME)))
+    return dict(_editions(dataset, bundled_data_dir(), user, file_identity(user / MANIFEST_NAME)))
 
 
 def latest(dataset: str) -> str:

@@ -45,6 +45,17 @@ def user_data_dir_path() -> Path:
     return Path(user_data_dir("burdenshare", appauthor=False))
 
 
+def file_identity(path: Path | str) -> tuple[int, int, int] | None:
+    """A regular file's identity now: (inode, size, mtime in ns); None for anything else or a
+    path that cannot be read. Imports and atomic writes replace a file by renaming a new one over
+    it, so a replaced file has a new inode even when its size and timestamp match."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
+
+
 def max_file_bytes() -> int:
     """Size limit of one data file in bytes: ``BURDENSHARE_MAX_FILE_MB`` megabytes, default 100."""
     text = os.environ.get(MAX_FILE_ENV, "").strip()

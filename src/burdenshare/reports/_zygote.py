@@ -77,15 +77,21 @@ def _redo_import_time_choices() -> None:
         pass
 
 
+def _leave_the_server(command_fds: tuple[int, ...]) -> None:
+    """In a forked child: a process group of its own (the runner stops it as a whole), default
+    signal handling, and none of the server's command pipes."""
+    os.setpgid(0, 0)
+    for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+        signal.signal(signum, signal.SIG_DFL)
+    for fd in command_fds:
+        os.close(fd)
+
+
 def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
     """In the forked child: reset process state, then run an IPKernelApp until it shuts down."""
     code = 0
     try:
-        os.setpgid(0, 0)
-        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
-            signal.signal(signum, signal.SIG_DFL)
-        for fd in command_fds:
-            os.close(fd)
+        _leave_the_server(command_fds)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
@@ -142,11 +148,7 @@ def _become_renderer(request: dict, command_fds: tuple[int, ...]) -> None:
     :mod:`burdenshare.reports.render_side`)."""
     code = 0
     try:
-        os.setpgid(0, 0)
-        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
-            signal.signal(signum, signal.SIG_DFL)
-        for fd in command_fds:
-            os.close(fd)
+        _leave_the_server(command_fds)
         from burdenshare.reports.render_side import render_to_folder  # lazy: preloaded (warm)
 
         render_to_folder(**request["render"])

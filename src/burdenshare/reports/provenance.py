@@ -29,7 +29,7 @@ from typing import Any
 
 from .._version import __version__
 from ..manifest import MANIFEST_NAME
-from ..paths import bundled_data_dir, user_data_dir_path
+from ..paths import bundled_data_dir, file_identity, user_data_dir_path
 
 _SKIPPED_PARTS = {"__pycache__", "data", "notebooks"}  # data and notebooks are inputs of their own
 
@@ -140,17 +140,19 @@ class FileHashes:
     """sha256 of files, each read once per (path, size, mtime, inode) in this object's life."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[str, int, int, int], str] = {}
+        self._known: dict[tuple[str | int, ...], str] = {}
         self._lock = threading.Lock()
 
     def sha256(self, path: Path) -> str | None:
         """The file's sha256, or None when it cannot be read."""
+        identity = file_identity(path)
+        if identity is None:
+            return None
+        key = (os.path.abspath(path), *identity)
+        with self._lock:
+            if key in self._known:
+                return self._known[key]
         try:
-            stat = path.stat()
-            key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-            with self._lock:
-                if key in self._known:
-                    return self._known[key]
             digest = sha256_bytes(path.read_bytes())
         except OSError:
             return None
