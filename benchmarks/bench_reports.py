@@ -6,6 +6,12 @@ report` cold and warm, side by side in one run.
     python benchmarks/bench_reports.py --notebooks-dir D --for-each country=POL,DEU
     python benchmarks/bench_reports.py --skip-papermill   # only ours: cold, warm, breakdown
 
+The machine's speed drifts over minutes (a shared VM), so our cold run is repeated (``--repeat``,
+3 by default): before the sequential papermill run, between it and the two-at-a-time run, and
+after; each cold run starts from an empty cache and output folder, and the median is compared.
+The warm run (nothing changed) is the median of three. Each line also gives the CPU seconds the
+whole machine spent meanwhile, which drift does not inflate as much as wall time.
+
 Prints each wall time and ratio against the targets (cold >= 10x sequential CLI and >= 5x two
 at a time; warm, with nothing changed, >= 100x sequential CLI), checks that the executed
 notebooks agree cell by cell (outputs and execution counts; timing metadata ignored) and that
@@ -68,6 +74,7 @@ def _papermill_all(specs: Sequence, out: Path, env: dict[str, str], at_once: int
 
 
 def _ours(cmd: list[str], env: dict[str, str]) -> float:
+    """Wall time of one `burdenshare report` command."""
     start = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -112,6 +119,45 @@ def _breakdown(manifest: dict, wall: float) -> list[str]:
     return lines
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all processes, user and system), from
+    /proc/stat; NaN where there is none."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+class Ours:
+    """`burdenshare report` runs, each into a fresh output folder and cache (cold) or into the
+    last cold run's (warm)."""
+
+    def __init__(self, tmp: Path, base: list[str], env: dict[str, str]):
+        self.tmp, self.base, self.env = tmp, base, env
+        self.cold: list[tuple[float, float, Path]] = []  # (wall, machine CPU, output folder)
+        self.warm: list[float] = []
+
+    def run_cold(self) -> None:
+        n = len(self.cold)
+        out, cache = self.tmp / f"ours{n}", self.tmp / f"cache{n}"
+        cpu = _cpu_seconds()
+        wall = _ours(
+            [*self.base, "--out", str(out), "--cache-dir", str(cache), "--profile"], self.env
+        )
+        self.cold.append((wall, _cpu_seconds() - cpu, out))
+
+    def run_warm(self) -> None:
+        out, cache = self.cold[-1][2], self.tmp / f"cache{len(self.cold) - 1}"
+        self.warm.append(
+            _ours([*self.base, "--out", str(out), "--cache-dir", str(cache)], self.env)
+        )
+
+    def median_cold(self) -> tuple[float, float, Path]:
+        return sorted(self.cold)[len(self.cold) // 2]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks-dir", type=Path, default=None)
@@ -119,7 +165,12 @@ def main() -> int:
     parser.add_argument("--for-each", action="append", default=[])
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--skip-papermill", action="store_true", help="only time our runner")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="cold runs of ours, spread between the papermill runs"
+    )
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
@@ -138,42 +189,57 @@ def main() -> int:
         f" load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        if not args.skip_papermill:
-            times["papermill CLI, sequential"] = _papermill_all(specs, tmp_path / "cli", env, 1)
-            times["papermill CLI, two at a time"] = _papermill_all(specs, tmp_path / "cli2", env, 2)
-        cache, ours = tmp_path / "cache", tmp_path / "ours"
-        cmd = [
-            sys.executable, "-m", "burdenshare", "report", "--out", str(ours),
-            "--cache-dir", str(cache),
-        ]  # fmt: skip
+        base = [sys.executable, "-m", "burdenshare", "report"]
         if folder:
-            cmd += ["--notebooks-dir", str(folder)]
+            base += ["--notebooks-dir", str(folder)]
         if names:
-            cmd += ["--notebook", *names]
+            base += ["--notebook", *names]
         for grid in grids:
-            cmd += ["--for-each", grid]
+            base += ["--for-each", grid]
         if args.jobs:
-            cmd += ["--jobs", str(args.jobs)]
-        run_env = {**env, "CI": "true"}
-        times["burdenshare report, cold"] = _ours([*cmd, "--profile"], run_env)
-        cold = json.loads((ours / "manifest.json").read_text())
+            base += ["--jobs", str(args.jobs)]
+        ours = Ours(tmp_path, base, {**env, "CI": "true"})
+        # The machine's speed drifts over minutes: the cold runs are spread before, between and
+        # after the papermill runs, and the median is compared with them.
+        baselines = (
+            [] if args.skip_papermill else [("sequential", "cli", 1), ("two at a time", "cli2", 2)]
+        )
+        for i in range(args.repeat):
+            ours.run_cold()
+            if i < len(baselines):
+                label, name, at_once = baselines[i]
+                before = _cpu_seconds()
+                times[f"papermill CLI, {label}"] = _papermill_all(
+                    specs, tmp_path / name, env, at_once
+                )
+                cpu[f"papermill CLI, {label}"] = _cpu_seconds() - before
+        for label, name, at_once in baselines[args.repeat :]:
+            before = _cpu_seconds()
+            times[f"papermill CLI, {label}"] = _papermill_all(specs, tmp_path / name, env, at_once)
+            cpu[f"papermill CLI, {label}"] = _cpu_seconds() - before
+        wall, cold_cpu, median_out = ours.median_cold()
+        times["burdenshare report, cold"], cpu["burdenshare report, cold"] = wall, cold_cpu
+        cold = json.loads((median_out / "manifest.json").read_text())
+        last_out = ours.cold[-1][2]
         cold_files = {
-            p.name: p.read_bytes() for p in ours.iterdir() if p.suffix in (".ipynb", ".html")
+            p.name: p.read_bytes() for p in last_out.iterdir() if p.suffix in (".ipynb", ".html")
         }
-        times["burdenshare report, warm"] = _ours(cmd, run_env)
-        warm = json.loads((ours / "manifest.json").read_text())
+        for _ in range(3):
+            ours.run_warm()
+        times["burdenshare report, warm"] = statistics.median(ours.warm)
+        warm = json.loads((last_out / "manifest.json").read_text())
         differ = []
-        if not args.skip_papermill:
-            for name in ("cli", "cli2"):
-                differ += [
-                    f"{s.stem} ({name})"
-                    for s in specs
-                    if _cells(tmp_path / name / f"{s.stem}.ipynb")
-                    != _cells(ours / f"{s.stem}.ipynb")
-                ]
-        stale = [n for n, data in cold_files.items() if (ours / n).read_bytes() != data]
+        for name in [n for _, n, _ in baselines]:
+            differ += [
+                f"{s.stem} ({name}, cold run {i + 1})"
+                for s in specs
+                for i, (_, _, out) in enumerate(ours.cold)
+                if _cells(tmp_path / name / f"{s.stem}.ipynb") != _cells(out / f"{s.stem}.ipynb")
+            ]
+        stale = [n for n, data in cold_files.items() if (last_out / n).read_bytes() != data]
         if n := next((n for n in cold_files if n == "index.html"), None):
             stale.remove(n)  # the index says "cached": it differs on purpose
         start = time.perf_counter()
@@ -190,7 +256,12 @@ def main() -> int:
         warm_start = time.perf_counter() - start
     width = max(len(k) for k in times) + 2
     for label, seconds in times.items():
-        print(f"{label:<{width}}{seconds:8.2f} s  ({seconds / len(specs):.3f} s per report)")
+        busy = f"; machine CPU {cpu[label]:.1f} s" if label in cpu else ""
+        print(f"{label:<{width}}{seconds:8.2f} s  ({seconds / len(specs):.3f} s per report{busy})")
+    print(
+        f"cold runs of ours, in order: {', '.join(f'{w:.2f} s' for w, _, _ in ours.cold)}"
+        f" (median {wall:.2f} s); warm runs: {', '.join(f'{w:.2f} s' for w in ours.warm)}"
+    )
     print(
         f"cold run: {cold['failed']} failed, {cold['cached']} cached;"
         f" warm run: {warm['cached']}/{len(warm['reports'])} cached, {warm['failed']} failed"
@@ -215,6 +286,11 @@ def main() -> int:
     for label, ratio in ratios.items():
         verdict = "meets" if ratio >= TARGETS[label] else "below"
         print(f"ratio {label:<26}{ratio:7.1f}x  ({verdict} the {TARGETS[label]:g}x target)")
+    if ratios:
+        spread = [times["papermill CLI, sequential"] / w for w, _, _ in ours.cold]
+        print(
+            "  cold / sequential CLI for each cold run: " + ", ".join(f"{r:.1f}x" for r in spread)
+        )
     kernel_cpu = sum(r["timings"].get("kernel_cpu", 0.0) for r in cold["reports"])
     floor = warm_start + kernel_cpu / cores
     line = f"floor: {floor:.2f} s = warm start-up {warm_start:.2f} s + kernel CPU {kernel_cpu:.2f} s / {cores} cores"

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.styles import Font
 
@@ -351,6 +352,15 @@ def test_import_then_load_serves_the_new_edition(tmp_path):
     assert bs.manifest.verify(folder) == []
 
 
+def _panel_values(panel: pd.DataFrame) -> dict:
+    return panel.drop(columns="estimate").stack().dropna().to_dict()
+
+
+def _allies(long: pd.DataFrame) -> dict:
+    rows = long[~long["aggregate"] & long["value"].notna()]
+    return {(r.iso3, r.year, r.indicator): r.value for r in rows.itertuples()}
+
+
 def test_same_file_twice_is_a_no_op_and_another_file_needs_replace(tmp_path):
     first = build_nato(tmp_path / "n1.xlsx")
     second = build_nato(tmp_path / "n2.xlsx", bump=1.0)  # the same edition, revised figures
@@ -362,6 +372,7 @@ def test_same_file_twice_is_a_no_op_and_another_file_needs_replace(tmp_path):
     csv_stat = first_import.path.stat()
     old = bs.load_spending(edition="2024")  # the import overrides the bundled 2024 edition
     assert {(r.iso3, r.year, r.indicator): r.value for r in old.itertuples()} == first
+    assert _panel_values(bs.spending_panel("2024")) == _allies(old)
     assert import_workbook("nato", tmp_path / "n1.xlsx").status == "unchanged"
     assert (folder / "manifest.json").read_bytes() == before
     assert first_import.path.stat().st_mtime_ns == csv_stat.st_mtime_ns
@@ -374,6 +385,7 @@ def test_same_file_twice_is_a_no_op_and_another_file_needs_replace(tmp_path):
     assert [p.name for p in (folder / "tables").iterdir()] == [replaced.path.name]
     new = bs.load_spending(edition="2024")  # same process: the cache must not serve the old file
     assert {(r.iso3, r.year, r.indicator): r.value for r in new.itertuples()} == second
+    assert _panel_values(bs.spending_panel("2024")) == _allies(new) != _allies(old)
     assert bs.manifest.verify(folder) == []
 
 

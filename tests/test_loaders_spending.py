@@ -199,6 +199,31 @@ def test_loading_returns_independent_copies():
     assert (bs.load_spending()["value"] >= -100).all()
 
 
+def test_panels_are_built_once_recorded_every_time_and_returned_as_copies():
+    from burdenshare import tables
+    from burdenshare.loaders import nato
+
+    assert nato.warm_panels() == 6  # three bundled editions, with and without aggregates
+    tables.reset_loaded()
+    first = bs.spending_panel("2026")
+    assert [(r.dataset, r.label) for r in tables.loaded()] == [("nato_spending", "2026")]
+    built = tables._DERIVED[next(k for k in tables._DERIVED if k[2] is nato._panel)]
+    assert first is not built
+    first.loc[:, "defexp_share_gdp_pct"] = -1.0
+    first.attrs["currencies"]["POL"] = "XXX"
+    again = bs.spending_panel("2026")
+    assert (again["defexp_share_gdp_pct"].dropna() > 0).all()
+    assert again.attrs["currencies"]["POL"] == "PLN"
+    for aggregates in (False, True):
+        pd.testing.assert_frame_equal(
+            bs.spending_panel("2026", include_aggregates=aggregates),
+            nato._panel(bs.load_spending("2026"), aggregates),
+        )
+    tables.reset_loaded()
+    nato.warm_panels()
+    assert tables.loaded() == []  # warming records nothing
+
+
 def test_import_reads_no_data():
     import subprocess
     import sys

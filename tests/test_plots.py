@@ -4,7 +4,11 @@ possessives, extrapolations labelled) and data reach the axes unchanged."""
 
 from __future__ import annotations
 
+import io
+
+import numpy as np
 import pandas as pd
+import PIL.Image
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -164,6 +168,28 @@ def test_layout_and_drawing_share_one_renderer():
     renderer = fig.canvas.get_renderer()
     plots.render_png(fig)
     assert fig.canvas.get_renderer() is renderer  # text measured for the layout is reused
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.parametrize("facecolor", ["white", (1.0, 1.0, 1.0, 0.0)])
+def test_render_png_gives_matplotlibs_pixels(facecolor):
+    def build() -> Figure:
+        fig = plots.time_lines(
+            pd.DataFrame({"a": [1.0, 2.5]}, index=[2024, 2025]), title="t", ylabel="x", source="s"
+        )
+        fig.set_facecolor(facecolor)
+        return plots.lay_out(fig)
+
+    ours = plots.render_png(build())
+    theirs = io.BytesIO()
+    build().savefig(theirs, format="png", dpi=plots.DPI)
+    image = PIL.Image.open(io.BytesIO(ours))
+    assert image.mode == ("RGB" if facecolor == "white" else "RGBA")  # alpha kept only if used
+    assert image.size == (900, 500)
+    assert np.array_equal(_pixels(ours), _pixels(theirs.getvalue()))
 
 
 def test_possessives():

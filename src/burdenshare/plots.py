@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+import PIL.Image
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -178,10 +179,22 @@ def lay_out(fig: Figure) -> Figure:
 
 
 def render_png(fig: Figure) -> bytes:
-    """The figure as PNG: laid out once (:func:`lay_out`) and drawn once."""
+    """The figure as PNG: laid out once (:func:`lay_out`) and drawn once.
+
+    matplotlib draws RGBA pixels. An opaque figure (every figure built here) is written as RGB:
+    the same pixels without an alpha channel that says nothing, a tenth smaller and quicker to
+    compress. A figure with any transparent pixel keeps its alpha channel.
+    """
     lay_out(fig)
+    raw = io.BytesIO()
+    fig.savefig(raw, format="raw", dpi=DPI)  # matplotlib's own path: facecolor, dpi, one draw
+    renderer = fig.canvas.get_renderer()  # the one that drew: its size is the buffer's
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
+    pixels = pixels.reshape(int(renderer.height), int(renderer.width), 4)
+    opaque = bool((pixels[:, :, 3] == 255).all())
+    image = PIL.Image.fromarray(pixels[:, :, :3] if opaque else pixels, "RGB" if opaque else "RGBA")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    image.save(buffer, format="png", dpi=(DPI, DPI))
     return buffer.getvalue()
 
 

@@ -13,6 +13,8 @@ file raises a :class:`~burdenshare.DataError` naming the file, both hashes and w
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,12 +103,48 @@ def _read_installed(edition: Edition, spec: TableSpec) -> tuple[pd.DataFrame, st
     return _read(edition.path, spec, edition.sha256 or None, remedy)
 
 
+def _record(edition: Edition, digest: str) -> None:
+    relative = edition.path.relative_to(edition.folder).as_posix()
+    _READS.append(Read(edition.dataset, edition.label, edition.origin, relative, digest))
+
+
 def read_edition(edition: Edition, spec: TableSpec) -> pd.DataFrame:
     """The validated table of an installed edition (a copy the caller may modify); recorded."""
     frame, digest = _read_installed(edition, spec)
-    relative = edition.path.relative_to(edition.folder).as_posix()
-    _READS.append(Read(edition.dataset, edition.label, edition.origin, relative, digest))
+    _record(edition, digest)
     return frame.copy()
+
+
+#: Results of :func:`read_derived` by (sha256 of the bytes, spec, function, arguments), newest last.
+_DERIVED: OrderedDict[tuple[Hashable, ...], pd.DataFrame] = OrderedDict()
+_DERIVED_MAX = 64
+
+
+def read_derived(
+    edition: Edition,
+    spec: TableSpec,
+    derive: Callable[..., pd.DataFrame],
+    *args: Hashable,
+    record: bool = True,
+) -> pd.DataFrame:
+    """``derive(table, *args)`` of an installed edition's validated table (a copy the caller may
+    modify), computed once per content of the file: the cache key is the sha256 of the bytes
+    parsed, so a replaced file gets a new result. ``derive`` must be a pure function of its
+    arguments that leaves the table unchanged. The read is recorded as :func:`read_edition`
+    records it (unless ``record`` is False, for warming a cache)."""
+    frame, digest = _read_installed(edition, spec)
+    if record:
+        _record(edition, digest)
+    key = (digest, spec, derive, args)
+    result = _DERIVED.get(key)
+    if result is None:
+        result = derive(frame.copy(), *args)
+        _DERIVED[key] = result
+        while len(_DERIVED) > _DERIVED_MAX:
+            _DERIVED.popitem(last=False)
+    else:
+        _DERIVED.move_to_end(key)
+    return result.copy()
 
 
 def read_user_file(path: str | Path, spec: TableSpec) -> pd.DataFrame:

@@ -16,14 +16,24 @@ from pathlib import Path
 import pandas as pd
 
 from . import datasets
+from .editions import resolve
 from .errors import ParameterError
 from .schemas import TARGETS
-from .tables import load_table
+from .tables import load_table, read_derived
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     """The commitments table (bundled, or a user file in the same schema)."""
     return load_table(datasets.TARGETS, TARGETS, path)
+
+
+def _indexed(table: pd.DataFrame) -> pd.DataFrame:
+    return table.set_index("target_id")
+
+
+def targets_by_id() -> pd.DataFrame:
+    """The installed commitments table indexed by ``target_id`` (built once per file content)."""
+    return read_derived(resolve(datasets.TARGETS, "latest")[0], TARGETS, _indexed)
 
 
 def target_value(target: str | float, unit: str = "% of GDP") -> float:
@@ -34,7 +44,7 @@ def target_value(target: str | float, unit: str = "% of GDP") -> float:
     """
     if isinstance(target, int | float):
         return float(target)
-    table = load_targets().set_index("target_id")
+    table = targets_by_id()
     if target not in table.index:
         valued = table.index[table["value"].notna() & (table["unit"] == unit)]
         raise ParameterError(
@@ -50,7 +60,7 @@ def target_value(target: str | float, unit: str = "% of GDP") -> float:
 
 def target_year(target: str) -> int:
     """The year by which a target is to be met (e.g. ``"hague_core_3_5"`` -> 2035), from the data."""
-    table = load_targets().set_index("target_id")
+    table = targets_by_id()
     if target not in table.index:
         raise ParameterError(f"Unknown target {target!r}; choose one of {', '.join(table.index)}.")
     raw = str(table.at[target, "target_year"] or "")

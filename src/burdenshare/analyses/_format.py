@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..countries import name as country_name
 from ..editions import citation
-from ..targets import load_targets
+from ..targets import targets_by_id
 
 
 def fmt(value: float, digits: int = 2) -> str:
@@ -59,7 +59,7 @@ def target_label(target: str | float) -> str:
     """A short label such as "Wales 2%" or "Hague 3.5%" (a number: "3.5%")."""
     if not isinstance(target, str):
         return f"{fmt(float(target))}%"
-    row = load_targets().set_index("target_id").loc[target]
+    row = targets_by_id().loc[target]
     summit = str(row["summit"]).removeprefix("NATO ").removeprefix("The ").split(" (")[0]
     return f"{summit.removesuffix(' Summit')} {fmt(float(row['value']))}%"
 

@@ -29,7 +29,7 @@ from ..loaders.pledges import load_pledges
 from ..loaders.support import load_support
 from ..metrics import compliance
 from ..params import check_date
-from ..targets import load_targets
+from ..targets import targets_by_id
 from ._format import cite, fmt, listing, names, plain
 from ._inputs import (
     aid_counted,
@@ -58,7 +58,7 @@ LABELS = {
 
 def span() -> tuple[dt.date, dt.date]:
     """Valid as_of dates: from the Hague summit to the end of the newest NATO year."""
-    hague = load_targets().set_index("target_id").at["hague_core_3_5", "date"].date()
+    hague = targets_by_id().at["hague_core_3_5", "date"].date()
     return hague, dt.date(nato_years()[-1], 12, 31)
 
 
@@ -129,7 +129,7 @@ def hague_pledge(
     panel: pd.DataFrame, year: int, key: dict[str, Any], src: dict[str, str]
 ) -> dict[str, str]:
     """1. The Hague pledge and who meets it (and 2%) in ``year``."""
-    targets = load_targets().set_index("target_id")
+    targets = targets_by_id()
     core, total = targets.loc["hague_core_3_5"], targets.loc["hague_total_5"]
     members = nato_allies(year)
     met_core = compliance(panel, "hague_core_3_5", years=year).loc[year]
@@ -200,7 +200,7 @@ def support_counted(
 
 def washington_baseline(key: dict[str, Any], src: dict[str, str]) -> dict[str, str]:
     """3. NATO's EUR 40 bn baseline against allies' military aid in the counted year."""
-    baseline = load_targets().set_index("target_id").loc["washington_ukraine_baseline"]
+    baseline = targets_by_id().loc["washington_ukraine_baseline"]
     summit = str(baseline["summit"]).removeprefix("NATO ").removesuffix(" Summit")
     key["baseline_eur_bn"] = float(baseline["value"])
     statement = (

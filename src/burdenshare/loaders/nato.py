@@ -19,7 +19,7 @@ from ..datasets import NATO_SPENDING as DATASET
 from ..editions import resolve
 from ..errors import DataError
 from ..schemas import SPENDING
-from ..tables import read_edition, read_user_file
+from ..tables import read_derived, read_edition, read_user_file
 
 
 def _select_editions(frame: pd.DataFrame, edition: str, path: Path) -> pd.DataFrame:
@@ -64,11 +64,20 @@ def spending_panel(
     A boolean column ``estimate`` is True where NATO marks any indicator of that year an estimate.
     Aggregates are left out unless ``include_aggregates``. The panel carries ``attrs`` with the
     edition, definition, constant-price base year and
-    ``currencies`` (ISO 4217 code of each ally's national-currency series).
+    ``currencies`` (ISO 4217 code of each ally's national-currency series). An installed
+    edition's panel is built once per content of its file (each call returns a copy).
     """
-    if str(edition) == "all":
+    edition = str(edition)
+    if edition == "all":
         raise DataError("spending_panel needs one edition; 'all' would mix editions.")
-    long = load_spending(edition, path)
+    if path is not None:
+        return _panel(load_spending(edition, path), include_aggregates)
+    (chosen,) = resolve(DATASET, edition)
+    return read_derived(chosen, SPENDING, _panel, include_aggregates)
+
+
+def _panel(long: pd.DataFrame, include_aggregates: bool) -> pd.DataFrame:
+    """The wide panel of one edition's long table (see :func:`spending_panel`)."""
     if not include_aggregates:
         long = long[~long["aggregate"]]
     panel = long.pivot(index=["iso3", "year"], columns="indicator", values="value")
@@ -86,6 +95,18 @@ def spending_panel(
         }
     )
     return panel.sort_index()
+
+
+def warm_panels() -> int:
+    """Build every installed edition's panels (with and without aggregates) once, so that later
+    calls in this process, and in processes forked from it such as the report runner's kernels,
+    start from memory. Nothing is recorded as loaded. Returns the number of panels built."""
+    count = 0
+    for chosen in resolve(DATASET, "all"):
+        for aggregates in (False, True):
+            read_derived(chosen, SPENDING, _panel, aggregates, record=False)
+            count += 1
+    return count
 
 
 def load_gdp(edition: str = "latest", path: str | Path | None = None) -> pd.DataFrame:

@@ -71,6 +71,12 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "burdenshare.reports.results",
     "burdenshare.reports.kernel_side:warm_matplotlib",  # fonts loaded once, not per kernel
     "burdenshare.tables:warm_cache",  # parsed data shared copy-on-write with every kernel
+    "burdenshare.loaders.nato:warm_panels",  # and the NATO panels every analysis starts from
+    # What pandas imports the first time a frame is shown or written as CSV.
+    "pandas.io.formats.html",
+    "pandas.io.formats.string",
+    "pandas.io.formats.csvs",
+    "pandas.core.reshape.reshape",
     "IPython",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
@@ -78,10 +84,24 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "ipykernel.comm",
     "ipykernel.debugger",  # imports debugpy: 60 ms per kernel otherwise
     "jupyter_client.session",
+    # What every kernel imports while it starts (its shell's history, debugger, completer,
+    # magics and event loop); measured by listing a forked kernel's new modules after a report.
+    "sqlite3",
+    "pdb",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.core.completerlib",
+    "IPython.core.logger",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "tornado.platform.asyncio",
+    "faulthandler",
+    "zmq.utils.garbage",
 )
 
 #: Modules the warm process imports after it is ready, while no request waits: what the children
-#: that export report pages need (:mod:`burdenshare.reports.render_side`), not the kernels.
+#: that export report pages need (:mod:`burdenshare.reports.render_side`), then what only some
+#: kernels need (kernels forked after the import get it warm).
 DEFAULT_LATER: tuple[str, ...] = (
     "jsonschema",
     "nbformat",
@@ -91,6 +111,7 @@ DEFAULT_LATER: tuple[str, ...] = (
     "nbconvert",
     "burdenshare.reports.html",
     "burdenshare.reports.render_side:warm",  # templates compiled once, not per page
+    "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
 )
 
 #: Python options a kernelspec may pass that a forked kernel honours: ipykernel's installer
