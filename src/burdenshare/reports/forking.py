@@ -84,6 +84,9 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "ipykernel.comm",
     "ipykernel.debugger",  # imports debugpy: 60 ms per kernel otherwise
     "jupyter_client.session",
+    # The machine's network addresses, which a kernel lists (importing psutil) to pick its
+    # default IP: listed once here rather than in every kernel.
+    "jupyter_client.localinterfaces:public_ips",
     # What every kernel imports while it starts (its shell's history, debugger, completer,
     # magics and event loop); measured by listing a forked kernel's new modules after a report.
     "sqlite3",

@@ -18,8 +18,10 @@ import base64
 import io
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -526,12 +528,17 @@ def render_site(run: Mapping[str, Any], folder: Path) -> dict[str, bytes]:
         raise ReportError("run manifest: 'reports' must be a list of report entries.")
     entries = [_entry(r) for r in reports]
     files: dict[str, bytes] = {}
-    for entry, report in zip(entries, reports, strict=True):
-        if entry.section == COUNTRY_SECTION:
-            continue  # the grid of allies has no thumbnails
-        made = _thumb(folder, entry, (report.get("files") or {}).get("ipynb"))
-        if made:
-            files[made[0]] = made[1]
+    cards = [  # the grid of allies has no thumbnails
+        (entry, (report.get("files") or {}).get("ipynb"))
+        for entry, report in zip(entries, reports, strict=True)
+        if entry.section != COUNTRY_SECTION
+    ]
+    # Pillow lets go of the GIL while it scales and compresses: one thumbnail per core at once
+    # (the first error, in report order, is raised).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for made in pool.map(lambda card: _thumb(folder, *card), cards):
+            if made:
+                files[made[0]] = made[1]
     sections = _sections(entries)
     countries_section = next((s for s in sections if s.id == COUNTRY_SECTION), None)
     used: dict[DataRead, int] = {}
