@@ -6,11 +6,12 @@ report` cold and warm, side by side in one run.
     python benchmarks/bench_reports.py --notebooks-dir D --for-each country=POL,DEU
     python benchmarks/bench_reports.py --skip-papermill   # only ours: cold, warm, breakdown
 
-The machine's speed drifts over minutes (a shared VM), so our cold run is repeated (``--repeat``,
-3 by default): before the sequential papermill run, between it and the two-at-a-time run, and
-after; each cold run starts from an empty cache and output folder, and the median is compared.
-The warm run (nothing changed) is the median of three. Each line also gives the CPU seconds the
-whole machine spent meanwhile, which drift does not inflate as much as wall time.
+The machine's speed drifts over minutes (a shared VM), so our cold run is repeated and
+interleaved with the baselines: the sequential papermill run is timed in ``--parts`` consecutive
+parts (3 by default, summed), and a cold run of ours goes before each part, before the run two
+at a time and after it (five by default). Each cold run starts from an empty cache and output
+folder; their median is compared. The warm run (nothing changed) is the median of three. Each
+line also gives the CPU seconds the whole machine spent meanwhile.
 
 Prints each wall time and ratio against the targets (cold >= 10x sequential CLI and >= 5x two
 at a time; warm, with nothing changed, >= 100x sequential CLI), checks that the executed
@@ -66,11 +67,19 @@ def _papermill(spec, out: Path, env: dict[str, str]) -> None:
 def _papermill_all(specs: Sequence, out: Path, env: dict[str, str], at_once: int) -> float:
     """Wall time of the papermill CLI over ``specs``, ``at_once`` processes at a time (what
     ``xargs -P`` does)."""
-    out.mkdir()
+    out.mkdir(exist_ok=True)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=at_once) as pool:
         list(pool.map(lambda spec: _papermill(spec, out, env), specs))
     return time.perf_counter() - start
+
+
+def _split(items: Sequence, parts: int) -> list[Sequence]:
+    """``items`` in ``parts`` consecutive runs of nearly equal length (none empty)."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    bounds = [i * size + min(i, extra) for i in range(parts + 1)]
+    return [items[bounds[i] : bounds[i + 1]] for i in range(parts)]
 
 
 def _ours(cmd: list[str], env: dict[str, str]) -> float:
@@ -166,11 +175,14 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--skip-papermill", action="store_true", help="only time our runner")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="cold runs of ours, spread between the papermill runs"
+        "--parts",
+        type=int,
+        default=3,
+        help="parts of the sequential papermill run, each preceded by a cold run of ours",
     )
     args = parser.parse_args()
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    if args.parts < 1:
+        parser.error("--parts must be at least 1")
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
@@ -202,24 +214,27 @@ def main() -> int:
         if args.jobs:
             base += ["--jobs", str(args.jobs)]
         ours = Ours(tmp_path, base, {**env, "CI": "true"})
-        # The machine's speed drifts over minutes: the cold runs are spread before, between and
-        # after the papermill runs, and the median is compared with them.
+        # The machine's speed drifts over minutes: our cold runs are interleaved with the
+        # baselines (before each part of the sequential run, before and after the run two at a
+        # time) and their median is compared with them.
         baselines = (
-            [] if args.skip_papermill else [("sequential", "cli", 1), ("two at a time", "cli2", 2)]
+            [] if args.skip_papermill else [("sequential", "cli"), ("two at a time", "cli2")]
         )
-        for i in range(args.repeat):
-            ours.run_cold()
-            if i < len(baselines):
-                label, name, at_once = baselines[i]
+        if not baselines:
+            for _ in range(args.parts):
+                ours.run_cold()
+        for label, name in baselines:
+            at_once = 1 if label == "sequential" else 2
+            parts = _split(specs, args.parts) if at_once == 1 else [specs]
+            key = f"papermill CLI, {label}"
+            times[key] = cpu[key] = 0.0
+            for part in parts:
+                ours.run_cold()
                 before = _cpu_seconds()
-                times[f"papermill CLI, {label}"] = _papermill_all(
-                    specs, tmp_path / name, env, at_once
-                )
-                cpu[f"papermill CLI, {label}"] = _cpu_seconds() - before
-        for label, name, at_once in baselines[args.repeat :]:
-            before = _cpu_seconds()
-            times[f"papermill CLI, {label}"] = _papermill_all(specs, tmp_path / name, env, at_once)
-            cpu[f"papermill CLI, {label}"] = _cpu_seconds() - before
+                times[key] += _papermill_all(part, tmp_path / name, env, at_once)
+                cpu[key] += _cpu_seconds() - before
+        if baselines:
+            ours.run_cold()
         wall, cold_cpu, median_out = ours.median_cold()
         times["burdenshare report, cold"], cpu["burdenshare report, cold"] = wall, cold_cpu
         cold = json.loads((median_out / "manifest.json").read_text())
@@ -232,7 +247,7 @@ def main() -> int:
         times["burdenshare report, warm"] = statistics.median(ours.warm)
         warm = json.loads((last_out / "manifest.json").read_text())
         differ = []
-        for name in [n for _, n, _ in baselines]:
+        for name in [n for _, n in baselines]:
             differ += [
                 f"{s.stem} ({name}, cold run {i + 1})"
                 for s in specs
