@@ -17,9 +17,9 @@ Prints each wall time and ratio against the targets (cold >= 10x sequential CLI 
 at a time; warm, with nothing changed, >= 100x sequential CLI), checks that the executed
 notebooks agree cell by cell (outputs and execution counts; timing metadata ignored) and that
 the warm run published the cold run's bytes, and prints where the cold run's time went per
-report (kernel launch, kernel ready, cells, figure drawing inside the cells, HTML export,
-cache store, writing), with the CPU the kernels used, the floor a perfect runner would still
-need, and the machine's load (the numbers are only as quiet as the machine).
+report (kernel launch, kernel ready, cells, figure rendering inside the cells: layout, drawing
+and PNG, HTML export, cache store, writing), with the CPU the kernels used, the floor a perfect
+runner would still need, and the machine's load (the numbers are only as quiet as the machine).
 """
 
 from __future__ import annotations

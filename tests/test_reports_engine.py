@@ -189,3 +189,30 @@ def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(
     assert forked.engine == "forked" and forked.status == ordinary.status == "ok"
     assert forked.results == ordinary.results
     assert forked.results["marker"] is False
+
+
+def test_profiling_counts_each_figure_once_from_layout_to_png(monkeypatch):
+    import time
+
+    import pandas as pd
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from burdenshare import plots
+    from burdenshare.reports import kernel_side
+
+    monkeypatch.setattr(FigureCanvasBase, "print_figure", FigureCanvasBase.print_figure)
+    monkeypatch.setattr(plots, "render_png", plots.render_png)  # both restored afterwards
+    monkeypatch.setattr(kernel_side, "_drawing", {"seconds": 0.0, "on": False, "depth": 0})
+    assert kernel_side.figure_seconds() is None
+    kernel_side.start_profile()
+    kernel_side.start_profile()  # idempotent: wrapped once
+    fig = plots.time_lines(
+        pd.DataFrame({"a": [1.0, 2.0]}, index=[2024, 2025]), title="t", ylabel="x", source="s"
+    )
+    lay_out = plots.lay_out
+    monkeypatch.setattr(plots, "lay_out", lambda f: (time.sleep(0.2), lay_out(f))[1])
+    start = time.perf_counter()
+    png = plots.render_png(fig)  # its print_figure inside is not counted again
+    elapsed = time.perf_counter() - start
+    assert png.startswith(b"\x89PNG")
+    assert 0.2 <= kernel_side.figure_seconds() <= elapsed  # the layout counts too

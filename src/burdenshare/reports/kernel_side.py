@@ -3,7 +3,7 @@
 After the last cell the runner evaluates :data:`STATE_EXPRESSION` silently in the kernel (a user
 expression: it assigns nothing, prints nothing and leaves no trace in the notebook): the datasets
 this kernel loaded (:func:`burdenshare.tables.loaded`, each with the sha256 of the bytes parsed)
-and, when profiling, the seconds spent drawing figures. A notebook that never imported burdenshare
+and, when profiling, the seconds spent rendering figures. A notebook that never imported burdenshare
 loaded no dataset, and the expression imports nothing new.
 
 This module imports nothing heavy: forked kernels have it preloaded, ordinary kernels import it
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 import time
 from typing import Any
 
@@ -28,34 +29,44 @@ STATE_EXPRESSION = (
     "'cpu_seconds': __import__('time').process_time()})"
 )
 
-#: Code run silently before the first cell when profiling: time every figure drawn.
+#: Code run silently before the first cell when profiling: time every figure rendered.
 PROFILE_CODE = "__import__('burdenshare.reports.kernel_side', fromlist=['_']).start_profile()"
 
 _drawing: dict[str, Any] = {"seconds": 0.0, "on": False, "depth": 0}
 
 
 def start_profile() -> None:
-    """Time every figure this kernel draws (``FigureCanvasBase.print_figure``, which the inline
-    backend and ``savefig`` both call). Idempotent."""
+    """Time every figure this kernel renders: matplotlib's ``FigureCanvasBase.print_figure``
+    (the inline backend and ``savefig``) and, when :mod:`burdenshare.plots` is already imported
+    (forked kernels have it preloaded), its ``render_png`` (layout, drawing and PNG compression:
+    what the notebooks' ``show`` calls). A figure rendered inside another timed call counts
+    once. Idempotent; imports nothing the kernel has not imported but matplotlib."""
     if _drawing["on"]:
         return
     from matplotlib.backend_bases import FigureCanvasBase  # lazy: only when profiling
 
-    original = FigureCanvasBase.print_figure
+    _time_calls(FigureCanvasBase, "print_figure")
+    plots = sys.modules.get("burdenshare.plots")
+    if plots is not None:
+        _time_calls(plots, "render_png")
+    _drawing["on"] = True
+
+
+def _time_calls(owner: Any, name: str) -> None:
+    original = getattr(owner, name)
 
     @functools.wraps(original)
-    def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         _drawing["depth"] += 1
         try:
-            return original(self, *args, **kwargs)
+            return original(*args, **kwargs)
         finally:
             _drawing["depth"] -= 1
-            if not _drawing["depth"]:  # a figure printed from inside another counts once
+            if not _drawing["depth"]:  # the outermost timed call counts
                 _drawing["seconds"] += time.perf_counter() - start
 
-    FigureCanvasBase.print_figure = timed  # type: ignore[method-assign]
-    _drawing["on"] = True
+    setattr(owner, name, timed)
 
 
 def warm_matplotlib() -> None:
@@ -79,7 +90,7 @@ def warm_matplotlib() -> None:
 
 
 def figure_seconds() -> float | None:
-    """Seconds spent drawing figures since :func:`start_profile` (None when not profiling)."""
+    """Seconds spent rendering figures since :func:`start_profile` (None when not profiling)."""
     return _drawing["seconds"] if _drawing["on"] else None
 
 

@@ -60,7 +60,7 @@ class ReportOutcome:
 
 
 #: The steps of a report's time, as recorded in ``ReportOutcome.timings``: getting a kernel
-#: process (fork, or ordinary start), waiting for it to answer, the cells, the figures drawn in
+#: process (fork, or ordinary start), waiting for it to answer, the cells, the figures rendered in
 #: the cells (part of "cells"; measured when profiling), exporting the page, storing it in the
 #: cache, writing it into the staging folder.
 TIMING_STEPS = (
