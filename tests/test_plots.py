@@ -12,6 +12,7 @@ import PIL.Image
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import burdenshare as bs
@@ -189,6 +190,29 @@ def test_render_png_gives_matplotlibs_pixels(facecolor):
     image = PIL.Image.open(io.BytesIO(ours))
     assert image.mode == ("RGB" if facecolor == "white" else "RGBA")  # alpha kept only if used
     assert image.size == (900, 500)
+    assert np.array_equal(_pixels(ours), _pixels(theirs.getvalue()))
+
+
+@pytest.mark.parametrize(
+    ("size", "dpi", "agg", "mode"),
+    [
+        ((9.3, 4.77), 72, True, "RGB"),  # drawn at plots.DPI: 930 x 477 pixels
+        ((4.995, 4.995), 150, True, "RGB"),
+        ((3.0, 2.0), 100, False, "RGBA"),  # no Agg canvas of its own: matplotlib's PNG as is
+    ],
+)
+def test_render_png_of_other_figures(size, dpi, agg, mode):
+    def build() -> Figure:
+        fig = Figure(figsize=size, dpi=dpi)
+        if agg:
+            FigureCanvasAgg(fig)
+        fig.add_subplot().plot([1, 2], [3, 1])
+        return fig
+
+    ours = plots.render_png(build())
+    theirs = io.BytesIO()
+    build().savefig(theirs, format="png", dpi=plots.DPI)
+    assert PIL.Image.open(io.BytesIO(ours)).mode == mode
     assert np.array_equal(_pixels(ours), _pixels(theirs.getvalue()))
 
 

@@ -183,14 +183,19 @@ def render_png(fig: Figure) -> bytes:
 
     matplotlib draws RGBA pixels. An opaque figure (every figure built here) is written as RGB:
     the same pixels without an alpha channel that says nothing, a tenth smaller and quicker to
-    compress. A figure with any transparent pixel keeps its alpha channel.
+    compress. A figure with any transparent pixel, or one matplotlib did not draw on an Agg
+    canvas, is written by matplotlib as it is (RGBA).
     """
     lay_out(fig)
     raw = io.BytesIO()
     fig.savefig(raw, format="raw", dpi=DPI)  # matplotlib's own path: facecolor, dpi, one draw
-    renderer = fig.canvas.get_renderer()  # the one that drew: its size is the buffer's
-    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
-    pixels = pixels.reshape(int(renderer.height), int(renderer.width), 4)
+    drew = getattr(fig.canvas, "renderer", None)  # an Agg canvas keeps the renderer that drew
+    size = (int(drew.width), int(drew.height)) if isinstance(drew, RendererAgg) else (0, 0)
+    if drew is None or drew.dpi != DPI or size[0] * size[1] * 4 != raw.getbuffer().nbytes:
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+        return png.getvalue()
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8).reshape(size[1], size[0], 4)
     opaque = bool((pixels[:, :, 3] == 255).all())
     image = PIL.Image.fromarray(pixels[:, :, :3] if opaque else pixels, "RGB" if opaque else "RGBA")
     buffer = io.BytesIO()

@@ -13,6 +13,7 @@ file raises a :class:`~burdenshare.DataError` naming the file, both hashes and w
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass
@@ -118,6 +119,7 @@ def read_edition(edition: Edition, spec: TableSpec) -> pd.DataFrame:
 #: Results of :func:`read_derived` by (sha256 of the bytes, spec, function, arguments), newest last.
 _DERIVED: OrderedDict[tuple[Hashable, ...], pd.DataFrame] = OrderedDict()
 _DERIVED_MAX = 64
+_DERIVED_LOCK = threading.Lock()  # threads of one process (e.g. a Dask worker) share the cache
 
 
 def read_derived(
@@ -136,14 +138,16 @@ def read_derived(
     if record:
         _record(edition, digest)
     key = (digest, spec, derive, args)
-    result = _DERIVED.get(key)
+    with _DERIVED_LOCK:
+        result = _DERIVED.get(key)
+        if result is not None:
+            _DERIVED.move_to_end(key)
     if result is None:
         result = derive(frame.copy(), *args)
-        _DERIVED[key] = result
-        while len(_DERIVED) > _DERIVED_MAX:
-            _DERIVED.popitem(last=False)
-    else:
-        _DERIVED.move_to_end(key)
+        with _DERIVED_LOCK:
+            _DERIVED[key] = result
+            while len(_DERIVED) > _DERIVED_MAX:
+                _DERIVED.popitem(last=False)
     return result.copy()
 
 
