@@ -190,12 +190,16 @@ def render_png(fig: Figure) -> bytes:
     raw = io.BytesIO()
     fig.savefig(raw, format="raw", dpi=DPI)  # matplotlib's own path: facecolor, dpi, one draw
     drew = getattr(fig.canvas, "renderer", None)  # an Agg canvas keeps the renderer that drew
-    size = (int(drew.width), int(drew.height)) if isinstance(drew, RendererAgg) else (0, 0)
-    if drew is None or drew.dpi != DPI or size[0] * size[1] * 4 != raw.getbuffer().nbytes:
+    if (
+        not isinstance(drew, RendererAgg)
+        or drew.dpi != DPI
+        or int(drew.width) * int(drew.height) * 4 != raw.getbuffer().nbytes
+    ):
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
         return png.getvalue()
-    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8).reshape(size[1], size[0], 4)
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
+    pixels = pixels.reshape(int(drew.height), int(drew.width), 4)
     opaque = bool((pixels[:, :, 3] == 255).all())
     image = PIL.Image.fromarray(pixels[:, :, :3] if opaque else pixels, "RGB" if opaque else "RGBA")
     buffer = io.BytesIO()

@@ -26,7 +26,7 @@ import pandas as pd
 from .editions import Edition, resolve
 from .errors import DataError
 from .manifest import BUNDLED_REMEDY, MANIFEST_NAME, check_sha256, entries
-from .paths import bundled_data_dir, read_data_file
+from .paths import bundled_data_dir, file_identity, read_data_file
 from .schemas import SPECS, TableSpec
 from .validation import read_table
 
@@ -66,9 +66,9 @@ def reset_loaded() -> None:
 def _parsed(
     path: str,
     resolved: str,
+    inode: int,
     size: int,
     mtime_ns: int,
-    inode: int,
     spec: TableSpec,
     expected: str | None,
     remedy: str,
@@ -84,13 +84,11 @@ def _parsed(
 def _read(
     path: Path, spec: TableSpec, expected: str | None = None, remedy: str = ""
 ) -> tuple[pd.DataFrame, str]:
-    try:
-        stat = path.stat()
-    except OSError:
-        read_data_file(path)  # raises a DataError naming the file
-        raise
-    key = (str(path), str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    return _parsed(*key, spec, expected, remedy)
+    identity = file_identity(path)
+    if identity is None:  # missing, a folder, a device or unreadable
+        read_data_file(path)  # raises a DataError naming the file and why
+        raise DataError(f"{path}: changed while it was being read; try again.")
+    return _parsed(str(path), str(path.resolve()), *identity, spec, expected, remedy)
 
 
 def _read_installed(edition: Edition, spec: TableSpec) -> tuple[pd.DataFrame, str]:
