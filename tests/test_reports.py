@@ -3,6 +3,7 @@ and its browser test: tests/test_reports_site.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -242,6 +243,36 @@ def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
         == plain.results
         == {"country": "DEU", "label": "same", "rows": forked.results["rows"], "start_year": 2014}
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["ok_report", "cell_error"])
+def test_executed_notebooks_are_what_papermills_command_writes(name, tmp_path, monkeypatch):
+    """The runner runs papermill's steps itself (no JSON round trips): the executed notebook
+    has the cells, error banner and metadata papermill's command line writes, and records the
+    notebook's file name as its input, not a copy of the input notebook."""
+    import papermill
+
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    parameters = {"country": "DEU", "label": "same"} if name == "ok_report" else {}
+    spec = plan(discover(FIXTURES), [name], parameters)[0]
+    ours = nbformat.reads(execute_report(spec, "papermill").ipynb, 4)
+    with pytest.raises(Exception) if name == "cell_error" else contextlib.nullcontext():
+        papermill.execute_notebook(
+            str(spec.path), str(tmp_path / "pm.ipynb"), parameters=parameters,
+            kernel_name="python3", progress_bar=False,
+        )  # fmt: skip
+    theirs = nbformat.read(tmp_path / "pm.ipynb", 4)
+    assert _cells(ours) == _cells(theirs)
+    assert [c.metadata.get("tags") for c in ours.cells] == [
+        c.metadata.get("tags") for c in theirs.cells
+    ]
+    timing = {"start_time", "end_time", "duration", "input_path", "output_path"}
+    mine, pm = ours.metadata.papermill, theirs.metadata.papermill
+    assert {k: v for k, v in mine.items() if k not in timing} == {
+        k: v for k, v in pm.items() if k not in timing
+    }
+    assert mine["input_path"] == f"{name}.ipynb" and mine["output_path"] is None
 
 
 @pytest.mark.slow

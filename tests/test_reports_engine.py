@@ -216,3 +216,21 @@ def test_profiling_counts_each_figure_once_from_layout_to_png(monkeypatch):
     elapsed = time.perf_counter() - start
     assert png.startswith(b"\x89PNG")
     assert 0.2 <= kernel_side.figure_seconds() <= elapsed  # the layout counts too
+
+
+def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
+    """A kernel selects the inline backend; matplotlib checks the name against its registry,
+    which reads every package's entry points the first time. The warm process does it for all."""
+    code = (
+        "import importlib.metadata, matplotlib\n"
+        "from burdenshare.reports.kernel_side import INLINE_BACKEND, warm_matplotlib\n"
+        "warm_matplotlib()\n"
+        "def unread(*a, **k):\n"
+        "    raise AssertionError('entry points read again')\n"
+        "importlib.metadata.entry_points = unread\n"
+        "matplotlib.rcParams['backend'] = INLINE_BACKEND\n"
+        "print(matplotlib.rcParams['backend'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "module://matplotlib_inline.backend_inline"

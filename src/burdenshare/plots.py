@@ -55,6 +55,10 @@ TARGET_COLOURS: tuple[str, ...] = ("#D55E00", "#CC79A7", "#000000")
 GREY = "#999999"
 SOURCE_COLOUR = "#444444"
 DPI = 100
+#: zlib level of the PNGs :func:`render_png` writes (lossless at every level). Measured on the
+#: country profiles' figures: 3 compresses in 7.3 ms a figure against 10.4 ms for Pillow's default
+#: (6), for files 2.6% larger.
+PNG_COMPRESS_LEVEL = 3
 #: Font size of notes beside timeline markers, and their heights above a lane (lanes are 1 apart).
 NOTE_SIZE = 7
 NOTE_LEVELS = (0.25, 0.47, -0.27, 0.69)
@@ -181,10 +185,10 @@ def lay_out(fig: Figure) -> Figure:
 def render_png(fig: Figure) -> bytes:
     """The figure as PNG: laid out once (:func:`lay_out`) and drawn once.
 
-    matplotlib draws RGBA pixels. An opaque figure (every figure built here) is written as RGB:
-    the same pixels without an alpha channel that says nothing, a tenth smaller and quicker to
-    compress. A figure with any transparent pixel, or one matplotlib did not draw on an Agg
-    canvas, is written by matplotlib as it is (RGBA).
+    matplotlib draws RGBA pixels. An opaque figure (every figure built here) is written as RGB
+    at :data:`PNG_COMPRESS_LEVEL`: the same pixels without an alpha channel that says nothing, a
+    tenth smaller and quicker to compress. A figure with any transparent pixel, or one
+    matplotlib did not draw on an Agg canvas, is written by matplotlib as it is (RGBA).
     """
     lay_out(fig)
     raw = io.BytesIO()
@@ -203,7 +207,7 @@ def render_png(fig: Figure) -> bytes:
     opaque = bool((pixels[:, :, 3] == 255).all())
     image = PIL.Image.fromarray(pixels[:, :, :3] if opaque else pixels, "RGB" if opaque else "RGBA")
     buffer = io.BytesIO()
-    image.save(buffer, format="png", dpi=(DPI, DPI))
+    image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
 
 

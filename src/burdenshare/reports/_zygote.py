@@ -36,7 +36,6 @@ SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
 #: Seconds without a request after which the warm process imports the next deferred module
 #: (the first kernels are asked for at once; an import then delays nobody).
 IDLE_S = 0.3
-_INLINE = "module://matplotlib_inline.backend_inline"
 
 
 def _preload(modules: list[str]) -> list[str]:
@@ -115,7 +114,9 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         if "matplotlib" in sys.modules:
             # matplotlib read MPLBACKEND when the zygote imported it; a fresh kernel reads it after
             # ipykernel has chosen the inline backend. Apply the same rule here.
-            backend = os.environ.get("MPLBACKEND") or _INLINE
+            from burdenshare.reports.kernel_side import INLINE_BACKEND  # lazy: preloaded
+
+            backend = os.environ.get("MPLBACKEND") or INLINE_BACKEND
             sys.modules["matplotlib"].rcParams["backend"] = backend
         from ipykernel.kernelapp import IPKernelApp  # lazy: imported (warm) by the preload
 

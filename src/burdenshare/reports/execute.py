@@ -19,12 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import papermill
 from nbclient.exceptions import CellTimeoutError
 from nbclient.util import run_sync
+from papermill import __version__ as papermill_version
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.execute import (
+    prepare_notebook_metadata,
+    raise_for_execution_errors,
+    remove_error_markers,
+)
+from papermill.parameterize import parameterize_notebook
 
 from ..errors import ReportError
 from .forking import FORKED, ORDINARY, ForkServer, default_server
@@ -238,6 +244,56 @@ def _error_text(
     return text
 
 
+def _papermill_notebook(raw: bytes) -> Any:
+    """The notebook as papermill's ``load_notebook_node`` prepares it (nbformat 4, papermill's
+    notebook and cell metadata present), from bytes already read."""
+    nb = nbformat.reads(raw, as_version=4)
+    nb = nbformat.v4.upgrade(nb) or nb
+    nb.metadata.setdefault(
+        "papermill",
+        {
+            "default_parameters": {},
+            "parameters": {},
+            "environment_variables": {},
+            "version": papermill_version,
+        },
+    )
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+        cell.metadata.setdefault("papermill", {})
+    return nb
+
+
+def _papermill_execute(
+    nb: Any, input_path: str, parameters: dict[str, Any], **engine_kwargs: Any
+) -> Any:
+    """papermill's ``execute_notebook`` for a notebook in memory and no output file, step by
+    step with papermill's own functions (parameters injected, metadata, error cell on failure).
+
+    Calling ``execute_notebook`` itself with a notebook object would record the whole input
+    notebook (its committed outputs too) as the run's ``input_path``, doubling every executed
+    notebook, and serialise the notebook twice for nothing (to read it, and to write it with no
+    output path). Here ``input_path`` is the notebook's file name, as papermill's command line
+    records a path.
+    """
+    if parameters:
+        nb = parameterize_notebook(
+            nb, parameters, report_mode=False, kernel_name="python3", engine_name=ENGINE_NAME
+        )
+    nb = remove_error_markers(prepare_notebook_metadata(nb, input_path, None))
+    nb = papermill_engines.execute_notebook_with_engine(
+        ENGINE_NAME,
+        nb,
+        input_path=input_path,
+        output_path=None,
+        kernel_name="python3",
+        progress_bar=False,
+        **engine_kwargs,
+    )
+    raise_for_execution_errors(nb, None)
+    return nb
+
+
 def _run_papermill(
     spec: ReportSpec,
     source: Any,
@@ -259,16 +315,8 @@ def _run_papermill(
         threading.Thread(target=_watchdog, args=(capture, timeout, done), daemon=True).start()
     nb, status, error = None, "ok", ""
     try:
-        nb = papermill.execute_notebook(
-            source,
-            None,
-            parameters=dict(spec.parameters),
-            engine_name=ENGINE_NAME,
-            kernel_name="python3",
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            capture=capture,
-            **extra,
+        nb = _papermill_execute(
+            source, Path(spec.path).name, dict(spec.parameters), capture=capture, **extra
         )
     except PapermillExecutionError as exc:
         status, error = "failed", f"{exc.ename}: {exc.evalue}"
@@ -337,7 +385,7 @@ def run_notebook(
     raw = source if source is not None else Path(spec.path).read_bytes()
     capture = _Capture(profile=profile, guard=guard)
     nb, status, error = _run_papermill(
-        spec, nbformat.reads(raw, as_version=4), engine, server, timeout, cell_timeout, capture
+        spec, _papermill_notebook(raw), engine, server, timeout, cell_timeout, capture
     )
     used, reason = ORDINARY, "--engine papermill: ordinary kernels"
     if engine == "fork":

@@ -69,14 +69,25 @@ def _time_calls(owner: Any, name: str) -> None:
     setattr(owner, name, timed)
 
 
+#: The backend a kernel selects (ipykernel's inline backend).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
 def warm_matplotlib() -> None:
     """Draw one throw-away figure off screen (regular, bold and italic text, mathtext, a tight
     bounding box), so the fonts and text caches are loaded in the warm process once rather than
-    in every kernel forked from it. Touches no pyplot state (no figure is numbered or kept)."""
+    in every kernel forked from it. Touches no pyplot state (no figure is numbered or kept).
+
+    Also checks the inline backend's name against matplotlib's backend registry: the first check
+    reads every installed package's entry points (16 ms), which each kernel would otherwise do
+    when it selects the backend."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: the warm process only
+    from matplotlib.backends.registry import backend_registry
     from matplotlib.figure import Figure
+
+    backend_registry.is_valid_backend(INLINE_BACKEND)
 
     figure = Figure(figsize=(4, 3))
     FigureCanvasAgg(figure)
