@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import tomllib
 
+import pytest
 import yaml
 
 from tests import REPO
@@ -65,3 +69,35 @@ def test_ruff_is_clean():
         cwd=REPO,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_package_gives_its_names_on_first_use_and_starts_without_pandas():
+    """``import burdenshare`` and the report command's modules import no pandas (the warm
+    process starts first); every public name still resolves, as before."""
+    code = (
+        "import json, sys\n"
+        "import burdenshare as bs\n"
+        "import burdenshare.cli, burdenshare.reports.runner\n"
+        "from burdenshare import datasets, errors\n"
+        "before = sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules)\n"
+        "names = {n: callable(getattr(bs, n)) or isinstance(getattr(bs, n), str)"
+        " for n in bs.__all__}\n"
+        "star = {}\n"
+        "exec('from burdenshare import *', star)\n"
+        "print(json.dumps({'before': before, 'names': names, 'star': sorted(set(star) - {'__builtins__'}),"
+        " 'dir': sorted(set(bs.__all__) - set(dir(bs)))}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["before"] == []
+    assert all(found["names"].values()) and len(found["names"]) > 50
+    import burdenshare
+    from burdenshare import loaders, metrics
+
+    expected = {*loaders.__all__, *metrics.__all__, "compare_releases", "run_report"}
+    assert expected <= set(found["names"]) == set(found["star"])
+    assert found["dir"] == []
+    assert burdenshare.load_spending is loaders.load_spending
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        burdenshare.no_such_name  # noqa: B018

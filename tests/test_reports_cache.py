@@ -188,10 +188,17 @@ FIXTURE_PARAMS = {"seconds": 0}
 
 
 @pytest.mark.slow
-def test_unchanged_reports_come_from_the_cache_without_a_kernel(fixtures, tmp_path):
+def test_unchanged_reports_come_from_the_cache_without_a_kernel(fixtures, tmp_path, monkeypatch):
+    from burdenshare.reports import runner
+
+    calls: list[str] = []  # the warm process is launched before planning when all will run
+    launch, plan = runner._launch_server, runner.plan
+    monkeypatch.setattr(runner, "_launch_server", lambda: (calls.append("launch"), launch())[1])
+    monkeypatch.setattr(runner, "plan", lambda *a: (calls.append("plan"), plan(*a))[1])
     out, cache = tmp_path / "out", tmp_path / "cache"
     cold = _run(fixtures, out, cache, parameters=FIXTURE_PARAMS, **FIXTURE_SET)
     assert _ran(cold) == set(cold)
+    assert calls == ["launch", "plan"] and all(o.engine == "forked" for o in cold.values())
     pages = {  # the reports' own files (not the site's index and thumbnails)
         p.name: p.read_bytes() for p in out.glob("*_*.*") if p.suffix in (".html", ".ipynb")
     }
@@ -210,13 +217,17 @@ def test_unchanged_reports_come_from_the_cache_without_a_kernel(fixtures, tmp_pa
     assert {n: (out / n).read_bytes() for n in pages} == pages
 
     # Showing the code is another page of the same executed notebook: rendered, not re-run.
+    calls.clear()
     shown = _run(fixtures, out, cache, parameters=FIXTURE_PARAMS, show_code=True, **FIXTURE_SET)
     assert _ran(shown) == set()
+    assert calls == ["plan"]  # nothing to run: no warm process
     assert "load_support" in (out / "reads_support.html").read_text()  # the code is shown
     assert "load_support" not in pages["reads_support.html"].decode()
 
     # --force re-runs everything; --no-cache neither reads nor writes the cache.
+    calls.clear()
     assert _ran(_run(fixtures, out, cache, parameters=FIXTURE_PARAMS, force=True, **FIXTURE_SET))
+    assert calls == ["launch", "plan"]
     nothing = tmp_path / "unused-cache"
     ran = _run(fixtures, out, nothing, parameters=FIXTURE_PARAMS, use_cache=False, **FIXTURE_SET)
     assert _ran(ran) == set(ran) and not nothing.exists()

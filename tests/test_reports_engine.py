@@ -234,3 +234,18 @@ def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "module://matplotlib_inline.backend_inline"
+
+
+def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path, monkeypatch):
+    """A run that fails while planning closes the warm process it launched early at once."""
+    import os
+    import time
+
+    (tmp_path / "slow_import.py").write_text("import time\ntime.sleep(60)\n")
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    server = ForkServer(preload=["slow_import"], later=[]).launch()
+    time.sleep(0.5)  # the warm process is importing
+    start = time.monotonic()
+    server.close()
+    assert time.monotonic() - start < 5
+    assert not server.alive()

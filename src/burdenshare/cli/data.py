@@ -12,7 +12,6 @@ from ..editions import editions
 from ..errors import ParameterError
 from ..manifest import entries, read_manifest, verify
 from ..paths import bundled_data_dir, user_data_dir_path
-from ..schemas import SPECS, describe
 from .imports import add_import_commands
 
 
@@ -29,6 +28,8 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _data_info(_: argparse.Namespace) -> int:
+    from ..schemas import SPECS  # lazy: pandas and pandera, for the data commands only
+
     listed = entries()
     print(f"Bundled data in {bundled_data_dir()}")
     by_dataset: dict[str, list[tuple[str, dict[str, Any]]]] = {}
@@ -60,6 +61,8 @@ def _data_info(_: argparse.Namespace) -> int:
 
 
 def _data_describe(args: argparse.Namespace) -> int:
+    from ..schemas import SPECS, describe  # lazy: pandas and pandera, for the data commands only
+
     if args.dataset is None:
         print("Datasets (`burdenshare data describe DATASET` prints one's columns):")
         for name, spec in SPECS.items():

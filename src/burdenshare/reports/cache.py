@@ -202,6 +202,13 @@ class ReportCache:
             os.utime(path)  # last use, for pruning
         return entry
 
+    def holds_entries(self) -> bool:
+        """Whether any report is stored (False for a new or emptied cache)."""
+        try:
+            return any(True for _ in self.entries.glob("*.json"))
+        except OSError:
+            return False
+
     def _save(self, entry: dict[str, Any]) -> None:
         body = {k: v for k, v in entry.items() if k != "checksum"}
         entry = {**body, "checksum": digest_of(body)}

@@ -177,6 +177,7 @@ class ForkServer:
         self.children: set[int] = set()
         self._process: subprocess.Popen[bytes] | None = None
         self._reply: Any = None
+        self._ready = False
         self._lock = threading.Lock()
 
     @property
@@ -225,6 +226,7 @@ class ForkServer:
             raise ReportError(self.dead_reason or "the fork server was not launched.")
         hello = self._read_reply()
         self.failed_imports = list(hello.get("failed", []))
+        self._ready = True
         return self
 
     def alive(self) -> bool:
@@ -317,10 +319,14 @@ class ForkServer:
         self.children.clear()
 
     def close(self) -> None:
-        """Stop the warm process (running kernels are not affected; see :meth:`kill_children`)."""
+        """Stop the warm process (running kernels are not affected; see :meth:`kill_children`).
+        One still importing (never asked whether it is ready) is killed, not waited for."""
         _SERVERS.pop(self.key, None)
         process, self._process = self._process, None
         if process is not None:
+            if not self._ready:
+                with contextlib.suppress(OSError):
+                    process.kill()
             if process.stdin:
                 with contextlib.suppress(OSError):
                     process.stdin.close()

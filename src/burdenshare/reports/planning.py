@@ -13,7 +13,6 @@ from typing import Any, Protocol
 
 import yaml
 
-from ..countries import nato_allies
 from ..errors import ParameterError, ReportError
 
 #: Grids of the default report set: notebook -> {parameter: keyword or values}.
@@ -245,6 +244,8 @@ def parse_for_each(items: Sequence[str]) -> dict[str, list[Any]]:
                 f" {key}=V1,V2."
             )
         if values.strip() == "allies":
+            from ..countries import nato_allies  # lazy: pandas, not needed to start a run
+
             grids[key] = list(nato_allies())
         else:
             grids[key] = [parse_value(v.strip()) for v in values.split(",") if v.strip()]

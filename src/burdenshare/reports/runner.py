@@ -259,9 +259,11 @@ def _run_local(
     cache: ReportCache | None,
     write: Callable[[ReportOutcome], ReportOutcome],
     progress: Progress,
+    server: Any = None,
 ) -> tuple[list[ReportOutcome], dict[str, str]]:
-    """Serve what the cache holds, execute the rest on local threads; also return each
-    report's cache key by stem (for PDFs added later)."""
+    """Serve what the cache holds, execute the rest on local threads (``server``: a warm process
+    launched early, or None); also return each report's cache key by stem (for PDFs added
+    later)."""
     check = DataCheck()
     outcomes: list[ReportOutcome] = []
     misses: list[Job] = []
@@ -279,8 +281,30 @@ def _run_local(
             outcomes.append(write(outcome))
             progress.done(outcome)
     if misses:
-        outcomes += _execute_local(misses, options, cache, check, write, progress)
+        outcomes += _execute_local(misses, options, cache, check, write, progress, server)
     return outcomes, keys
+
+
+def _launch_server() -> Any:
+    """A warm process, launched (its imports run while this process goes on; its dead_reason
+    says why if it could not start)."""
+    from .forking import ForkServer  # lazy: jupyter_client (only when a report runs)
+
+    server = ForkServer()
+    with contextlib.suppress(ReportError):  # dead_reason says why; reported when it is used
+        server.launch()
+    return server
+
+
+def _launch_early(setup: _Setup) -> None:
+    """Launch the warm process before the reports are planned when every report will run (no
+    cache, --force, or an empty cache): its imports then overlap the planning. Otherwise it is
+    launched once the cache has been asked, only if some report is not there."""
+    options, cache = setup.options, setup.cache
+    if options.engine != "fork" or options.executor != "local":
+        return
+    if cache is None or options.force or not cache.holds_entries():
+        setup.server = _launch_server()
 
 
 def _execute_local(
@@ -290,16 +314,13 @@ def _execute_local(
     check: DataCheck,
     write: Callable[[ReportOutcome], ReportOutcome],
     progress: Progress,
+    server: Any = None,
 ) -> list[ReportOutcome]:
     """Execute reports on ``jobs`` threads; each hands its executed notebook to a second set of
-    threads that export the page and store the report, so its kernel slot is free at once."""
-    from .forking import ForkServer  # lazy: jupyter_client (only when a report runs)
-
-    server = None
-    if options.engine == "fork":
-        server = ForkServer()
-        with contextlib.suppress(ReportError):  # dead_reason says why; reported below
-            server.launch()  # its imports run while this process imports the notebook machinery
+    threads that export the page and store the report, so its kernel slot is free at once.
+    ``server``: a warm process already launched (else one is launched here for engine "fork")."""
+    if server is None and options.engine == "fork":
+        server = _launch_server()  # its imports run while this process imports the machinery
     from .execute import KernelGuard  # lazy: papermill, nbformat
 
     guard = KernelGuard()
@@ -445,12 +466,16 @@ class _Setup:
     client: Any = None
     own_client: bool = False
     cache: ReportCache | None = None
+    server: Any = None  # a warm process launched before planning (see _launch_early)
     start: float = field(default_factory=time.perf_counter)
 
     def close(self) -> None:
         if self.own_client and self.client is not None:
             self.client.close()
             self.client = None
+        if self.server is not None:  # idempotent: the run closes it when it is done with it
+            self.server.close()
+            self.server = None
 
 
 def _set_up(out: str | Path, options: RunOptions, folders: Sequence[Path]) -> _Setup:
@@ -484,6 +509,7 @@ def run_reports(
     options = options or RunOptions.from_kwargs(**kwargs)
     setup = _set_up(out, options, [Path(s.path).parent for s in specs])
     try:
+        _launch_early(setup)
         return _run(specs, setup)
     finally:
         setup.close()
@@ -508,7 +534,7 @@ def _run(specs: Sequence[ReportSpec], setup: _Setup) -> RunSummary:
             if client is not None:
                 outcomes = _run_dask(specs, options, client, write, progress)
             else:
-                outcomes, keys = _run_local(specs, options, cache, write, progress)
+                outcomes, keys = _run_local(specs, options, cache, write, progress, setup.server)
             order = {s.stem: i for i, s in enumerate(specs)}
             outcomes.sort(key=lambda o: order[o.stem])
             if options.pdf:
@@ -561,6 +587,7 @@ def run_report(
     folder = Path(notebooks_dir) if notebooks_dir is not None else notebooks_dir_default()
     setup = _set_up(out, RunOptions.from_kwargs(**options), [folder])
     try:
+        _launch_early(setup)
         specs = plan(discover(folder, setup.cache), notebooks, parameters, grids_of(for_each))
         if not specs:
             raise ReportError(f"no reports to run: {folder} has no notebooks.")
