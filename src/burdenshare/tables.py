@@ -12,7 +12,13 @@ file raises a :class:`~burdenshare.DataError` naming the file, both hashes and w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import pickle
+import shutil
+import signal
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -62,6 +68,11 @@ def reset_loaded() -> None:
     _READS.clear()
 
 
+#: Tables parsed by a warming helper (:func:`start_warming`), by the key of :func:`_parsed`,
+#: waiting to be taken into its cache.
+_HANDED_OVER: dict[tuple[Any, ...], tuple[pd.DataFrame, str]] = {}
+
+
 @lru_cache(maxsize=64)
 def _parsed(
     path: str,
@@ -73,6 +84,10 @@ def _parsed(
     expected: str | None,
     remedy: str,
 ) -> tuple[pd.DataFrame, str]:
+    key = (path, resolved, inode, size, mtime_ns, spec, expected, remedy)
+    handed = _HANDED_OVER.pop(key, None)
+    if handed is not None:
+        return handed
     raw = read_data_file(path)
     if expected is None:
         digest = hashlib.sha256(raw).hexdigest()
@@ -81,14 +96,22 @@ def _parsed(
     return read_table(path, spec, raw=raw), digest
 
 
+def _key(path: Path, spec: TableSpec, expected: str | None, remedy: str) -> tuple[Any, ...] | None:
+    """The arguments of :func:`_parsed` for a file as it is now (None: missing or irregular)."""
+    identity = file_identity(path)
+    if identity is None:
+        return None
+    return (str(path), str(path.resolve()), *identity, spec, expected, remedy)
+
+
 def _read(
     path: Path, spec: TableSpec, expected: str | None = None, remedy: str = ""
 ) -> tuple[pd.DataFrame, str]:
-    identity = file_identity(path)
-    if identity is None:  # missing, a folder, a device or unreadable
+    key = _key(path, spec, expected, remedy)
+    if key is None:  # missing, a folder, a device or unreadable
         read_data_file(path)  # raises a DataError naming the file and why
         raise DataError(f"{path}: changed while it was being read; try again.")
-    return _parsed(str(path), str(path.resolve()), *identity, spec, expected, remedy)
+    return _parsed(*key)
 
 
 def _read_installed(edition: Edition, spec: TableSpec) -> tuple[pd.DataFrame, str]:
@@ -171,6 +194,17 @@ def load_table(dataset: str, spec: TableSpec, path: str | Path | None) -> pd.Dat
     return read_edition(resolve(dataset, "latest")[0], spec)
 
 
+def _bundled_tables() -> list[tuple[Path, TableSpec, str]]:
+    """Every bundled file with a TableSpec: (path, spec, the sha256 its manifest records)."""
+    folder = bundled_data_dir()
+    found = []
+    for name, entry in entries().items():
+        spec = SPECS.get(entry.get("schema", ""))
+        if spec is not None:
+            found.append((folder / name, spec, str(entry["sha256"])))
+    return found
+
+
 def warm_cache() -> int:
     """Parse and validate every bundled table once, so later loads in this process (and in
     processes forked from it, such as the report runner's kernels) start from memory.
@@ -178,11 +212,101 @@ def warm_cache() -> int:
     Nothing is recorded as loaded. Returns the number of tables read; files whose schema has no
     TableSpec are skipped.
     """
-    folder = bundled_data_dir()
-    count = 0
-    for name, entry in entries().items():
-        spec = SPECS.get(entry.get("schema", ""))
-        if spec is not None:
-            _read(folder / name, spec, str(entry["sha256"]), BUNDLED_REMEDY)
-            count += 1
-    return count
+    tables = _bundled_tables()
+    for path, spec, sha256 in tables:
+        _read(path, spec, sha256, BUNDLED_REMEDY)
+    return len(tables)
+
+
+#: The helper of :func:`start_warming`: (its pid, the folder it hands tables over in).
+_WARMING: list[tuple[int, Path]] = []
+
+
+def start_warming() -> None:
+    """Begin :func:`warm_cache` in a helper process forked from this one, so this process can do
+    other work meanwhile (the report runner's warm process imports matplotlib, IPython and
+    ipykernel); :func:`finish_warming` takes the helper's tables and parses the rest itself.
+
+    The helper parses the bundled tables in order and hands each over as a pickle in a private
+    folder; a table this process has claimed (a ``.claim`` file) is skipped. Only for a process
+    with no other threads (forking copies just the calling thread)."""
+    folder = Path(tempfile.mkdtemp(prefix="burdenshare-warm-"))
+    pid = os.fork()
+    if pid == 0:  # the helper: exits without running this process's exit handlers
+        try:
+            for index, (path, spec, sha256) in enumerate(_bundled_tables()):
+                if (folder / f"{index}.claim").exists():
+                    continue
+                key = _key(path, spec, sha256, BUNDLED_REMEDY)
+                result = _read(path, spec, sha256, BUNDLED_REMEDY)
+                part = folder / f".{index}.part"
+                with part.open("wb") as handle:
+                    pickle.dump((key[:5] if key else None, result), handle, pickle.HIGHEST_PROTOCOL)
+                os.replace(part, folder / f"{index}.pickle")
+        finally:  # a table it cannot parse is parsed (and its error raised) by the warm process
+            os._exit(0)
+    _WARMING.append((pid, folder))
+
+
+def _handed(folder: Path, index: int) -> tuple[Any, Any] | None:
+    """The helper's (file identity, parsed table) for table ``index``, if it finished it."""
+    try:
+        with (folder / f"{index}.pickle").open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged hand-over: parse the table here instead
+        return None
+
+
+def finish_warming() -> int:
+    """Take the tables the helper of :func:`start_warming` has parsed into this process's cache
+    and parse the others here, last first, until every table is in; then stop the helper. A
+    handed-over table is used only if its file's identity (path, inode, size, mtime) is still
+    the one the helper read. Without a helper, the same as :func:`warm_cache`. Returns the
+    number of tables read."""
+    tables = _bundled_tables()
+    if not _WARMING:
+        return warm_cache()
+    pid, folder = _WARMING.pop()
+    try:
+        done: set[int] = set()
+        for index in reversed(range(len(tables))):
+            for earlier in range(index + 1):  # take what the helper has finished so far
+                if earlier not in done and _take(folder, earlier, tables[earlier]):
+                    done.add(earlier)
+            if index in done:
+                break  # the helper has done this one and every one before it is taken
+            (folder / f"{index}.claim").touch()
+            path, spec, sha256 = tables[index]
+            _read(path, spec, sha256, BUNDLED_REMEDY)
+            done.add(index)
+        for index, table in enumerate(tables):  # any the helper finished in the meantime
+            if index not in done and not _take(folder, index, table):
+                path, spec, sha256 = table
+                _read(path, spec, sha256, BUNDLED_REMEDY)
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(tables)
+
+
+def _take(folder: Path, index: int, table: tuple[Path, TableSpec, str]) -> bool:
+    """Put the helper's table ``index`` in this process's cache (False: not handed over)."""
+    handed = _handed(folder, index)
+    if handed is None:
+        return False
+    identity, result = handed
+    path, spec, sha256 = table
+    key = _key(path, spec, sha256, BUNDLED_REMEDY)
+    if key is None or key[:5] != identity:
+        return False
+    _HANDED_OVER[key] = result  # _parsed takes it instead of parsing
+    try:
+        _read(path, spec, sha256, BUNDLED_REMEDY)
+    finally:
+        _HANDED_OVER.pop(key, None)
+    return True

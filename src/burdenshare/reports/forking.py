@@ -60,18 +60,19 @@ FORKED, ORDINARY = "forked", "ordinary"
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "numpy",
     "pandas",
-    "matplotlib",
-    "matplotlib.pyplot",
     "pandera.pandas",
     "pycountry",
+    # The bundled tables are parsed and validated by a helper process forked here, while this
+    # process imports the rest; finish_warming (below) takes them and parses the remainder.
+    "burdenshare.tables:start_warming",
+    "matplotlib",
+    "matplotlib.pyplot",
     "burdenshare",
     "burdenshare.metrics",
     "burdenshare.plots",
     "burdenshare.analyses",
     "burdenshare.reports.results",
     "burdenshare.reports.kernel_side:warm_matplotlib",  # fonts loaded once, not per kernel
-    "burdenshare.tables:warm_cache",  # parsed data shared copy-on-write with every kernel
-    "burdenshare.loaders.nato:warm_panels",  # and the NATO panels every analysis starts from
     # What pandas imports the first time a frame is shown or written as CSV.
     "pandas.io.formats.html",
     "pandas.io.formats.string",
@@ -100,6 +101,8 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "tornado.platform.asyncio",
     "faulthandler",
     "zmq.utils.garbage",
+    "burdenshare.tables:finish_warming",  # parsed data shared copy-on-write with every kernel
+    "burdenshare.loaders.nato:warm_panels",  # and the NATO panels every analysis starts from
 )
 
 #: Modules the warm process imports after it is ready, while no request waits: what the children
