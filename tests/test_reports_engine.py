@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -192,8 +193,6 @@ def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(
 
 
 def test_profiling_counts_each_figure_once_from_layout_to_png(monkeypatch):
-    import time
-
     import pandas as pd
     from matplotlib.backend_bases import FigureCanvasBase
 
@@ -239,7 +238,6 @@ def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
 def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path, monkeypatch):
     """A run that fails while planning closes the warm process it launched early at once."""
     import os
-    import time
 
     (tmp_path / "slow_import.py").write_text("import time\ntime.sleep(60)\n")
     monkeypatch.setenv("PYTHONPATH", f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
@@ -249,3 +247,39 @@ def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path
     server.close()
     assert time.monotonic() - start < 5
     assert not server.alive()
+
+
+@pytest.mark.slow
+def test_one_page_renderer_serves_every_page_and_is_replaced_if_it_dies(tmp_path):
+    """Pages are exported by one long-lived child of the warm process (no fork per page): the
+    same pages as rendering in this process; a page that fails is reported and the renderer
+    serves the next; a renderer that died is replaced."""
+    import os
+    import signal
+
+    from burdenshare.errors import ReportError
+    from burdenshare.reports.html import render_report
+
+    nb = nbformat.read(FIXTURE_NOTEBOOKS / "ok_report.ipynb", 4)
+    expected = render_report(nb, stem="ok_report", show_code=True).html.encode()
+
+    def render(server: ForkServer, name: str, source: Path | None = None) -> dict:
+        folder = tmp_path / name
+        folder.mkdir()
+        if source is None:
+            source = folder / "in.ipynb"
+            shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", source)
+        return server.render(source, folder, "ok_report", True)
+
+    with ForkServer() as server:
+        pages = [render(server, f"page{i}") for i in range(3)]
+        assert all(page["ok_report.html"] == expected for page in pages)
+        (renderer,) = server.children  # one child served all three
+        with pytest.raises(ReportError, match="exporting the page of ok_report failed"):
+            render(server, "broken", tmp_path / "no-such.ipynb")
+        assert render(server, "after")["ok_report.html"] == expected
+        assert server.children == {renderer}
+        os.kill(renderer, signal.SIGKILL)
+        time.sleep(0.2)
+        assert render(server, "replaced")["ok_report.html"] == expected
+        assert len(server.children - {renderer}) == 1

@@ -46,7 +46,7 @@ from traitlets import Unicode, default
 
 from ..errors import ReportError
 from .provenance import same_interpreter
-from .render_side import read_result
+from .render_side import RESULT, read_result
 
 #: Entry-point name of the provisioner (group ``jupyter_client.kernel_provisioners``).
 PROVISIONER_NAME = "burdenshare-fork"
@@ -262,9 +262,11 @@ class ForkServer:
     def render(
         self, source: Path, folder: Path, stem: str, show_code: bool, timeout: float = 600
     ) -> dict[str, bytes]:
-        """Export the page of the executed notebook ``source`` in a child of the warm process
-        (into ``folder``, a private scratch folder); return the files by name. ReportError when
-        the warm process is gone or the child fails or exceeds ``timeout`` seconds."""
+        """Export the page of the executed notebook ``source`` in the warm process's page
+        renderer (a child that serves every page of the run) into ``folder``, a private scratch
+        folder; return the files by name. ReportError when the warm process or the renderer is
+        gone, or the page fails or takes over ``timeout`` seconds (the renderer is then
+        stopped; the next page gets a new one)."""
         message = {
             "render": {
                 "source": str(source),
@@ -277,14 +279,18 @@ class ForkServer:
         while pid is None:  # still importing the page machinery: ask again shortly
             time.sleep(0.05)
             pid = self._request(message)
-        child = ForkedProcess(pid)
+        renderer = ForkedProcess(pid)
+        deadline = time.monotonic() + timeout
         try:
-            child.wait(timeout)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            raise ReportError(f"exporting the page of {stem} took over {timeout:g} s") from None
+            while not (folder / RESULT).exists():
+                if renderer.poll() is not None and not (folder / RESULT).exists():
+                    raise ReportError(f"the page renderer stopped while exporting {stem}")
+                if time.monotonic() > deadline:
+                    renderer.kill()
+                    raise ReportError(f"exporting the page of {stem} took over {timeout:g} s")
+                time.sleep(0.005)
         finally:
-            self.children.discard(pid)
+            renderer.close()
         try:
             return read_result(folder)
         except (OSError, ValueError) as exc:
@@ -307,6 +313,8 @@ class ForkServer:
             reply = self._read_reply()
             if reply.get("busy"):
                 return None
+            if "error" in reply:
+                raise ReportError(str(reply["error"]))
             pid = int(reply["pid"])
             self.children.add(pid)
             return pid
@@ -414,6 +422,12 @@ class ForkedProcess:
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
             os.kill(self.pid, signum)
+
+    def close(self) -> None:
+        """Stop watching the process (it keeps running)."""
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)

@@ -2,11 +2,12 @@
 
 The runner's process drives every report's kernel; exporting pages there too (nbconvert: about
 0.1 s of CPU each) holds up the kernels waiting for their next cell. So after a report ran, the
-runner writes the executed notebook to a private folder and asks the warm process for a child
-that calls :func:`burdenshare.reports.html.render_report` on it (:func:`render_to_folder`); the
-child writes the page and its extra files there, then ``result.json`` listing them, and exits.
-The warm process imports nbconvert while idle and renders one small notebook
-(:func:`warm`), so each child starts with the templates compiled.
+runner writes the executed notebook to a private folder and asks the warm process's page
+renderer (one child of the warm process serving every page of the run) to call
+:func:`burdenshare.reports.html.render_report` on it (:func:`render_to_folder`); the renderer
+writes the page and its extra files there, then ``result.json`` listing them, which the runner
+waits for. The warm process imports nbconvert while idle and renders one small notebook
+(:func:`warm`), so the renderer starts with the templates compiled.
 """
 
 from __future__ import annotations
