@@ -44,7 +44,7 @@ def render_to_folder(source: str, folder: str, stem: str, show_code: bool) -> No
 
 
 def read_result(folder: Path) -> dict[str, bytes]:
-    """The files a render child wrote into ``folder`` (ValueError when it failed)."""
+    """The files the page renderer wrote into ``folder`` (ValueError when it failed)."""
     result = json.loads((folder / RESULT).read_text(encoding="utf-8"))
     if "error" in result:
         raise ValueError(result["error"])
