@@ -253,38 +253,32 @@ def _handed(folder: Path, index: int) -> tuple[Any, Any] | None:
     try:
         with (folder / f"{index}.pickle").open("rb") as handle:
             return pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a damaged hand-over: parse the table here instead
+    except Exception:  # not there yet, or a damaged hand-over
         return None
 
 
 def finish_warming() -> int:
     """Take the tables the helper of :func:`start_warming` has parsed into this process's cache
-    and parse the others here, last first, until every table is in; then stop the helper. A
+    and parse the others here, last first, until the two meet; then stop the helper. A
     handed-over table is used only if its file's identity (path, inode, size, mtime) is still
     the one the helper read. Without a helper, the same as :func:`warm_cache`. Returns the
     number of tables read."""
-    tables = _bundled_tables()
     if not _WARMING:
         return warm_cache()
+    tables = _bundled_tables()
     pid, folder = _WARMING.pop()
     try:
-        done: set[int] = set()
-        for index in reversed(range(len(tables))):
-            for earlier in range(index + 1):  # take what the helper has finished so far
-                if earlier not in done and _take(folder, earlier, tables[earlier]):
-                    done.add(earlier)
-            if index in done:
-                break  # the helper has done this one and every one before it is taken
-            (folder / f"{index}.claim").touch()
-            path, spec, sha256 = tables[index]
-            _read(path, spec, sha256, BUNDLED_REMEDY)
-            done.add(index)
-        for index, table in enumerate(tables):  # any the helper finished in the meantime
-            if index not in done and not _take(folder, index, table):
-                path, spec, sha256 = table
+        low, high = 0, len(tables) - 1  # the helper works up from low, this process down
+        while low <= high:
+            handed = _handed(folder, low)
+            if handed is not None:
+                _take(handed, *tables[low])
+                low += 1
+            else:
+                (folder / f"{high}.claim").touch()
+                path, spec, sha256 = tables[high]
                 _read(path, spec, sha256, BUNDLED_REMEDY)
+                high -= 1
     finally:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
@@ -294,19 +288,15 @@ def finish_warming() -> int:
     return len(tables)
 
 
-def _take(folder: Path, index: int, table: tuple[Path, TableSpec, str]) -> bool:
-    """Put the helper's table ``index`` in this process's cache (False: not handed over)."""
-    handed = _handed(folder, index)
-    if handed is None:
-        return False
+def _take(handed: tuple[Any, Any], path: Path, spec: TableSpec, sha256: str) -> None:
+    """Put a table the helper handed over in this process's cache (parsed here instead when its
+    file has changed since)."""
     identity, result = handed
-    path, spec, sha256 = table
     key = _key(path, spec, sha256, BUNDLED_REMEDY)
-    if key is None or key[:5] != identity:
-        return False
-    _HANDED_OVER[key] = result  # _parsed takes it instead of parsing
+    if key is not None and key[:5] == identity:
+        _HANDED_OVER[key] = result  # _parsed takes it instead of parsing
     try:
         _read(path, spec, sha256, BUNDLED_REMEDY)
     finally:
-        _HANDED_OVER.pop(key, None)
-    return True
+        if key is not None:
+            _HANDED_OVER.pop(key, None)
