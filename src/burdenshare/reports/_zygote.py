@@ -7,7 +7,8 @@ and answers ``{"pid": N}`` on ``REPLY_FD``. A kernel request (``{"args": [...], 
 "cwd": "..."}``) forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one
 report; a render request (``{"render": {...}}``) goes to the page renderer, one child forked on
 the first such request that exports each executed notebook's page in turn. The copy-on-write
-pages keep the imports warm without sharing any state between reports. Modules after ``--`` (the page export's) are imported while no request waits.
+pages keep the imports warm without sharing any state between reports. Modules after ``--``
+(the page export's) are imported while no request waits.
 """
 
 from __future__ import annotations
