@@ -86,12 +86,14 @@ def test_target_gap_pp_uses_published_share(panels):
     assert gap["gap_usd_current_m"].isna().all()  # the 2025 edition has no GDP table
 
 
-def test_target_gap_money_is_target_minus_share_times_gdp(panels):
+def test_target_gap_money_is_target_share_of_current_gdp_minus_current_spending(panels):
     panel = panels["2026"]
     gap = bs.target_gap(panel, "hague_core_3_5", years=[2025, 2026], countries=["DEU", "POL"])
     row = gap.loc[("DEU", 2026)]
     gdp = panel.loc[("DEU", 2026), "gdp_usd_current_m"]
-    assert row["gap_usd_current_m"] == pytest.approx((3.5 - row["share_pct"]) / 100 * gdp)
+    spending = panel.loc[("DEU", 2026), "defexp_usd_current_m"]
+    assert row["gap_usd_current_m"] == pytest.approx(0.035 * gdp - spending)
+    assert row["gap_usd_current_m"] == pytest.approx((3.5 - row["share_current_pct"]) / 100 * gdp)
     assert row["currency"] == "EUR"
     rate = (
         panel.loc[("POL", 2026), "defexp_ncu_current_m"]
@@ -103,11 +105,105 @@ def test_target_gap_money_is_target_minus_share_times_gdp(panels):
     assert set(gap.index.get_level_values("iso3")) == {"DEU", "POL"}
 
 
+def test_netherlands_money_gap_is_on_current_prices_not_real_share_times_current_gdp(panels):
+    """2026 edition, Netherlands 2026: NATO's share of real GDP 2.58% (published), current-price
+    ratio 2.29% (SOURCES.md). 3.5% of current GDP minus current spending is US$17.4 bn; the old
+    mixed product 0.92 pp x current GDP gave US$13.2 bn."""
+    gap = bs.target_gap(panels["2026"], "hague_core_3_5", years=2026, countries="NLD")
+    row = gap.loc[("NLD", 2026)]
+    assert row["share_pct"] == pytest.approx(2.58)
+    assert row["gap_pp"] == pytest.approx(0.92)
+    assert row["share_current_pct"] == pytest.approx(2.29, abs=0.005)
+    assert row["gap_usd_current_m"] / 1000 == pytest.approx(17.38, abs=0.01)
+    assert row["gap_reading"] == "exact"
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_money_gap_reaches_exactly_the_target_share_of_current_gdp(panels, data):
+    """Spending plus the money gap is the target share of current GDP, for any ally-year and
+    target: one basis, whatever NATO's share of real GDP says."""
+    panel = panels["2026"]
+    index = panel.dropna(subset=["gdp_usd_current_m", "defexp_usd_current_m"]).index
+    iso3, year = data.draw(st.sampled_from(list(index)))
+    if iso3.startswith("NATO"):
+        return
+    target = data.draw(st.floats(0.1, 10.0))
+    row = bs.target_gap(panel, target, years=int(year), countries=iso3).iloc[0]
+    gdp = panel.loc[(iso3, year), "gdp_usd_current_m"]
+    reached = panel.loc[(iso3, year), "defexp_usd_current_m"] + row["gap_usd_current_m"]
+    assert 100 * reached / gdp == pytest.approx(target, rel=1e-9)
+
+
 def test_target_gap_works_on_the_long_frame():
     long = bs.load_spending(edition="2026")
     gap_long = bs.target_gap(long, "hague_total_5", years=2026)
     gap_panel = bs.target_gap(bs.spending_panel(edition="2026"), 5, years=2026)
-    pd.testing.assert_frame_equal(gap_long, gap_panel.loc[gap_long.index], check_dtype=False)
+    assert (gap_long["gap_reading"] == "upper bound").all()
+    assert (gap_panel["gap_reading"] == "exact").all()
+    pd.testing.assert_frame_equal(
+        gap_long.drop(columns="gap_reading"),
+        gap_panel.loc[gap_long.index].drop(columns="gap_reading"),
+        check_dtype=False,
+    )
+
+
+# --- targets scored only by what they measure -----------------------------------------------------
+
+
+def test_hague_total_from_core_data_is_a_lower_bound_never_missed(panels):
+    """2026 edition (core only): Estonia 5.10 and Lithuania 5.33 in 2026 meet 5% on core alone;
+    no ally is 'below' 5%, the rest are not shown (the related part is not published)."""
+    row = bs.compliance(panels["2026"], "hague_total_5").loc[2026]
+    assert row["allies"] == ("EST", "LTU")
+    assert row["below"] == ()
+    assert row["reading"] == "lower bound"
+    assert row["count"] + len(row["not_shown"]) == row["reporting"] == 31
+    gap = bs.target_gap(panels["2026"], "hague_total_5", years=2026)
+    assert (gap["gap_reading"] == "upper bound").all()
+
+
+@pytest.mark.parametrize("edition", ["2024", "2025", "2026"])
+def test_related_spending_target_is_refused(panels, edition):
+    with pytest.raises(bs.UnitError, match="defence- and security-related"):
+        bs.compliance(panels[edition], "hague_related_1_5")
+    with pytest.raises(bs.UnitError, match="no verdict"):
+        bs.target_gap(panels[edition], "hague_related_1_5")
+    with pytest.raises(bs.UnitError, match="defence- and security-related"):
+        bs.pathway_summary(panels[edition], "hague_related_1_5", 2035, gdp_growth=0.015)
+
+
+def _valued_targets() -> list[str]:
+    table = bs.load_targets()
+    return sorted(table.loc[table["unit"].eq("% of GDP") & table["value"].notna(), "target_id"])
+
+
+@pytest.mark.parametrize("edition", ["2024", "2025", "2026"])
+@pytest.mark.parametrize("target", _valued_targets())
+def test_a_verdict_never_claims_more_than_the_measure_allows(panels, edition, target):
+    """Every target of the table, every edition: 'meets' or 'below' only on the target's whole
+    measure; on part of it (a lower bound) only 'meets', and only at or above the target; on none
+    of it, a refusal."""
+    from burdenshare.targets import target_parts
+
+    panel = panels[edition]
+    parts = target_parts(target)
+    measured = [p for p in parts if p in panel.columns]
+    if not measured:
+        with pytest.raises(bs.UnitError):
+            bs.compliance(panel, target)
+        return
+    table = bs.compliance(panel, target)
+    share = panel["defexp_share_gdp_pct"]
+    for year, row in table.iterrows():
+        for code in row["allies"]:
+            assert share[(code, year)] >= row["target_pct"]
+        if len(measured) < len(parts):
+            assert row["below"] == () and row["reading"] == "lower bound"
+        else:
+            assert row["not_shown"] == () and row["reading"] == "exact"
+        shown = len(row["allies"]) + len(row["below"]) + len(row["not_shown"])
+        assert shown == row["reporting"]
 
 
 # --- real growth, per capita, equipment, movers -------------------------------------------------
@@ -191,6 +287,72 @@ def test_mixed_editions_or_price_bases_raise():
     mixed = pd.concat([a[a.year < 2020], b[b.year >= 2020]])
     with pytest.raises(bs.UnitError, match="price base years"):
         bs.real_growth(mixed)
+
+
+def _until(panel: pd.DataFrame, last: int) -> pd.DataFrame:
+    return panel[panel.index.get_level_values("year") <= last]
+
+
+def _from(panel: pd.DataFrame, first: int) -> pd.DataFrame:
+    return panel[panel.index.get_level_values("year") >= first]
+
+
+def test_wide_splice_of_two_editions_is_refused():
+    """The issue's case: 2024 edition up to 2018 + 2026 edition from 2019 gave Germany 30.3% real
+    growth in 2019 (NATO: 9.22%)."""
+    old, new = bs.spending_panel("2024"), bs.spending_panel("2026")
+    spliced = pd.concat([_until(old, 2018), _from(new, 2019)]).sort_index()
+    with pytest.raises(bs.UnitError, match="chain_editions"):
+        bs.real_growth(spliced)
+    with pytest.raises(bs.UnitError, match="price base"):
+        bs.cagr(spliced, 2014, 2026)
+    with pytest.raises(bs.ParameterError, match="mixes editions"):
+        bs.real_growth(pd.concat([old, new]))
+
+
+@pytest.mark.parametrize("first_new", range(2015, 2025))
+@pytest.mark.parametrize("column", ["defexp_usd_constant_m", "defexp_ncu_constant_m"])
+def test_a_splice_that_keeps_one_editions_attrs_is_refused(first_new, column):
+    """combine_first keeps the newer panel's attrs (base year 2021) over 2015-price years: the
+    panel's own published real change exposes it, whatever the splice year."""
+    old, new = bs.spending_panel("2024"), bs.spending_panel("2026")
+    spliced = _from(new, first_new).combine_first(_until(old, first_new - 1))
+    assert spliced.attrs["price_base_year"] == 2021
+    with pytest.raises(bs.UnitError, match="joins editions"):
+        bs.real_growth(spliced, column)
+
+
+@pytest.mark.parametrize("edition", ["2024", "2026"])
+@pytest.mark.parametrize("column", ["defexp_usd_constant_m", "defexp_ncu_constant_m"])
+def test_one_edition_passes_the_splice_check(panels, edition, column):
+    assert bs.real_growth(panels[edition], column).notna().sum() > 300
+
+
+def test_chain_editions_reproduces_nato_published_growth(panels):
+    old, new = panels["2024"], panels["2026"]
+    chained = bs.chain_editions(_until(old, 2018), _from(new, 2019))
+    growth = bs.real_growth(chained)
+    assert growth[("DEU", 2019)] == pytest.approx(9.22, abs=0.005)  # 2026 edition, Table 3
+    published = pd.concat([_until(old, 2018), _from(new, 2019)])["defexp_real_change_pct"]
+    both = pd.concat([growth, published], axis=1).dropna()
+    both = both[~both.index.get_level_values("iso3").str.startswith("NATO")]
+    assert len(both) > 300
+    assert (both.iloc[:, 0] - both.iloc[:, 1]).abs().max() < 1.1  # integer money of small allies
+    assert chained.attrs["price_base_year"] == 2021
+    assert chained.loc[("DEU", 2018), "edition"] == "2024"
+    whole = bs.chain_editions(new, old)  # any order; the newest edition wins where it has data
+    assert bs.cagr(whole, 2014, 2026)["DEU"] == pytest.approx(8.12, abs=0.005)
+    assert (whole["edition"] == "2026").all()
+
+
+def test_chain_editions_needs_editions():
+    panel = bs.spending_panel("2026")
+    with pytest.raises(bs.ParameterError, match="two editions"):
+        bs.chain_editions(panel)
+    with pytest.raises(bs.ParameterError, match="same edition"):
+        bs.chain_editions(panel, panel)
+    with pytest.raises(bs.ParameterError, match="attrs"):
+        bs.chain_editions(panel, pd.DataFrame(panel))
 
 
 def test_national_currency_growth_on_a_user_panel_with_explicit_units():

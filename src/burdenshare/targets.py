@@ -7,6 +7,12 @@ equipment), ``vilnius_2pct`` (at least 2%), ``hague_core_3_5`` (at least 3.5% co
 ``hague_related_1_5`` (up to 1.5% defence- and security-related), ``hague_total_5`` (5% by 2035),
 ``washington_ukraine_baseline`` (EUR 40 bn a year for Ukraine), ``hague_spain_exception`` (Spain's
 stated 2.1%, press reports), and procedural items without a value.
+
+What a target is measured on is data too: ``measured_by`` names the parts whose sum the target
+bounds (:func:`target_parts`), e.g. ``hague_total_5`` = NATO defence expenditure (the share
+``defexp_share_gdp_pct``) + defence- and security-related spending, which NATO does not publish.
+The metrics score a target only on the parts a panel holds (:func:`burdenshare.metrics.
+compliance`).
 """
 
 from __future__ import annotations
@@ -56,6 +62,26 @@ def target_value(target: str | float, unit: str = "% of GDP") -> float:
             f"Target {target!r} is not expressed in {unit!r} (its unit: {row['unit'] or 'none'})."
         )
     return float(row["value"])
+
+
+def target_parts(target: str) -> tuple[str, ...]:
+    """The parts a target is measured on, from ``measured_by`` (split on "+"), e.g.
+    ``("defexp_share_gdp_pct", "defence- and security-related spending")``; empty if none."""
+    table = targets_by_id()
+    if target not in table.index:
+        raise ParameterError(f"Unknown target {target!r}; choose one of {', '.join(table.index)}.")
+    raw = table.at[target, "measured_by"]
+    raw = "" if pd.isna(raw) else str(raw)
+    return tuple(part.strip() for part in raw.split("+") if part.strip())
+
+
+def target_bound(target: str) -> str:
+    """How a target bounds its measure: "at least", "up to" or "" (from the table's ``bound``)."""
+    table = targets_by_id()
+    if target not in table.index:
+        raise ParameterError(f"Unknown target {target!r}; choose one of {', '.join(table.index)}.")
+    raw = table.at[target, "bound"]
+    return "" if pd.isna(raw) else str(raw)
 
 
 def target_year(target: str) -> int:

@@ -1,6 +1,6 @@
 """Metrics: pure functions from tidy frames to frames or series (no I/O, no plotting).
 
-``spending`` (share of GDP, target gaps, compliance, real growth, per capita, equipment share,
+``spending`` (share of GDP, target gaps, compliance, real growth, one series across editions, per capita, equipment share,
 movers), ``pathways`` (paths to a target by a year and fan charts over GDP growth), ``burden``
 (shares of alliance spending vs GDP), ``support`` (aid to Ukraine relative to GDP and defence
 budgets, delivery, flows, concentration, spending with support counted). Units are checked by
@@ -14,6 +14,7 @@ from .burden import burden_shares, group_burden, us_vs_europe_canada
 from .pathways import pathway, pathway_fan, pathway_summary
 from .spending import (
     cagr,
+    chain_editions,
     compliance,
     equipment_share,
     movers,
@@ -42,6 +43,7 @@ __all__ = [
     "as_panel",
     "burden_shares",
     "cagr",
+    "chain_editions",
     "compliance",
     "equipment_share",
     "group_burden",

@@ -16,7 +16,8 @@ is still at constant prices. What the frame states (e.g. a unit relabelled after
 is taken as stated.
 
 A metric that combines two columns calls :func:`require_same_basis`; one that adds across allies
-calls :func:`require_single_currency`; growth rates call :func:`require_constant`. Each raises
+calls :func:`require_single_currency`; growth rates call :func:`require_constant` (which also refuses a constant-price column whose
+price base year is unknown: a panel spliced from two editions loses it). Each raises
 :class:`~burdenshare.UnitError` naming both units and what to do.
 """
 
@@ -181,6 +182,12 @@ def as_panel(data: pd.DataFrame) -> pd.DataFrame:
             "Expected a panel indexed by (iso3, year) such as bs.spending_panel(...), or a tidy "
             f"long frame with columns {', '.join(LONG_COLUMNS)}; got index {data.index.names}."
         )
+    if data.index.has_duplicates:
+        iso3, year = data.index[data.index.duplicated()][0]
+        raise ParameterError(
+            f"The panel repeats (iso3, year) = ({iso3!r}, {int(year)}): it mixes editions or releases. "
+            "Use one edition, or bs.chain_editions(...) for one series across editions."
+        )
     return data
 
 
@@ -250,6 +257,14 @@ def require_constant(panel: pd.DataFrame, column: str, what: str) -> Basis:
         raise UnitError(
             f"{what} needs a constant-price series; {column!r} is in {found.describe()}. Use "
             "e.g. defexp_usd_constant_m or defexp_ncu_constant_m."
+        )
+    if found.base_year is None:
+        raise UnitError(
+            f"{what}: the price base of {column!r} is unknown, so the series may join editions "
+            "at different prices (pd.concat of two editions' panels drops their "
+            "attrs['price_base_year']). Build one series with bs.chain_editions(older, newer), "
+            "or, for a panel of your own, set panel.attrs['price_base_year'] (or "
+            "attrs['units'])."
         )
     return found
 

@@ -15,6 +15,11 @@ growth ``g`` (a fraction a year: 0.015 = 1.5 %).
 - trend share if recent real growth ``ρ`` continues: ``s0 · ((1 + ρ) / (1 + g))^k``, with ``ρ`` the
   geometric mean of NATO's published real change over the last ``recent_years`` years to ``t0``.
 
+A target is reached with NATO's share alone: for the Hague 5% (core + related spending, which
+NATO does not publish) the path and its extra cost are upper bounds; a target NATO's share does
+not measure at all (the Hague 1.5% related) raises UnitError
+(:func:`burdenshare.metrics._select.target_scoring`).
+
 An ally already at or above an "at least" target holds its share (``hold_if_above=True``; then
 ``T`` is replaced by ``s0``). Allies without a share (Iceland) are left out.
 
@@ -52,7 +57,14 @@ from ..params import (
     check_values,
 )
 from . import _units as u
-from ._select import allies_only, check_countries, panel_year, target_pct, years_of
+from ._select import (
+    allies_only,
+    check_countries,
+    panel_year,
+    target_pct,
+    target_scoring,
+    years_of,
+)
 
 SHARE = "defexp_share_gdp_pct"
 GDP = "gdp_usd_constant_m"
@@ -94,7 +106,7 @@ def _start(
 ) -> tuple[Start, pd.DataFrame]:
     panel = u.as_panel(data)
     u.require_share(panel, SHARE, "% of GDP", "pathway")
-    value = target_pct(target)
+    value = target_scoring(panel, target, SHARE).value
     have = years_of(panel)
     by = check_int("by", by, have[0] + 1, LAST_YEAR)
     recent_years = check_int("recent_years", recent_years, 1, len(have))

@@ -14,10 +14,17 @@ import numpy as np
 import pandas as pd
 
 from ..countries import nato_allies
-from ..errors import ParameterError
+from ..errors import ParameterError, UnitError
 from ..params import MAX_COUNT, check_int
 from . import _units as u
-from ._select import allies_only, check_countries, check_years, panel_year, target_pct
+from ._select import (
+    allies_only,
+    check_countries,
+    check_years,
+    panel_year,
+    target_pct,
+    target_scoring,
+)
 
 SHARE = "defexp_share_gdp_pct"
 
@@ -49,24 +56,31 @@ def target_gap(
     countries: str | Iterable[str] | None = None,
     share: str = SHARE,
 ) -> pd.DataFrame:
-    """Gap to a target, in percentage points and in money.
+    """Gap to a target, in percentage points of NATO's share and in current money.
 
     ``target``: an id from ``bs.load_targets()`` (e.g. "wales_2pct", "hague_core_3_5",
-    "hague_total_5") or a number in % of GDP. Columns:
+    "hague_total_5") or a number in % of GDP. Each column answers one question on one basis:
 
-    - ``share_pct``, ``target_pct`` (% of GDP); ``gap_pp = target − share`` (pp; negative means
-      above the target);
-    - ``gap_usd_current_m = gap_pp / 100 × GDP`` (million US$, current prices; NaN where the edition
-      has no GDP table, e.g. 2025);
-    - ``gap_ncu_current_m = gap_usd_current_m × xr`` (million national currency, current prices),
-      with ``xr = defexp_ncu_current_m / defexp_usd_current_m`` NATO's implied exchange rate
-      (national currency per US$); ``currency`` names it. NaN where the data lacks it.
+    - ``share_pct`` (NATO's published share, of real GDP), ``target_pct``; ``gap_pp = target −
+      share`` (pp of NATO's share; negative means above the target);
+    - ``share_current_pct = 100 × defexp_usd_current_m / gdp_usd_current_m`` (both current US$);
+    - ``gap_usd_current_m = target / 100 × GDP − spending`` (both million current US$): how much
+      more, in current US$, the ally would spend at x% of its current GDP (negative: above it);
+      NaN where the edition has no GDP table (2025). Where NATO's share of real GDP differs from
+      the current-price ratio (the Netherlands: 2.53% vs 2.24% in 2025, 2026 edition) the two
+      gaps can disagree; each is stated on its own basis, never multiplied across bases;
+    - ``gap_ncu_current_m = gap_usd_current_m × xr`` (million national currency), ``xr =
+      defexp_ncu_current_m / defexp_usd_current_m`` NATO's implied exchange rate; ``currency``;
+    - ``gap_reading``: "exact", or "upper bound" when the data measures only part of the target
+      (the Hague 5% from core defence expenditure alone: the related spending NATO does not
+      publish can only narrow the gap). A target the data cannot measure at all raises UnitError.
 
     Allies only (aggregates kept if asked for in ``countries``); missing shares stay NaN.
     """
     panel = u.as_panel(data)
     u.require_share(panel, share, "% of GDP", "target_gap")
-    value = target_pct(target)
+    scoring = target_scoring(panel, target, share)
+    value = scoring.value
     chosen = check_countries(panel, countries)
     wanted = check_years(panel, years)
     panel = panel[
@@ -78,10 +92,14 @@ def target_gap(
     out["target_pct"] = value
     out["gap_pp"] = value - panel[share]
     nan = pd.Series(np.nan, index=panel.index)
-    if "gdp_usd_current_m" in panel.columns:
+    if {"gdp_usd_current_m", "defexp_usd_current_m"} <= set(panel.columns):
         u.require_same_basis(panel, "gdp_usd_current_m", "defexp_usd_current_m", "target_gap")
-        out["gap_usd_current_m"] = out["gap_pp"] / 100.0 * panel["gdp_usd_current_m"]
+        gdp = panel["gdp_usd_current_m"].where(panel["gdp_usd_current_m"] > 0)
+        spending = panel["defexp_usd_current_m"]
+        out["share_current_pct"] = 100.0 * spending / gdp
+        out["gap_usd_current_m"] = value / 100.0 * gdp - spending
     else:
+        out["share_current_pct"] = nan
         out["gap_usd_current_m"] = nan
     if {"defexp_ncu_current_m", "defexp_usd_current_m"} <= set(panel.columns):
         if u.basis(panel, "defexp_ncu_current_m").prices != "current":
@@ -93,6 +111,8 @@ def target_gap(
     else:
         out["gap_ncu_current_m"] = nan
     out["currency"] = _currencies(data, panel.index)
+    out["gap_reading"] = "exact" if scoring.exact else "upper bound"
+    out.attrs["measure"] = scoring.measure
     return out
 
 
@@ -123,13 +143,22 @@ def compliance(
     figure (Iceland always; Germany 2025 in the 2025 edition) neither meets nor misses: it is
     listed in ``no_data``.
 
+    A target is scored only on what it measures (``measured_by`` in the targets table). Where the
+    share is only part of the measure (the Hague 5% = core + defence-related spending, of which
+    NATO publishes only core), the share is a lower bound: at or above the target *meets* it,
+    below it is *not shown* (``not_shown``), never *below*. A target the data cannot measure at
+    all (the Hague up-to-1.5% related spending) raises :class:`~burdenshare.UnitError`.
+
     Columns (index ``year``): ``allies`` (tuple of ISO3 meeting it), ``count`` (allies meeting),
-    ``below`` (tuple of members below it), ``reporting`` (members with a figure), ``members``
-    (alliance size that year), ``no_data`` (tuple of members without a figure), ``target_pct``.
+    ``below`` (tuple of members shown below it), ``not_shown`` (members with a figure but no
+    verdict), ``reporting`` (members with a figure), ``members`` (alliance size that year),
+    ``no_data`` (members without a figure), ``target_pct``, ``reading`` ("exact" or "lower
+    bound") and ``measure`` (what the share measures).
     """
     panel = u.as_panel(data)
     u.require_share(panel, share, "% of GDP", "compliance")
-    value = target_pct(target)
+    scoring = target_scoring(panel, target, share)
+    value = scoring.value
     wanted = check_years(panel, years)
     values = panel[share]
     rows = []
@@ -137,29 +166,30 @@ def compliance(
         members = nato_allies(year)
         in_year = values.xs(year, level="year").reindex(members)
         meets = in_year >= value
+        under = tuple(in_year.index[in_year.notna() & ~meets])
         rows.append(
             {
                 "year": year,
                 "allies": tuple(in_year.index[meets]),
                 "count": int(meets.sum()),
-                "below": tuple(in_year.index[in_year.notna() & ~meets]),
+                "below": under if scoring.exact else (),
+                "not_shown": () if scoring.exact else under,
                 "reporting": int(in_year.notna().sum()),
                 "members": len(members),
                 "no_data": tuple(in_year.index[in_year.isna()]),
                 "target_pct": value,
+                "reading": scoring.reading,
+                "measure": scoring.measure,
             }
         )
     return pd.DataFrame(rows).set_index("year")
 
 
-def real_growth(data: pd.DataFrame, column: str = "defexp_usd_constant_m") -> pd.Series:
-    """Year-on-year real growth in % from a constant-price series.
+REAL_CHANGE = "defexp_real_change_pct"
+NATO_CONSTANT = ("defexp_usd_constant_m", "defexp_ncu_constant_m")
 
-    ``growth_t = 100 × (x_t / x_{t−1} − 1)``, per ally; NaN for the first year and across gaps
-    (a missing year is never bridged). Raises UnitError for a current-price column.
-    """
-    panel = u.as_panel(data)
-    u.require_constant(panel, column, "real_growth")
+
+def _growth(panel: pd.DataFrame, column: str) -> pd.Series:
     x = panel[column]
     year = pd.Series(panel.index.get_level_values("year"), index=panel.index)
     prev = x.groupby(level="iso3").shift(1)
@@ -168,16 +198,134 @@ def real_growth(data: pd.DataFrame, column: str = "defexp_usd_constant_m") -> pd
     return growth.mask(gap).rename("real_growth_pct")
 
 
+def _require_one_price_basis(panel: pd.DataFrame, column: str, what: str) -> None:
+    """UnitError if a NATO constant-price series disagrees with NATO's published real change in
+    the same panel by more than the rounding of both allows: the series joins editions (price
+    bases) even though the panel's attrs claim one."""
+    if column not in NATO_CONSTANT or REAL_CHANGE not in panel.columns:
+        return
+    x = panel[column]
+    prev = x.groupby(level="iso3").shift(1)
+    # money rounded to units (±0.5) and the published change to 2 decimals (±0.005)
+    tolerance = 50.0 * (1.0 / prev + x / prev**2) + 0.01
+    off = (_growth(panel, column) - panel[REAL_CHANGE]).abs() > tolerance
+    if off.any():
+        iso3, year = off[off].index[0]
+        raise UnitError(
+            f"{what}: {column!r} grows {_growth(panel, column)[(iso3, year)]:.2f}% for {iso3} "
+            f"in {year} but the panel's own {REAL_CHANGE} says {panel[REAL_CHANGE][(iso3, year)]}"
+            "%: the series joins editions at different prices. Build one series with "
+            "bs.chain_editions(older, newer) instead of concatenating panels."
+        )
+
+
+def real_growth(data: pd.DataFrame, column: str = "defexp_usd_constant_m") -> pd.Series:
+    """Year-on-year real growth in % from a constant-price series.
+
+    ``growth_t = 100 × (x_t / x_{t−1} − 1)``, per ally; NaN for the first year and across gaps
+    (a missing year is never bridged). Raises UnitError for a current-price column, for one whose
+    price base is unknown and for a NATO series that disagrees with the panel's published real
+    change (an edition splice): :func:`chain_editions` builds one series across editions.
+    """
+    panel = u.as_panel(data)
+    u.require_constant(panel, column, "real_growth")
+    _require_one_price_basis(panel, column, "real_growth")
+    return _growth(panel, column)
+
+
+def _published_change(panel: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """NATO's published real change (%) of ``panel`` on ``index`` (NaN where not published)."""
+    if REAL_CHANGE not in panel.columns:
+        return pd.Series(np.nan, index=index)
+    return panel[REAL_CHANGE].reindex(index)
+
+
+def chain_editions(*panels: pd.DataFrame, column: str = "defexp_usd_constant_m") -> pd.DataFrame:
+    """One constant-price series across NATO editions, at the newest edition's prices.
+
+    ``panels``: whole or sliced panels of different editions (``bs.spending_panel(e)``, attrs
+    intact), in any order. Per ally, the newest edition gives every year it has (from its
+    first year, ``link``); each older edition extends the series backwards, rescaled to the
+    newer prices through the newer edition's published real change into ``link`` (``x_{link−1}
+    = new_link / (1 + change_link / 100)``, chaining NATO's real changes) or, where that is not
+    published, at ``link`` itself (``x_t = old_t × new_link / old_link``). So each year's real
+    growth is the one NATO published in the newest edition holding that year, and
+    :func:`real_growth` / :func:`cagr` on the result reproduce NATO's published rates (older
+    years keep the older edition's definition: ``attrs["definitions"]``).
+
+    Returns a panel with ``column`` (million, constant prices of the newest edition) and
+    ``edition`` (the edition each value comes from); ``attrs`` name the editions, their
+    definitions and the price base. Older years of an ally that cannot be linked are left out.
+    """
+    if len(panels) < 2:
+        raise ParameterError("chain_editions needs panels of at least two editions.")
+    editions = []
+    for panel in panels:
+        u.as_panel(panel)
+        edition = panel.attrs.get("edition")
+        if edition is None:
+            raise ParameterError(
+                "chain_editions needs panels that say their edition (bs.spending_panel(...), "
+                "sliced or not); this one has no attrs['edition']."
+            )
+        u.require_constant(panel, column, "chain_editions")
+        editions.append(str(edition))
+    if len(set(editions)) != len(editions):
+        raise ParameterError(f"chain_editions got the same edition twice: {editions}.")
+    ordered = sorted(zip(editions, panels, strict=True), key=lambda pair: int(pair[0]))[::-1]
+    newest_edition, newest = ordered[0]
+    series = newest[column].dropna()
+    source = pd.Series(newest_edition, index=series.index)
+    change = _published_change(newest, series.index)
+    for edition, older in ordered[1:]:
+        old = older[column].dropna()
+        added = []
+        for iso3 in sorted(set(series.index.get_level_values("iso3"))):
+            if iso3 not in old.index.get_level_values("iso3"):
+                continue
+            have, past = series.xs(iso3), old.xs(iso3)
+            link = int(have.index.min())
+            published = change.get((iso3, link), np.nan)
+            if pd.notna(published) and past.get(link - 1, 0) > 0:
+                factor = have[link] / (1 + published / 100) / past[link - 1]
+            elif past.get(link, 0) > 0:
+                factor = have[link] / past[link]
+            else:
+                continue
+            earlier = past[past.index < link] * factor
+            added.append(earlier.set_axis(pd.MultiIndex.from_product([[iso3], earlier.index])))
+        if added:
+            extra = pd.concat(added).dropna()
+            series = pd.concat([series, extra])
+            source = pd.concat([source, pd.Series(edition, index=extra.index)])
+            change = pd.concat([change, _published_change(older, extra.index)])
+    out = pd.DataFrame({column: series, "edition": source}).sort_index()
+    out.index = out.index.set_names(u.INDEX)
+    base = u.basis(newest, column)
+    out.attrs.update(
+        {
+            "edition": newest_edition,
+            "chained_editions": [e for e, _ in ordered],
+            "definitions": {e: p.attrs.get("definition") for e, p in ordered},
+            "price_base_year": base.base_year,
+            "units": {column: base},
+        }
+    )
+    return out
+
+
 def cagr(
     data: pd.DataFrame, start: int, end: int, column: str = "defexp_usd_constant_m"
 ) -> pd.Series:
     """Compound annual real growth between two years, in % a year, per ally.
 
     ``CAGR = 100 × ((x_end / x_start)^(1 / (end − start)) − 1)`` on a constant-price series.
-    NaN where either year is missing. ``start < end``, both in the data, else ParameterError.
+    NaN where either year is missing. ``start < end``, both in the data, else ParameterError;
+    the series is checked as in :func:`real_growth` (one price basis).
     """
     panel = u.as_panel(data)
     u.require_constant(panel, column, "cagr")
+    _require_one_price_basis(panel, column, "cagr")
     start, end = panel_year(panel, start, "start"), panel_year(panel, end, "end")
     if start >= end:
         raise ParameterError(f"Parameter 'start' ({start}) must be before 'end' ({end}).")
