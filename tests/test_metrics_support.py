@@ -6,7 +6,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import burdenshare as bs
@@ -156,8 +156,11 @@ def test_spending_with_support_adds_converted_support_and_warns(monthly):
     eur = annual[(annual.iso3 == "DNK") & (annual.year == 2024) & (annual.aid_type == "military")]
     usd_m = bs.convert(float(eur["value"].iloc[0]) * 1000, "EUR", "USD", 2024)
     assert row["support_usd_m"] == pytest.approx(usd_m)
-    expected = 100 * (row["spending_usd_m"] + usd_m) / row["gdp_usd_m"]
-    assert row["share_with_support_pct"] == pytest.approx(expected)
+    nato = panel.loc[("DNK", 2024)]
+    constant = usd_m * nato["defexp_usd_constant_m"] / nato["defexp_usd_current_m"]
+    assert row["share_pct"] == nato["defexp_share_gdp_pct"]  # NATO's published share
+    assert row["added_pp"] == pytest.approx(100 * constant / nato["gdp_usd_constant_m"])
+    assert row["share_with_support_pct"] == pytest.approx(row["share_pct"] + row["added_pp"])
     assert (out["double_count_risk"]).all()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -167,13 +170,64 @@ def test_spending_with_support_adds_converted_support_and_warns(monthly):
     assert (everything["added_pp"] >= out["added_pp"].reindex(everything.index) - 1e-12).all()
 
 
-def test_spending_with_support_refuses_constant_prices_and_bad_switches(monthly):
+def test_netherlands_with_support_is_above_nato_share_without(monthly):
+    """2026 edition, Netherlands 2025: NATO publishes 2.53% of real GDP. Counting its military aid
+    gave 2.45% "with support" (a current-price ratio, 2.24% + 0.22 pp): below the share without."""
+    panel = bs.spending_panel("2026")
+    annual = bs.annual_support(monthly, aid_types=("military",))
+    out = bs.spending_with_support(panel, annual[annual.complete], double_count="acknowledge")
+    row = out.loc[("NLD", 2025)]
+    assert row["share_pct"] == pytest.approx(2.53)
+    assert row["share_with_support_pct"] > 2.53
+    assert (out["share_with_support_pct"] >= out["share_pct"]).all()
+
+
+@pytest.fixture(scope="module")
+def nato_panels() -> dict[str, pd.DataFrame]:
+    return {e: bs.spending_panel(e) for e in ("2024", "2026")}
+
+
+@given(data=st.data())
+@settings(max_examples=80, deadline=None)
+def test_counting_support_never_lowers_the_share_shown(nato_panels, data):
+    """Any ally, any year with the NATO figures and an ECB rate, any non-negative support:
+    the share with support is at least NATO's share without it (or not shown at all)."""
+    edition = data.draw(st.sampled_from(sorted(nato_panels)))
+    panel = nato_panels[edition]
+    shown = panel.dropna(subset=["defexp_share_gdp_pct", "defexp_usd_current_m"])
+    keys = [k for k in shown.index if k[1] <= 2025]  # ECB annual rates to 2025
+    iso3, year = data.draw(st.sampled_from(keys))
+    amount = data.draw(st.floats(0.0, 500.0, allow_nan=False))
+    annual = pd.DataFrame(
+        {
+            "iso3": [iso3],
+            "donor": [iso3],
+            "year": [int(year)],
+            "aid_type": ["military"],
+            "value": [amount],
+            "unit": ["billion EUR"],
+            "months": [12],
+            "complete": [True],
+        }
+    )
+    out = bs.spending_with_support(panel, annual, double_count="acknowledge")
+    row = out.loc[(iso3, year)]
+    published = panel.loc[(iso3, year), "defexp_share_gdp_pct"]
+    assert row["share_pct"] == published
+    if pd.notna(row["share_with_support_pct"]):
+        assert row["share_with_support_pct"] >= published
+        assert row["added_pp"] >= 0
+
+
+def test_spending_with_support_refuses_mixed_bases_and_bad_switches(monthly):
     panel = bs.spending_panel("2026")
     annual = bs.annual_support(monthly, aid_types=("military",))
     with pytest.raises(UnitError, match="current-price US\\$"):
-        bs.spending_with_support(
-            panel, annual, spending="defexp_usd_constant_m", gdp="gdp_usd_constant_m"
-        )
+        bs.spending_with_support(panel, annual, spending="defexp_usd_constant_m")
+    with pytest.raises(UnitError, match="constant-price"):
+        bs.spending_with_support(panel, annual, constant="defexp_usd_current_m")
+    with pytest.raises(UnitError, match="differ"):
+        bs.spending_with_support(panel, annual, gdp="gdp_usd_current_m")
     with pytest.raises(ParameterError, match="double_count"):
         bs.spending_with_support(panel, annual, double_count="ignore")
     with pytest.raises(ParameterError, match="counts"):

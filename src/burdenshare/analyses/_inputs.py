@@ -92,8 +92,8 @@ def complete_years(annual: pd.DataFrame, last: int | None = None) -> list[int]:
 def aid_counted(panel: pd.DataFrame, annual: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """Allies' spending with their military aid of ``years`` counted (the Hague rule).
 
-    :func:`~burdenshare.metrics.spending_with_support` at current US$, the double count
-    acknowledged (it is an upper bound; the analyses say so in their notes).
+    :func:`~burdenshare.metrics.spending_with_support` on NATO's share of real GDP, the double
+    count acknowledged (it is an upper bound; the analyses say so in their notes).
     """
     rows = annual[annual["year"].isin(years)]
     return spending_with_support(panel, rows, counts="military", double_count="acknowledge")

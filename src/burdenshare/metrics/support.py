@@ -342,17 +342,28 @@ def spending_with_support(
     *,
     counts: str = "military",
     double_count: str = "warn",
+    share: str = "defexp_share_gdp_pct",
     spending: str = "defexp_usd_current_m",
-    gdp: str = "gdp_usd_current_m",
+    constant: str = "defexp_usd_constant_m",
+    gdp: str = "gdp_usd_constant_m",
 ) -> pd.DataFrame:
     """Defence spending as % of GDP with direct support to Ukraine counted (The Hague, 2025).
 
-    For ally i, year t: ``share_with_support_pct = 100 × (S_it + U_it) / GDP_it`` with S = NATO
-    defence expenditure, U = the ally's Ukraine support announced in year t (``counts``: "military"
-    or "all" aid; EUR converted to US$ at the ECB annual average), both million current US$; also
-    ``share_pct`` (without support, same current-price basis) and ``added_pp``. Allies without
-    support data keep U = 0 only where the tracker covers them (a donor absent from the tracker is
-    NaN, not 0).
+    With and without support share one basis, NATO's share of real GDP, the share NATO publishes
+    and the targets are counted against. For ally i, year t:
+
+    - ``share_pct`` = NATO's published share (``share``, % of real GDP);
+    - ``support_usd_m`` = U, the ally's Ukraine support announced in year t (``counts``:
+      "military" or "all" aid), million current US$ (EUR at the ECB annual average);
+    - ``support_usd_constant_m = U × S_const / S_cur``: U at NATO's constant prices, deflated as
+      the ally's own defence expenditure is (S = ``constant`` / ``spending``, NATO's US$ series);
+    - ``added_pp = 100 × support_usd_constant_m / GDP_const`` (``gdp``, real GDP), never negative
+      for non-negative support; ``share_with_support_pct = share_pct + added_pp``, so counting
+      support never lowers the share shown. NaN where a figure is missing, never a lower share.
+
+    ``spending_usd_m`` (S_cur) and ``gdp_usd_m`` (GDP at current prices, if the panel has
+    ``gdp_usd_current_m``) stay for sums in current US$. Allies without support data keep U = 0
+    only where the tracker covers them (a donor absent from the tracker is NaN, not 0).
 
     Double counting: some allies already report part of their Ukraine aid inside NATO-reported
     expenditure, so S + U can count it twice. ``double_count="warn"`` (default) emits a
@@ -361,25 +372,35 @@ def spending_with_support(
     """
     check_choice("double_count", double_count, ("warn", "acknowledge"))
     p = u.as_panel(panel)
-    u.require_same_basis(p, spending, gdp, "spending_with_support")
+    u.require_share(p, share, "% of GDP", "spending_with_support")
     _require_current_usd(p, spending, "spending_with_support")
+    u.require_constant(p, constant, "spending_with_support")
+    u.require_same_basis(p, constant, gdp, "spending_with_support")
     rows = _annual_of(annual, counts)
     support = _support_usd_m(rows, "spending_with_support")
     tracked = set(rows["iso3"])
-    out = p[[spending, gdp]].dropna().rename(columns={spending: "spending_usd_m", gdp: "gdp_usd_m"})
+    out = pd.DataFrame(
+        {
+            "share_pct": p[share],
+            "spending_usd_m": p[spending],
+            "gdp_usd_m": p["gdp_usd_current_m"] if "gdp_usd_current_m" in p else float("nan"),
+        }
+    ).dropna(subset=["share_pct", "spending_usd_m"])
     years_covered = set(rows["year"])
     in_tracker = out.index.get_level_values("iso3").isin(tracked) & out.index.get_level_values(
         "year"
     ).isin(years_covered)
     out["support_usd_m"] = support.reindex(out.index)
     out.loc[in_tracker & out["support_usd_m"].isna(), "support_usd_m"] = 0.0
-    out["share_pct"] = 100 * out["spending_usd_m"] / out["gdp_usd_m"]
-    out["share_with_support_pct"] = (
-        100 * (out["spending_usd_m"] + out["support_usd_m"]) / out["gdp_usd_m"]
-    )
-    out["added_pp"] = out["share_with_support_pct"] - out["share_pct"]
+    current = out["spending_usd_m"].where(out["spending_usd_m"] > 0)
+    deflator = p[constant].reindex(out.index) / current
+    out["support_usd_constant_m"] = out["support_usd_m"] * deflator
+    real_gdp = p[gdp].reindex(out.index)
+    out["added_pp"] = 100 * out["support_usd_constant_m"] / real_gdp.where(real_gdp > 0)
+    out["share_with_support_pct"] = out["share_pct"] + out["added_pp"]
     out["counts"] = counts
     out["double_count_risk"] = True
+    out.attrs["basis"] = "NATO's share of real GDP (support at NATO's constant prices)"
     if double_count == "warn":
         warnings.warn(
             "Ukraine support is added to NATO-reported defence expenditure; some allies already "
