@@ -49,6 +49,17 @@ def _on(metric: Callable[..., Any], data: Callable[[], Any], **kwargs: Any):
     return prepare
 
 
+def _spliced() -> pd.DataFrame:
+    """NATO 2024 edition up to 2018 joined to the 2026 edition from 2019 (two price bases)."""
+    old, new = bs.spending_panel("2024"), _panel()
+    years_old, years_new = (p.index.get_level_values("year") for p in (old, new))
+    return new[years_new >= 2019].combine_first(old[years_old <= 2018])
+
+
+def _repeated() -> pd.DataFrame:
+    return pd.concat([bs.spending_panel("2024"), _panel()])
+
+
 def _amounts() -> pd.Series:
     return pd.Series({"USA": 115.0, "DEU": 20.0, "GBR": 15.0})
 
@@ -170,6 +181,36 @@ CASES: list[Case] = [
         _on(support.monthly_flows, _monthly, by="continent"),
         E,
         ("'by'", "'continent'", "region"),
+    ),
+    Case(
+        "compliance on related spending NATO does not publish",
+        _on_panel(bs.compliance, "hague_related_1_5"),
+        bs.UnitError,
+        ("'hague_related_1_5'", "defence- and security-related spending"),
+    ),
+    Case(
+        "pathway to related spending",
+        _on_panel(bs.pathway, "hague_related_1_5", 2035, gdp_growth=G),
+        bs.UnitError,
+        ("'hague_related_1_5'",),
+    ),
+    Case(
+        "real_growth on two editions spliced",
+        lambda folder: (lambda p: lambda: bs.real_growth(p))(_spliced()),
+        bs.UnitError,
+        ("joins editions", "chain_editions"),
+    ),
+    Case(
+        "cagr on two editions concatenated",
+        lambda folder: (lambda p: lambda: bs.cagr(p, 2014, 2024))(_repeated()),
+        E,
+        ("mixes editions", "chain_editions"),
+    ),
+    Case(
+        "chain_editions of one edition",
+        lambda folder: (lambda p: lambda: bs.chain_editions(p, p))(_panel()),
+        E,
+        ("same edition",),
     ),
     Case(
         "annual_support aid_types as text",
