@@ -67,6 +67,31 @@ def test_alliance_overview_defaults_against_metrics():
     assert png_bytes(result.figures["league"]).startswith(b"\x89PNG")
 
 
+def test_alliance_overview_says_the_hague_5_percent_is_a_bound_wherever_it_is_shown():
+    """The 2026 edition publishes core only: Estonia and Lithuania (5.10, 5.33) meet 5% in 2026
+    on core alone; the count is a lower bound and the money gap an upper bound, in the key
+    result labels (the report index), the table, the figures and the headline."""
+    result = alliance_overview.run(year=2026, targets=["hague_total_5", "wales_2pct"])
+    key = result.key_results
+    assert key["allies_hague_total_5"] == ["EST", "LTU"]
+    assert result.title == key["headline"] == plots.title_of(result.figures["league"])
+    assert key["headline"].startswith("At least 2 of 32 allies met Hague 5% in 2026 on core")
+    assert "lower bound" in result.labels["count_hague_total_5"]
+    assert "upper bound" in result.labels["money_gap_usd_m_hague_total_5"]
+    assert "upper bound" not in result.labels["money_gap_usd_m_wales_2pct"]
+    assert "upper bound" in result.headers["gap_usd_bn_hague_total_5"]
+    assert "upper bound" in result.tables["targets"].at["Hague 5%", "reading"]
+    assert result.tables["targets"].at["Wales 2%", "reading"] == "exact"
+    assert "Hague 5% (core alone, at least)" in result.tables["compliance_over_time"].columns
+
+
+def test_alliance_overview_money_gap_is_on_current_prices():
+    """Netherlands 2026 (2026 edition): 3.5% of current GDP minus current spending, US$17.4 bn."""
+    result = alliance_overview.run(year=2026, targets=["hague_core_3_5"])
+    league = result.tables["league"]
+    assert league.loc["Netherlands", "gap_usd_bn_hague_core_3_5"] == pytest.approx(17.38)
+
+
 def test_alliance_overview_takes_targets_as_numbers():
     """The README's ``-y 'targets: [2, 3.5, 5]'``: numbers in % of GDP work like target ids."""
     result = alliance_overview.run(targets=[2, 3.5, 5])

@@ -16,7 +16,9 @@ from matplotlib.figure import Figure
 from .. import plots
 from ..countries import nato_allies
 from ..datasets import NATO_SPENDING
+from ..errors import ParameterError, UnitError
 from ..metrics import compliance, target_gap, us_vs_europe_canada
+from ..metrics._select import target_scoring
 from ..params import check_edition, check_targets, check_year
 from ._format import cite, names, plain, target_key, target_label, with_names
 from ._inputs import nato_panel, nato_years
@@ -36,11 +38,17 @@ def validate(
 ) -> dict[str, Any]:
     """Check the parameters; return them normalised (edition as text, targets as a list).
 
-    ``targets``: ids of the commitments table or numbers in % of GDP (above 0, at most 100).
+    ``targets``: ids of the commitments table or numbers in % of GDP (above 0, at most 100);
+    a target NATO's figures cannot measure (the Hague 1.5% related spending) is refused.
     """
     edition = check_edition("edition", edition, NATO_SPENDING)
     targets = check_targets("targets", DEFAULTS["targets"] if targets is None else targets)
     year = check_year("year", year, nato_years(edition))
+    for target in targets:
+        try:
+            target_scoring(nato_panel(edition), target, "defexp_share_gdp_pct")
+        except UnitError as error:
+            raise ParameterError(f"Parameter 'targets': {error}") from None
     return {"year": year, "edition": edition, "targets": targets}
 
 
@@ -53,8 +61,12 @@ def run(
 
     Rules: an ally meets a target when NATO's share of GDP (unrounded) is at or above it; only
     members of the alliance in ``year`` count; an ally without a figure is listed as no data.
-    Money gap = (target − share) / 100 × GDP (million US$, current prices), summed over allies
-    below the target; NaN where the edition has no GDP table (2025).
+    A target NATO's figures measure only in part (the Hague 5% = core + related spending) is
+    answered as a bound: the count is a lower bound, the money gap an upper bound, and both say
+    so; one they do not measure at all (the Hague 1.5% related) is refused by :func:`validate`.
+    Money gap = target / 100 × GDP − spending (million US$, current prices: how much more to
+    reach the target share of current GDP), summed over allies short of it; NaN where the
+    edition has no GDP table (2025).
     """
     p = validate(year, edition, targets)
     year, edition, targets = p["year"], p["edition"], p["targets"]
@@ -76,6 +88,18 @@ def run(
         "Shares are NATO's (share of real GDP); estimates are NATO's own 'e' figures. From the "
         "2026 edition NATO reports 'core defence expenditure' (the Hague concept)."
     )
+    result.notes.append(
+        "Money gaps answer: how much more, in current US$, would the ally spend at the target "
+        "share of its current GDP (target × GDP − spending, both current US$). Where NATO's "
+        "share of real GDP differs from the current-price ratio (the Netherlands) an ally can "
+        "meet a target on NATO's share and still show a money gap, or the reverse."
+    )
+    if any(key.get(f"bound_{target_key(t)}") for t in targets):
+        result.notes.append(
+            "The Hague 5% counts core plus defence- and security-related spending; NATO publishes "
+            "only core. On core alone, an ally at or above 5% meets it (so the count is a lower "
+            "bound); one below it is not shown as missing it, and its gap is an upper bound."
+        )
     result.labels, result.headers = readable_names(targets, key)
     result.key_results = plain(key)
     return result
@@ -113,9 +137,9 @@ def league_and_targets(
     for target in targets:
         comp = compliance(panel, target, years=year).loc[year]
         gap = target_gap(panel, target, years=year).xs(year, level="year").reindex(members)
-        money = gap["gap_usd_current_m"].where(gap["gap_pp"] > 0)
+        money = gap["gap_usd_current_m"].where(gap["gap_usd_current_m"] > 0)
         total = float(money.sum(min_count=1)) if money.notna().any() else float("nan")
-        suffix = target_key(target)
+        suffix, bounded = target_key(target), comp["reading"] != "exact"
         league[f"gap_pp_{suffix}"] = gap["gap_pp"]
         league[f"gap_usd_bn_{suffix}"] = money / 1000.0
         rows.append(
@@ -127,11 +151,13 @@ def league_and_targets(
                 "members": comp["members"],
                 "money_gap_usd_bn": total / 1000.0,
                 "meeting": ", ".join(names(comp["allies"])),
+                "reading": BOUND_READING if bounded else "exact",
             }
         )
         key[f"count_{suffix}"] = int(comp["count"])
         key[f"allies_{suffix}"] = list(comp["allies"])
         key[f"money_gap_usd_m_{suffix}"] = total
+        key[f"bound_{suffix}"] = bool(bounded)
     league = league.sort_values("share_gdp_pct", ascending=False)
     league.insert(0, "rank", league["share_gdp_pct"].rank(ascending=False, method="min"))
     league["rank"] = league["rank"].astype("Int64")
@@ -139,16 +165,28 @@ def league_and_targets(
 
 
 def compliance_over_time(panel: pd.DataFrame, targets: list) -> pd.DataFrame:
-    """Allies at or above each target, per year of the edition."""
-    counts = {target_label(t): compliance(panel, t)["count"] for t in targets}
+    """Allies at or above each target, per year of the edition (a bound says so in its name)."""
+    counts = {}
+    for target in targets:
+        table = compliance(panel, target)
+        bounded = (table["reading"] != "exact").any()
+        counts[target_label(target) + (COUNT_BOUND if bounded else "")] = table["count"]
     return pd.DataFrame(counts).rename_axis("year")
 
 
 def headline_of(key: dict[str, Any], first: str | float, year: int) -> str:
-    """ "28 of 32 allies met Wales 2% in 2025 (NATO estimates)"."""
-    met = key[f"count_{target_key(first)}"]
+    """ "28 of 32 allies met Wales 2% in 2025 (NATO estimates)"; a bound starts "At least"."""
+    suffix = target_key(first)
+    met = key[f"count_{suffix}"]
     estimates = " (NATO estimates)" if key["estimate"] else ""
-    key["headline"] = f"{met} of {key['members']} allies met {target_label(first)} in {year}"
+    label = target_label(first)
+    if key[f"bound_{suffix}"]:
+        key["headline"] = (
+            f"At least {met} of {key['members']} allies met {label} in {year} on core "
+            "defence spending alone"
+        )
+    else:
+        key["headline"] = f"{met} of {key['members']} allies met {label} in {year}"
     key["headline"] += estimates
     return key["headline"]
 
@@ -164,7 +202,12 @@ def league_figure(
         xlabel="Defence expenditure, % of GDP",
         source=source,
         estimate=league["estimate"],
-        targets={label: float(summary.at[label, "target_pct"]) for label in summary.index},
+        targets={
+            label + (COUNT_BOUND if summary.at[label, "reading"] != "exact" else ""): float(
+                summary.at[label, "target_pct"]
+            )
+            for label in summary.index
+        },
         missing="no NATO figure",
     )
 
@@ -212,6 +255,14 @@ def us_against_europe_canada(result: AnalysisResult, panel: pd.DataFrame, year: 
     key["eur_can_burden_index"] = float(split.loc[year, ("EUR_CAN", "burden_index")])
 
 
+#: How a bounded target is read (the Hague 5% from core spending alone; see README "Data and
+#: caveats"), in the targets table, and the suffix its count carries in figures.
+BOUND_READING = (
+    "core spending alone: allies meeting is a lower bound, the money gap an upper bound "
+    "(NATO publishes no defence-related spending)"
+)
+COUNT_BOUND = " (core alone, at least)"
+
 #: Readable names (with units) of the fixed key results and table columns.
 LABELS = {
     "reporting": "Allies with a NATO figure (count)",
@@ -223,6 +274,9 @@ HEADERS = {
     "spending": "Defence expenditure (million US$, current prices)",
     "gdp": "GDP (million US$, current prices)",
     "estimate": "NATO estimate",
+    "money_gap_usd_bn": "Money gap: more spending to reach the target share of current GDP "
+    "(US$ bn, current prices)",
+    "reading": "How to read it",
 }
 
 
@@ -231,8 +285,23 @@ def readable_names(targets: list, key: dict[str, Any]) -> tuple[dict[str, str], 
     labels, headers = dict(LABELS), dict(HEADERS)
     for target in targets:
         suffix, label = target_key(target), target_label(target)
-        labels[f"count_{suffix}"] = f"Allies at or above {label} (count)"
-        labels[f"money_gap_usd_m_{suffix}"] = f"Money gap to {label} (million US$, current prices)"
-        headers[f"gap_pp_{suffix}"] = f"Gap to {label} (pp)"
-        headers[f"gap_usd_bn_{suffix}"] = f"Gap to {label} (US$ bn, current prices)"
+        if key.get(f"bound_{suffix}"):
+            labels[f"count_{suffix}"] = (
+                f"Allies at or above {label} on core spending alone (count, a lower bound)"
+            )
+            labels[f"money_gap_usd_m_{suffix}"] = (
+                f"Money gap to {label} from core spending alone, an upper bound (million US$, "
+                "current prices)"
+            )
+            headers[f"gap_pp_{suffix}"] = f"Gap to {label}, upper bound (pp)"
+            headers[f"gap_usd_bn_{suffix}"] = (
+                f"Gap to {label}, upper bound (US$ bn, current prices)"
+            )
+        else:
+            labels[f"count_{suffix}"] = f"Allies at or above {label} (count)"
+            labels[f"money_gap_usd_m_{suffix}"] = (
+                f"Money gap to {label} (million US$, current prices)"
+            )
+            headers[f"gap_pp_{suffix}"] = f"Gap to {label} (pp)"
+            headers[f"gap_usd_bn_{suffix}"] = f"Gap to {label} (US$ bn, current prices)"
     return {k: v for k, v in labels.items() if k in key}, headers

@@ -93,8 +93,9 @@ def run(as_of: str = DEFAULTS["as_of"]) -> AnalysisResult:
     result.figures["support_share"] = share_figure(share, key, src["kiel"])
     result.notes = [
         "Ukraine support counted is military aid by announcement date, converted to US$ at ECB "
-        "annual averages and added to NATO's current-price spending: shares with support are "
-        "current-price shares and an upper bound (double-count risk).",
+        "annual averages and to NATO's constant prices, and added to NATO's share of real GDP "
+        "(the share shown without it): shares with support are an upper bound (double-count "
+        "risk).",
         "Pledge amounts are as announced, in their own currencies; they are never summed.",
     ]
     result.labels = dict(LABELS)

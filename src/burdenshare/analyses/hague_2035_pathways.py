@@ -129,10 +129,10 @@ def run(
 def with_ukraine_support(panel: pd.DataFrame, result: AnalysisResult) -> pd.DataFrame:
     """The panel with each ally's latest share of GDP raised by its military aid to Ukraine.
 
-    Added (pp) = 100 × aid / GDP for the last complete calendar year of Kiel's monthly flows
-    (military aid by announcement, converted to current US$ at ECB annual averages; GDP current
-    US$). It is added to the share in each ally's start year; allies absent from the tracker add
-    nothing.
+    Added (pp) = aid as % of real GDP for the last complete calendar year of Kiel's monthly
+    flows (military aid by announcement, converted to US$ at ECB annual averages and to NATO's
+    constant prices: :func:`~burdenshare.metrics.spending_with_support`), on the basis of NATO's
+    share it is added to, in each ally's start year; allies absent from the tracker add nothing.
     """
     annual = military_aid_by_year()
     year = complete_years(annual)[-1]
