@@ -173,6 +173,42 @@ def test_related_spending_target_is_refused(panels, edition):
         bs.pathway_summary(panels[edition], "hague_related_1_5", 2035, gdp_growth=0.015)
 
 
+PARTS = ("defexp_share_gdp_pct", "defence- and security-related spending", "resilience spending")
+
+
+@given(
+    parts=st.lists(st.sampled_from(PARTS), min_size=1, max_size=3, unique=True),
+    bound=st.sampled_from(["at least", "up to", ""]),
+    value=st.floats(0.5, 6.0),
+)
+@settings(max_examples=40, deadline=None)
+def test_any_target_is_scored_only_on_the_measure_the_data_holds(panels, parts, bound, value):
+    """A target of any composition (a user's own targets table): a verdict only where the data
+    holds the whole measure; on part of an "at least" target only 'meets' (a lower bound); on
+    none of it, or part of another kind of target, a refusal."""
+    import burdenshare.targets as targets_module
+
+    row = {"value": value, "unit": "% of GDP", "bound": bound, "measured_by": " + ".join(parts)}
+    table = pd.DataFrame([row], index=pd.Index(["my_target"], name="target_id"))
+    panel = panels["2026"]
+    whole, some = parts == ["defexp_share_gdp_pct"], "defexp_share_gdp_pct" in parts
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(targets_module, "targets_by_id", lambda: table)
+        if not whole and not (some and bound == "at least"):
+            with pytest.raises(bs.UnitError):
+                bs.compliance(panel, "my_target")
+            return
+        verdict = bs.compliance(panel, "my_target", years=2026).loc[2026]
+        gap = bs.target_gap(panel, "my_target", years=2026)
+    share = panel["defexp_share_gdp_pct"].xs(2026, level="year")
+    assert all(share[c] >= value for c in verdict["allies"])
+    if whole:
+        assert verdict["reading"] == "exact" and all(share[c] < value for c in verdict["below"])
+    else:
+        assert verdict["reading"] == "lower bound" and verdict["below"] == ()
+    assert set(gap["gap_reading"]) == {"exact" if whole else "upper bound"}
+
+
 def _valued_targets() -> list[str]:
     table = bs.load_targets()
     return sorted(table.loc[table["unit"].eq("% of GDP") & table["value"].notna(), "target_id"])
@@ -353,6 +389,13 @@ def test_chain_editions_needs_editions():
         bs.chain_editions(panel, panel)
     with pytest.raises(bs.ParameterError, match="attrs"):
         bs.chain_editions(panel, pd.DataFrame(panel))
+
+
+def test_recent_gdp_growth_of_a_spliced_panel_is_refused():
+    old, new = bs.spending_panel("2024"), bs.spending_panel("2026")
+    spliced = pd.concat([_until(old, 2018), _from(new, 2019)]).sort_index()
+    with pytest.raises(bs.UnitError, match="price base"):
+        bs.pathway_summary(spliced, "hague_core_3_5", 2035, gdp_growth="recent")
 
 
 def test_national_currency_growth_on_a_user_panel_with_explicit_units():

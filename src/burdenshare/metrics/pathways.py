@@ -158,6 +158,7 @@ def _recent_gdp_growth(start: Start, panel: pd.DataFrame, recent_years: int) -> 
         raise ParameterError(
             "Parameter 'gdp_growth' = 'recent' needs real GDP (editions 2024 or 2026)."
         )
+    u.require_constant(panel, GDP, "gdp_growth='recent'")  # one price base across the years
     gdp = panel[GDP]
     values = []
     for code, year in zip(start.iso3, start.t0, strict=True):
