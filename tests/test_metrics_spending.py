@@ -396,6 +396,8 @@ def test_recent_gdp_growth_of_a_spliced_panel_is_refused():
     spliced = pd.concat([_until(old, 2018), _from(new, 2019)]).sort_index()
     with pytest.raises(bs.UnitError, match="price base"):
         bs.pathway_summary(spliced, "hague_core_3_5", 2035, gdp_growth="recent")
+    with pytest.raises(bs.UnitError, match="price base"):
+        bs.movers(spliced, 2014, 2024, "defexp_usd_constant_m")
 
 
 def test_national_currency_growth_on_a_user_panel_with_explicit_units():

@@ -404,9 +404,12 @@ def movers(
     end − start`` (in the column's unit: pp for shares), ``change_pct = 100 × (end / start − 1)``,
     ``rank_start``/``rank_end`` (1 = highest value among allies with a value that year) and
     ``rank_change = rank_start − rank_end`` (positive = climbed). ``n`` (1 to 1,000) keeps the top n.
+    A constant-price column is checked as in :func:`real_growth` (one price basis).
     """
     panel = u.as_panel(data)
-    u.basis(panel, column)
+    if u.basis(panel, column).prices == "constant":  # levels compared across years
+        u.require_constant(panel, column, "movers")
+        _require_one_price_basis(panel, column, "movers")
     start, end = panel_year(panel, start, "start"), panel_year(panel, end, "end")
     if start >= end:
         raise ParameterError(f"Parameter 'start' ({start}) must be before 'end' ({end}).")
