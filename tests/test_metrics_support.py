@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import burdenshare as bs
 from burdenshare.errors import ParameterError, UnitError
+from burdenshare.metrics import Basis
 from burdenshare.metrics.support import region
 
 
@@ -228,6 +229,28 @@ def test_spending_with_support_refuses_mixed_bases_and_bad_switches(monthly):
         bs.spending_with_support(panel, annual, constant="defexp_usd_current_m")
     with pytest.raises(UnitError, match="differ"):
         bs.spending_with_support(panel, annual, gdp="gdp_usd_current_m")
+
+
+def test_a_current_price_share_gets_support_on_current_prices(monthly):
+    """A share of current GDP (here the current-price ratio set as a column) is raised by support
+    as % of current GDP: with and without stay on one basis whatever the share."""
+    panel = bs.spending_panel("2026").copy()
+    panel["share_current"] = 100 * panel["defexp_usd_current_m"] / panel["gdp_usd_current_m"]
+    panel.attrs["units"] = {"share_current": Basis("% of GDP", "current")}
+    annual = bs.annual_support(monthly, aid_types=("military",))
+    out = bs.spending_with_support(
+        panel,
+        annual[annual.complete],
+        share="share_current",
+        gdp="gdp_usd_current_m",
+        double_count="acknowledge",
+    )
+    row = out.loc[("NLD", 2025)]
+    assert row["share_pct"] == pytest.approx(2.24, abs=0.005)  # 29,815 / 1,331,901
+    expected = 100 * row["support_usd_m"] / panel.loc[("NLD", 2025), "gdp_usd_current_m"]
+    assert row["added_pp"] == pytest.approx(expected)
+    with pytest.raises(UnitError, match="differ"):
+        bs.spending_with_support(panel, annual, share="share_current", double_count="acknowledge")
     with pytest.raises(ParameterError, match="double_count"):
         bs.spending_with_support(panel, annual, double_count="ignore")
     with pytest.raises(ParameterError, match="counts"):

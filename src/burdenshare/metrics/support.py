@@ -349,17 +349,20 @@ def spending_with_support(
 ) -> pd.DataFrame:
     """Defence spending as % of GDP with direct support to Ukraine counted (The Hague, 2025).
 
-    With and without support share one basis, NATO's share of real GDP, the share NATO publishes
-    and the targets are counted against. For ally i, year t:
+    With and without support share one basis: the basis of ``share``, by default NATO's share of
+    real GDP, the share NATO publishes and the targets are counted against. For ally i, year t:
 
-    - ``share_pct`` = NATO's published share (``share``, % of real GDP);
+    - ``share_pct`` = the share as published (``share``, % of GDP);
     - ``support_usd_m`` = U, the ally's Ukraine support announced in year t (``counts``:
       "military" or "all" aid), million current US$ (EUR at the ECB annual average);
-    - ``support_usd_constant_m = U × S_const / S_cur``: U at NATO's constant prices, deflated as
-      the ally's own defence expenditure is (S = ``constant`` / ``spending``, NATO's US$ series);
-    - ``added_pp = 100 × support_usd_constant_m / GDP_const`` (``gdp``, real GDP), never negative
-      for non-negative support; ``share_with_support_pct = share_pct + added_pp``, so counting
-      support never lowers the share shown. NaN where a figure is missing, never a lower share.
+    - ``support_share_basis_m``: U on the share's price basis, for a share of real GDP
+      ``U × S_const / S_cur`` (deflated as the ally's own defence expenditure is; S = NATO's US$
+      series ``constant`` and ``spending``), for a share of current GDP U itself;
+    - ``added_pp = 100 × support_share_basis_m / GDP`` (``gdp``, on the share's price basis:
+      ``gdp_usd_constant_m`` for NATO's share, ``gdp_usd_current_m`` for a current-price share),
+      never negative for non-negative support; ``share_with_support_pct = share_pct +
+      added_pp``, so counting support never lowers the share shown. NaN where a figure is
+      missing, never a lower share.
 
     ``spending_usd_m`` (S_cur) and ``gdp_usd_m`` (GDP at current prices, if the panel has
     ``gdp_usd_current_m``) stay for sums in current US$. Allies without support data keep U = 0
@@ -372,10 +375,12 @@ def spending_with_support(
     """
     check_choice("double_count", double_count, ("warn", "acknowledge"))
     p = u.as_panel(panel)
-    u.require_share(p, share, "% of GDP", "spending_with_support")
+    share_basis = u.require_share(p, share, "% of GDP", "spending_with_support")
     _require_current_usd(p, spending, "spending_with_support")
-    u.require_constant(p, constant, "spending_with_support")
-    u.require_same_basis(p, constant, gdp, "spending_with_support")
+    real = share_basis.prices == "constant"
+    if real:
+        u.require_constant(p, constant, "spending_with_support")
+    u.require_same_basis(p, constant if real else spending, gdp, "spending_with_support")
     rows = _annual_of(annual, counts)
     support = _support_usd_m(rows, "spending_with_support")
     tracked = set(rows["iso3"])
@@ -392,15 +397,19 @@ def spending_with_support(
     ).isin(years_covered)
     out["support_usd_m"] = support.reindex(out.index)
     out.loc[in_tracker & out["support_usd_m"].isna(), "support_usd_m"] = 0.0
-    current = out["spending_usd_m"].where(out["spending_usd_m"] > 0)
-    deflator = p[constant].reindex(out.index) / current
-    out["support_usd_constant_m"] = out["support_usd_m"] * deflator
-    real_gdp = p[gdp].reindex(out.index)
-    out["added_pp"] = 100 * out["support_usd_constant_m"] / real_gdp.where(real_gdp > 0)
+    if real:
+        current = out["spending_usd_m"].where(out["spending_usd_m"] > 0)
+        out["support_share_basis_m"] = (
+            out["support_usd_m"] * p[constant].reindex(out.index) / current
+        )
+    else:
+        out["support_share_basis_m"] = out["support_usd_m"]
+    denominator = p[gdp].reindex(out.index)
+    out["added_pp"] = 100 * out["support_share_basis_m"] / denominator.where(denominator > 0)
     out["share_with_support_pct"] = out["share_pct"] + out["added_pp"]
     out["counts"] = counts
     out["double_count_risk"] = True
-    out.attrs["basis"] = "NATO's share of real GDP (support at NATO's constant prices)"
+    out.attrs["basis"] = f"{share} ({share_basis.describe()}); support on the same price basis"
     if double_count == "warn":
         warnings.warn(
             "Ukraine support is added to NATO-reported defence expenditure; some allies already "
