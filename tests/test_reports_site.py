@@ -437,10 +437,10 @@ def test_reader_page_hides_code_and_usage_and_shows_parameters_and_units(allianc
     assert "index.html" in page.links and "alliance_overview.ipynb" in page.links
     assert page.text.count("Download this table as CSV") == len(rendered.files) > 0
     # key results, formatted: the raw value with its name, unit and rounding
-    assert "Money gap to 3.5% of GDP 445,297 million US$" in page.text
+    assert "Money gap to 3.5% of GDP 448,271 million US$" in page.text
     assert "Allies at or above 3.5% of GDP Estonia, Lithuania, Latvia, Poland" in page.text
     assert '"money_gap_usd_m_hague_core_3_5"' not in rendered.html
-    assert "money_gap_usd_m_hague_core_3_5 445296.5276" in page.text  # raw, in the details
+    assert "money_gap_usd_m_hague_core_3_5 448271.19" in page.text  # raw, in the details
 
 
 def test_tables_are_downloads_with_the_machine_readable_csv(alliance):
@@ -596,12 +596,12 @@ def test_landing_page_leads_with_findings_then_sections(site):
         assert positions[0] < html.index(headline) < positions[1]
     assert by_stem["alliance_overview"]["notebook_meta"]["description"] in text
     # key results with names, units and rounding; raw values only behind details
-    assert "Money gap to 3.5% of GDP 445,297 million US$" in text
-    assert "money_gap_usd_m_hague_core_3_5 445296.5276" in text
+    assert "Money gap to 3.5% of GDP 448,271 million US$" in text
+    assert "money_gap_usd_m_hague_core_3_5 448271.19" in text
     details = re.findall(r"<details>.*?</details>", (folder / "index.html").read_text(), re.S)
-    assert any("445296.5276" in d for d in details)
-    assert sum("445296.5276" in d for d in details) == (folder / "index.html").read_text().count(
-        "445296.5276"
+    assert any("448271.19" in d for d in details)
+    assert sum("448271.19" in d for d in details) == (folder / "index.html").read_text().count(
+        "448271.19"
     )
     iceland = by_stem["country_profile__country-ISL"]
     assert f"{iceland['error']} (cell {iceland['failing_cell']})" in text
