@@ -1,5 +1,9 @@
-"""Spending metrics: share of GDP, gap to a target, compliance, real growth, per capita,
-equipment share, movers and ranks.
+"""Spending metrics: share of GDP, gap to a target, compliance, real growth, one series across
+editions (:func:`chain_editions`), per capita, equipment share, movers and ranks.
+
+Targets are scored only on what they measure (``measured_by`` in the targets table; see
+:func:`burdenshare.metrics._select.target_scoring`); money gaps are in current US$ against current
+GDP; growth refuses a series that joins editions at different prices.
 
 Every function takes a panel (``bs.spending_panel(edition=...)``) or a tidy long frame of one
 edition (``bs.load_spending(edition=...)``); see :mod:`burdenshare.metrics._units` for how units
