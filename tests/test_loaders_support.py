@@ -15,6 +15,7 @@ import pytest
 
 import burdenshare as bs
 from burdenshare import countries
+from tests import bundled_rows, write_csv
 
 # Donors of the Kiel tracker outside Europe (the rest, plus EU institutions, is "Europe").
 NON_EUROPEAN = {"USA", "CAN", "AUS", "JPN", "KOR", "NZL", "CHN", "IND", "TWN"}
@@ -453,6 +454,76 @@ def test_conflicting_2025_reports_are_both_kept():
     assert merz["status"].tolist() == ["allowed"] and wsj["status"].tolist() == ["restricted"]
 
 
+# --- Ukraine Defense Contact Group meetings ------------------------------------------------------
+# Figures from ../shared/sources/udcg/SOURCES.md: 33 meetings from April 2022 to February 2026; 30
+# by September 2025 and 32 by December 2025; dissenting dates (meetings 1, 15, 16) and formats (19,
+# 30) are their own rows; the leaders' meeting planned for 12 Oct 2024 was not held.
+
+
+def held_by(day: str) -> int:
+    meetings = bs.load_udcg_meetings(alternatives=False)
+    return int((meetings["date_to"] <= pd.Timestamp(day)).sum())
+
+
+@pytest.mark.parametrize(
+    ("day", "count"),
+    [
+        ("2022-04-25", 0),
+        ("2022-04-26", 1),
+        ("2024-05-31", 22),
+        ("2025-09-30", 30),
+        ("2025-12-31", 32),
+        ("2026-02-12", 33),
+    ],
+)
+def test_udcg_meetings_held_by_a_date(day, count):
+    assert held_by(day) == count
+
+
+def test_udcg_first_and_last_meeting_and_chairs():
+    meetings = bs.load_udcg_meetings(alternatives=False).set_index("meeting_no")
+    assert meetings.index.tolist() == list(range(1, 34))
+    first, last = meetings.loc[1], meetings.loc[33]
+    assert (first["date"], first["location"]) == ("2022-04-26", "Ramstein Air Base, Germany")
+    assert (last["date"], last["location"]) == ("2026-02-12", "NATO HQ, Brussels")
+    assert meetings.loc[25, "chair_or_lead"] == "Lloyd Austin (USA)"
+    assert meetings.loc[26, "chair_or_lead"] == "John Healey (UK)"
+    assert meetings.loc[30, "meeting_format"] == "hybrid"
+    # meetings 17 and 33 rest on announcements and previews only
+    assert sorted(meetings.index[~meetings["post_meeting_report"]]) == [17, 33]
+    assert meetings["date_to"].is_monotonic_increasing
+
+
+def test_udcg_dissenting_reports_are_kept_as_their_own_rows():
+    table = bs.load_udcg_meetings()
+    alternatives = table[table["report"].str.startswith("alternative")]
+    assert sorted(zip(alternatives["meeting_no"], alternatives["report"], strict=True)) == [
+        (1, "alternative date"),
+        (15, "alternative date"),
+        (16, "alternative date"),
+        (19, "alternative format"),
+        (30, "alternative format"),
+    ]
+    fifteen = table[table["meeting_no"] == 15].set_index("report")["date"]
+    assert fifteen.to_dict() == {"meeting": "2023-09-19", "alternative date": "2023-09-18"}
+    not_held = table[table["report"] == "not held"]
+    assert not_held["date"].tolist() == ["2024-10-12"] and not_held["meeting_no"].isna().all()
+    assert len(table) == 39 and table["source_url"].notna().all()
+
+
+def test_a_users_udcg_file_is_checked_with_located_errors(tmp_path):
+    rows = bundled_rows("udcg_meetings.csv")
+    assert len(bs.load_udcg_meetings(path=write_csv(tmp_path, rows))) == 39
+    rows[2] = {**rows[2], "meeting_no": "1", "report": "meeting"}  # a second main row for 1
+    rows[5] = {**rows[5], "meeting_format": "by pigeon"}
+    with pytest.raises(bs.DataError) as caught:
+        bs.load_udcg_meetings(path=write_csv(tmp_path, rows, "bad.csv"))
+    message = str(caught.value)
+    assert "bad.csv: 2 problem(s)" in message
+    assert "line 4, column 'meeting_no'" in message and "one main row per meeting" in message
+    assert "line 7, column 'meeting_format'" in message and "in-person" in message
+
+
 # --- manifest and CLI ---------------------------------------------------------------------------
 
 SUPPORT_FILES = [
@@ -472,6 +543,7 @@ SUPPORT_FILES = [
     "opinion_ukraine_nato.csv",
     "restrictions_long_range.csv",
     "nato_ukraine_mechanisms.csv",
+    "udcg_meetings.csv",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Build the support-side files of data/: Kiel tracker, pledges, FX, opinion, restrictions, mechanisms.
+"""Build the support-side files of data/: Kiel, pledges, FX, opinion, restrictions, mechanisms, UDCG.
 
 Metadata and code tables: ``support.yaml``. Values are copied as the source files give them (no
 re-rounding); only columns are renamed to our tidy schemas, labels are shortened (release "R28"...),
@@ -218,6 +218,31 @@ def pledges(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
     )
 
 
+# --- Ukraine Defense Contact Group --------------------------------------------------------------
+
+
+def udcg_meetings(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
+    """Meetings as listed: the kind of each row (main, alternative date or format, not held) from
+    its note, dates spelled out (checked against the source's own precision)."""
+    reports = meta.code("udcg_reports")
+    report = src["note"].map(
+        lambda note: next((kind for start, kind in reports.items() if note.startswith(start)), "")
+    )
+    frame = _dated(src.rename(columns={"date_precision": "stated_precision"}), spec, meta)
+    differs = frame["date_precision"] != frame["stated_precision"]
+    if differs.any():
+        row = int(differs.to_numpy().argmax())
+        raise CurationError(
+            f"{SHARED / spec.source}: data row {row + 1}: date_precision "
+            f"{frame['stated_precision'].iloc[row]!r} does not fit the date {src['date'].iloc[row]!r}"
+        )
+    unreported = src["meeting_no"].isin(meta.code("udcg_no_post_meeting_report"))
+    return frame.assign(
+        report=report.replace("", "meeting"),
+        post_meeting_report=(~unreported).map(str).where(report == "", ""),
+    )
+
+
 def fx(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
     """Annual ECB reference rates (units per 1 EUR)."""
     if not src["base_currency"].eq("EUR").all():
@@ -239,6 +264,7 @@ BUILDERS: dict[str, Builder] = {
     "opinion": opinion,
     "restrictions": _dated,
     "mechanisms": _dated,
+    "udcg_meetings": udcg_meetings,
 }
 
 

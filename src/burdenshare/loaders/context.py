@@ -10,6 +10,13 @@ conflicting reports are both kept. Most decisions were not announced officially 
 date_from, date_to, value, unit, location, chair_or_lead, description, source_url,
 cross_check_url, note``: NSATU, JATEC, PURL, Ukraine Defense Contact Group meetings, NATO's
 EUR 40 bn baseline pledge (2024) and the Hague rule counting Ukraine support (2025).
+
+``load_udcg_meetings()`` columns: ``meeting_no, report, date, date_precision, date_from, date_to,
+location, meeting_format, chair_or_lead, outcome, post_meeting_report, source_url, source_title,
+source_date, note``: every Ukraine Defense Contact Group meeting (1-33, April 2022 to February
+2026). ``report`` is ``meeting`` for a meeting's main row; a source that disagrees with it on the
+date or the format is its own row (``alternative date``, ``alternative format``), and a planned
+meeting that was called off is ``not held``.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import pandas as pd
 
 from .. import datasets
 from ..errors import ParameterError
-from ..schemas import MECHANISMS, RESTRICTIONS
+from ..schemas import MECHANISMS, RESTRICTIONS, UDCG_MEETINGS
 from ..tables import load_table
 
 
@@ -70,3 +77,16 @@ def load_mechanisms(path: str | Path | None = None) -> pd.DataFrame:
     states currency and scale. Undated facts have empty dates.
     """
     return load_table(datasets.MECHANISMS, MECHANISMS, path)
+
+
+def load_udcg_meetings(path: str | Path | None = None, alternatives: bool = True) -> pd.DataFrame:
+    """Ukraine Defense Contact Group meetings (see the module docstring).
+
+    ``alternatives=False`` keeps one row per meeting held: its main row (``report == "meeting"``),
+    without the dissenting reports and the meeting that was not held. Count meetings by a date
+    from ``date_to`` (a meeting counts from the last day of its stated date).
+    """
+    frame = load_table(datasets.UDCG_MEETINGS, UDCG_MEETINGS, path)
+    if not alternatives:
+        frame = frame[frame["report"] == "meeting"].reset_index(drop=True)
+    return frame

@@ -1,6 +1,9 @@
-"""Context for the support analyses: allied limits on long-range strikes, NATO mechanisms."""
+"""Context for the support analyses: allied limits on long-range strikes, NATO mechanisms, the
+Ukraine Defense Contact Group's meetings."""
 
 from __future__ import annotations
+
+import pandas as pd
 
 from .fields import FIELDS, MONEY_CAP
 from .model import Bounds, Rule, TableSpec, fields_of
@@ -66,6 +69,59 @@ MECHANISMS = TableSpec(
             "a unit wherever there is a value",
             uses=("value",),
         ),
+        dates_in_order("date_from", "date_to"),
+    ),
+)
+
+
+def _one_main_row(frame: pd.DataFrame) -> pd.Series:
+    """True unless the row is a second main row for its meeting number."""
+    main = frame["report"] == "meeting"
+    return ~(main & frame["meeting_no"].where(main).duplicated(keep="first"))
+
+
+def _numbered(frame: pd.DataFrame) -> pd.Series:
+    """Meetings and alternative reports carry a number, and only a main row's number; a meeting
+    not held carries none."""
+    held = frame["report"] != "not held"
+    numbers = set(frame.loc[frame["report"] == "meeting", "meeting_no"].dropna())
+    return (frame["meeting_no"].notna() == held) & (
+        frame["meeting_no"].isna() | frame["meeting_no"].isin(numbers)
+    )
+
+
+UDCG_MEETINGS = TableSpec(
+    name="udcg_meetings",
+    description="Meetings of the Ukraine Defense Contact Group (Ramstein format), each sourced.",
+    fields=fields_of(
+        FIELDS,
+        "meeting_no",
+        "report",
+        "date",
+        "date_precision",
+        "date_from",
+        "date_to",
+        FIELDS["location"].but(nullable=False),
+        "meeting_format",
+        FIELDS["chair_or_lead"].but(
+            description="Who chaired (or was to chair) the meeting.", nullable=False
+        ),
+        "outcome",
+        "post_meeting_report",
+        "source_url",
+        "source_title",
+        "source_date",
+        "note",
+    ),
+    key=("meeting_no", "report", "date", "meeting_format"),
+    rules=(
+        Rule(
+            "meeting_no",
+            _numbered,
+            "the number of a meeting that has a main row (empty only for a meeting not held)",
+            uses=("report",),
+        ),
+        Rule("meeting_no", _one_main_row, "one main row per meeting number", uses=("report",)),
         dates_in_order("date_from", "date_to"),
     ),
 )
