@@ -145,6 +145,24 @@ def _dated(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
     )
 
 
+def restrictions(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
+    """Reported limits, dated; ``covers`` names the narrower categories a wider one includes."""
+    covers = meta.code("restriction_covers")
+    for iso3, wider in covers.items():
+        systems = set(src.loc[src["iso3"] == iso3, "weapon_system"])
+        unknown = sorted({*wider, *(n for parts in wider.values() for n in parts)} - systems)
+        if unknown:
+            raise CurationError(
+                f"{meta.path}: codes: restriction_covers: {iso3}: {unknown[0]!r} is not a "
+                f"weapon_system of {iso3} in {SHARED / spec.source}"
+            )
+    included = [
+        ";".join(covers.get(iso3, {}).get(system, []))
+        for iso3, system in zip(src["iso3"], src["weapon_system"], strict=True)
+    ]
+    return _dated(src, spec, meta).assign(covers=included)
+
+
 def opinion(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
     """Poll waves; fieldwork periods spelled out, bases coded (the published wording kept)."""
     start = _periods(src["fieldwork_start"], spec)
@@ -262,7 +280,7 @@ BUILDERS: dict[str, Builder] = {
     "pledges": pledges,
     "fx": fx,
     "opinion": opinion,
-    "restrictions": _dated,
+    "restrictions": restrictions,
     "mechanisms": _dated,
     "udcg_meetings": udcg_meetings,
 }

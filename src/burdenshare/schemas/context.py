@@ -9,6 +9,27 @@ from .fields import FIELDS, MONEY_CAP
 from .model import Bounds, Rule, TableSpec, fields_of
 from .rules import code_names_row, dates_in_order
 
+
+def covered(frame: pd.DataFrame) -> pd.Series:
+    """The weapon systems each row's ``covers`` names (empty list where none)."""
+    return frame["covers"].map(lambda text: [] if pd.isna(text) else str(text).split(";"))
+
+
+def _covers_known(frame: pd.DataFrame) -> pd.Series:
+    """True where every system a row covers is another weapon_system of the same country."""
+    systems = frame.groupby("iso3")["weapon_system"].agg(set)
+    return pd.Series(
+        [
+            all(name in systems.get(iso3, set()) and name != own for name in names)
+            for iso3, own, names in zip(
+                frame["iso3"], frame["weapon_system"], covered(frame), strict=True
+            )
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
 RESTRICTIONS = TableSpec(
     name="restrictions",
     description="Allied limits on Ukraine's use of donated weapons against targets in Russia.",
@@ -17,6 +38,7 @@ RESTRICTIONS = TableSpec(
         "iso3",
         "country",
         "weapon_system",
+        "covers",
         "status",
         FIELDS["scope"].but(description="What the status covers, as reported.", allowed=()),
         "date",
@@ -30,7 +52,16 @@ RESTRICTIONS = TableSpec(
         "note",
     ),
     key=("iso3", "weapon_system", "date", "status"),
-    rules=(code_names_row("country"), dates_in_order("date_from", "date_to")),
+    rules=(
+        code_names_row("country"),
+        Rule(
+            "covers",
+            _covers_known,
+            "weapon_system values of the row's country, separated by ';', other than its own",
+            uses=("iso3", "weapon_system"),
+        ),
+        dates_in_order("date_from", "date_to"),
+    ),
 )
 
 MECHANISMS = TableSpec(

@@ -350,6 +350,13 @@ _FIELDS = (
     # --- restrictions and mechanisms ---------------------------------------------------------
     Field("weapon_system", "str", "Weapon system the status covers."),
     Field(
+        "covers",
+        "str",
+        "Narrower weapon_system values of the same country that this category includes, "
+        "separated by ';' (a later decision on this category supersedes earlier ones on them).",
+        nullable=True,
+    ),
+    Field(
         "status",
         "str",
         "Reported status of use against targets in Russia.",
