@@ -54,6 +54,8 @@ STATUS_COLOURS = dict(
 )
 ALLOWING = ("allowed", "partially allowed")
 COUNCIL = "NATO-Ukraine Council"
+#: How a Contact Group meeting held is known: from a report after it (else announcements only).
+REPORTED = "reported after the meeting"
 UDCG = "Ukraine Defense Contact Group"
 #: Kinds of mechanism facts and their colours (drawn in this order: money on top).
 KINDS = {
@@ -175,14 +177,24 @@ def status_on(day: pd.Timestamp, chosen: list[str]) -> pd.DataFrame:
         on=["iso3", "weapon_system", "date", "status"],
         how="left",
     )
+    status["standing"] = pd.Series(
+        [
+            ("current" if pd.isna(later) else f"current; decided separately: {later}")
+            if current
+            else f"superseded by {wider}"
+            for current, wider, later in zip(
+                status["current"], status["superseded_by"], status["exceptions"], strict=True
+            )
+        ],
+        index=status.index,
+        dtype="str",
+    )
     columns = [
         "country",
         "weapon_system",
         "status",
         "date",
-        "current",
-        "superseded_by",
-        "exceptions",
+        "standing",
         "decision_by",
         "ref",
         "source_url",
@@ -242,6 +254,9 @@ def udcg_meetings(day: pd.Timestamp) -> pd.DataFrame:
     held = held.assign(
         pledged=held["date_to"].map(pledged["pledged"]),
         pledge_ref=held["date_to"].map(pledged["pledge_ref"]),
+        evidence=held["post_meeting_report"].map(
+            {True: REPORTED, False: "announcement and previews only"}
+        ),
     )
     columns = [
         "meeting_no",
@@ -250,7 +265,7 @@ def udcg_meetings(day: pd.Timestamp) -> pd.DataFrame:
         "meeting_format",
         "chair_or_lead",
         "pledged",
-        "post_meeting_report",
+        "evidence",
         "source_url",
         "date_to",
         "pledge_ref",
@@ -314,10 +329,10 @@ def status_statements(status: pd.DataFrame) -> pd.DataFrame:
         who = f"; decided by {row['decision_by']}" if pd.notna(row["decision_by"]) else ""
         topic = f"{row['country']}: {row['weapon_system']}"
         statement = f"{row['status']} (reported {row['date']}{who})"
-        if not row["current"]:
-            statement = f"superseded by {row['superseded_by']}; was {statement}"
-        elif pd.notna(row["exceptions"]):
-            statement += f"; decided separately: {row['exceptions']}"
+        if not row["standing"].startswith("current"):
+            statement = f"{row['standing']}; was {statement}"
+        elif row["standing"] != "current":
+            statement += f"; {row['standing'].removeprefix('current; ')}"
         rows.append((topic, statement, row["ref"], row["source_url"]))
     return _statements(rows)
 
@@ -337,7 +352,7 @@ def mechanism_statements(facts: pd.DataFrame, meetings: pd.DataFrame) -> pd.Data
             f"{len(meetings)} meetings held; the latest, no. {last['meeting_no']}, on "
             f"{last['date']} ({last['location']}, {last['meeting_format']})"
         )
-        if not last["post_meeting_report"]:
+        if last["evidence"] != REPORTED:
             statement += "; known from its announcement and previews only"
         rows.append((UDCG, statement, ref, last["source_url"]))
     return _statements(rows)
@@ -352,7 +367,7 @@ def key_results(
 ) -> dict[str, Any]:
     """Who allows and who restricts on ``as_of`` (current reports only); which donors asked for
     have no reported decision; how many reports, facts and Contact Group meetings."""
-    current = status[status["current"]]
+    current = status[status["standing"].str.startswith("current")]
     allowing = sorted(set(current.index[current["status"].isin(ALLOWING)]))
     restricting = sorted(set(current.index[current["status"] == "restricted"]))
     return {
@@ -372,7 +387,7 @@ def key_results(
         "udcg_meetings": len(meetings),
         "udcg_last_meeting": meetings["date"].iloc[-1] if len(meetings) else None,
         "udcg_without_post_meeting_report": sorted(
-            int(n) for n in meetings.loc[~meetings["post_meeting_report"], "meeting_no"]
+            int(n) for n in meetings.loc[meetings["evidence"] != REPORTED, "meeting_no"]
         ),
         "purl_packages_funded": int(
             facts[(facts["lane"] == "PURL") & facts["fact_type"].str.contains("funded")].shape[0]

@@ -77,7 +77,8 @@ def restriction_status(
 
 def _superseded(latest: pd.DataFrame) -> pd.DataFrame:
     """``latest`` with ``current``, ``superseded_by`` and ``exceptions`` judged from ``covers``."""
-    status = latest.assign(current=True, superseded_by=None, exceptions=None)
+    empty = pd.Series(None, index=latest.index, dtype="str")
+    status = latest.assign(current=True, superseded_by=empty, exceptions=empty)
     parts = covered(status)
     for wider, names in parts[parts.map(bool)].items():
         iso3, when = status.at[wider, "iso3"], status.at[wider, "date_to"]
@@ -92,7 +93,8 @@ def _superseded(latest: pd.DataFrame) -> pd.DataFrame:
                     )
                 elif name not in later:
                     later.append(name)
-        status.at[wider, "exceptions"] = "; ".join(later) or None
+        if later:
+            status.at[wider, "exceptions"] = "; ".join(later)
     return status
 
 
