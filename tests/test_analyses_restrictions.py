@@ -161,6 +161,32 @@ def test_contact_group_meetings_are_counted_from_the_udcg_table(as_of, held, las
     assert statement.startswith(f"{held} meetings held; the latest, no. {held}, on {last}")
 
 
+def test_a_category_of_all_a_donors_weapons_covers_its_other_categories_in_use():
+    """A report on "all X-supplied weapons" must say which of the donor's other categories it
+    includes (every one with a use status; "not supplied" is a supply decision), else a later
+    statement on all of them could sit beside an earlier one on a part as if both held."""
+    table = bs.load_restrictions()
+    wide = table[table["weapon_system"].str.startswith("all ")]
+    assert len(wide) >= 1
+    for _, row in wide.iterrows():
+        others = table[
+            (table["iso3"] == row["iso3"])
+            & (table["weapon_system"] != row["weapon_system"])
+            & (table["status"] != "not supplied")
+        ]
+        assert set(others["weapon_system"]) <= set(str(row["covers"]).split(";")), row
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_every_donor_asked_for_is_counted_or_named(data):
+    chosen = data.draw(st.lists(st.sampled_from(rm.donors()), min_size=1, max_size=6, unique=True))
+    key = rm.run("2025-12-31", chosen).key_results
+    with_decision = set(bs.restriction_status("2025-12-31")["iso3"]) & set(chosen)
+    assert key["donors"] == len(with_decision)
+    assert key["without_decision"] == sorted(set(chosen) - with_decision)
+
+
 def test_a_donor_without_a_reported_decision_is_named_not_dropped():
     result = rm.run("2025-12-31", ["ISL", "DEU", "GBR"])
     assert result.key_results["without_decision"] == ["ISL"]

@@ -255,6 +255,8 @@ BAD_CELLS = [
     ("restrictions", 0, "iso3", "FRA", "GBR, the code of the row's country 'United Kingdom'"),
     ("restrictions", 0, "status", "maybe", "restricted"),
     ("restrictions", 0, "date_to", "2023-04-30", "no earlier than date_from"),
+    ("restrictions", 0, "covers", "Taurus", "weapon_system values of the row's country"),
+    ("restrictions", 0, "covers", "Storm Shadow", "other than its own"),
     ("mechanisms", 0, "value", "-3", "0 <= x"),
     ("mechanisms", 0, "value", "-inf", "a finite number"),
     ("mechanisms", 0, "source_url", "www.example", "http"),
