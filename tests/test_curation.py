@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -33,7 +34,7 @@ def test_rebuild_gives_data_byte_for_byte(tmp_path: Path, capsys: pytest.Capture
         assert "not found" not in capsys.readouterr().out
     built = sorted(path.name for path in tmp_path.iterdir())
     assert built == sorted(path.name for path in DATA.iterdir())
-    assert len(built) == 24
+    assert len(built) == 25
     for name in built:
         ours, bundled = (tmp_path / name).read_bytes(), (DATA / name).read_bytes()
         if ours != bundled:
@@ -158,3 +159,21 @@ def test_a_source_label_missing_from_the_code_tables_is_an_error():
         support.kiel_summary(src, spec, meta)
     assert re.search(r"codes: kiel_releases of .*support\.yaml; add it there", str(caught.value))
     assert spec.source in str(caught.value)
+
+
+def test_corrections_name_their_row_give_a_reason_and_say_so_in_the_note():
+    """P008's gathered source_url was an article on another package: corrected in support.yaml,
+    with the reason added to the row's note; a correction of a row that is not there stops."""
+    meta = load(support.METADATA)
+    spec = meta.files["pledges_2024_2025.csv"]
+    src = pd.DataFrame(
+        {"pledge_id": ["P008"], "source_url": ["https://unn.ua/x"], "second_source_url": [""]}
+    ).assign(note="")
+    fixed = support._corrected(src, "pledge_id", "pledge_corrections", spec, meta)
+    assert fixed.loc[0, "source_url"] == "https://www.krone.at/3957123"
+    assert fixed.loc[0, "note"].startswith("corrected: the gathered source_url (unn.ua)")
+    wrong = dataclasses.replace(
+        meta, codes={**meta.codes, "pledge_corrections": {"P999": {"note": "x", "reason": "y"}}}
+    )
+    with pytest.raises(CurationError, match=r"pledge_corrections: P999: needs a row"):
+        support._corrected(src, "pledge_id", "pledge_corrections", spec, wrong)

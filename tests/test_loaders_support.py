@@ -15,6 +15,7 @@ import pytest
 
 import burdenshare as bs
 from burdenshare import countries
+from tests import bundled_rows, write_csv
 
 # Donors of the Kiel tracker outside Europe (the rest, plus EU institutions, is "Europe").
 NON_EUROPEAN = {"USA", "CAN", "AUS", "JPN", "KOR", "NZL", "CHN", "IND", "TWN"}
@@ -383,7 +384,7 @@ def test_purl_packages_as_announced():
         500,
         "USD",
     )
-    shares = table[table.part_of == "P002"]
+    shares = table[(table.part_of == "P002") & table.alternative_to.isna()]
     assert set(shares.donor_codes) == {"DNK", "NOR", "SWE"}
     # the reported split (USD 90 + 275 + 135 m) adds up to the joint package
     assert shares["amount_usd_reported"].sum() == nordic["amount"]
@@ -407,6 +408,8 @@ def test_disagreeing_reports_are_each_kept_with_their_source():
         ("P020", 50, "billion", "USD"),
         ("P026", 90, "billion", "EUR"),
         ("P009", 150, "million", "EUR"),
+        ("P008", 500, "million", "USD"),
+        ("A005", 146, "million", "USD"),
     ],
 )
 def test_other_pledges(pledge_id, amount, scale, currency):
@@ -453,6 +456,199 @@ def test_conflicting_2025_reports_are_both_kept():
     assert merz["status"].tolist() == ["allowed"] and wsj["status"].tolist() == ["restricted"]
 
 
+# --- the event tables agree with each other -------------------------------------------------------
+
+MONEY_UNIT = re.compile(r"^(EUR|USD) (million|billion)")
+
+
+def _codes(names: str) -> frozenset[str]:
+    return frozenset(countries.code_for_name(n.strip()) for n in names.split(","))
+
+
+def _reports(pledges: pd.DataFrame, pledge_id: str) -> pd.DataFrame:
+    """A pledge row and every other sourced report of the same figure (alternative_to)."""
+    return pledges[(pledges["pledge_id"] == pledge_id) | (pledges["alternative_to"] == pledge_id)]
+
+
+def _agree(fact: pd.Series, reports: pd.DataFrame) -> bool:
+    """The fact's amount and date are those of one of the reports."""
+    currency, scale = MONEY_UNIT.match(fact["unit"]).groups()
+    same = reports[
+        (reports["amount"] == fact["value"])
+        & (reports["currency"] == currency)
+        & (reports["scale"] == scale)
+        & (reports["date_from"] <= fact["date_from"])
+        & (reports["date_to"] >= fact["date_to"])
+    ]
+    return len(same) > 0
+
+
+def _same_packages(facts: pd.DataFrame, pledges: pd.DataFrame) -> list[tuple[str, str]]:
+    """(fact_id, pledge_id) of every package both tables describe: PURL packages with the same
+    donors, Contact Group totals of the same meeting day."""
+    first = pledges[pledges["alternative_to"].isna() & pledges["part_of"].isna()]
+    pairs = []
+    money = facts[facts["unit"].fillna("").str.match(MONEY_UNIT.pattern)]
+    for _, fact in money.iterrows():
+        if fact["institution"] == "PURL":
+            donors = first["donor_codes"].fillna("").map(lambda c: frozenset(c.split(";")))
+            same = first[
+                (first["channel"] == "PURL") & (donors == _codes(str(fact["chair_or_lead"])))
+            ]
+        elif fact["institution"] == "Ukraine Defense Contact Group":
+            same = first[first["channel"].str.startswith("UDCG") & (first["date"] == fact["date"])]
+        else:
+            continue
+        pairs += [(fact["fact_id"], pledge_id) for pledge_id in same["pledge_id"]]
+    return pairs
+
+
+def test_packages_in_both_tables_agree_or_are_separate_sourced_reports():
+    """Every package the mechanisms and the pledges tables both describe has the same amount and
+    date in both, or the mechanisms' figure is one of the pledge's sourced reports (an undated
+    fact against a dated pledge, as PURL-06 was against P008, disagrees)."""
+    facts, pledges = bs.load_mechanisms(), bs.load_pledges()
+    pairs = _same_packages(facts, pledges)
+    assert {f for f, _ in pairs} >= {"PURL-02", "PURL-03", "PURL-06", "UDCG-27"}
+    for fact_id, pledge_id in pairs:
+        fact = facts.set_index("fact_id").loc[fact_id]
+        fact = pd.concat([fact, pd.Series({"fact_id": fact_id})])
+        assert _agree(fact, _reports(pledges, pledge_id)), (fact_id, pledge_id)
+
+
+def test_per_donor_shares_in_mechanisms_notes_are_sourced_pledge_rows():
+    """A donor's share quoted in a mechanisms note ("NOR ~146 ... USD m") is a pledge row of that
+    donor for the same package, first report or alternative (Norway: USD 135m per the Kyiv
+    Independent, ~146m per gayaone.com: both kept)."""
+    facts, pledges = bs.load_mechanisms(), bs.load_pledges()
+    checked = 0
+    for fact_id, pledge_id in _same_packages(facts, pledges):
+        note = str(facts.set_index("fact_id").loc[fact_id, "note"])
+        for code, amount in re.findall(r"\b([A-Z]{3}) ~?(\d+(?:\.\d+)?)\b", note):
+            if not countries.is_iso3(code):  # "USD 2.82bn" is not a donor's share
+                continue
+            shares = pledges[(pledges["part_of"] == pledge_id) & (pledges["donor_codes"] == code)]
+            assert float(amount) in set(shares["amount_usd_reported"]), (fact_id, code, amount)
+            checked += 1
+    assert checked == 3  # PURL-03: NOR, DNK, SWE
+
+
+def test_contact_group_meetings_in_the_mechanisms_table_are_in_the_udcg_table():
+    """A numbered meeting in the mechanisms table is dated as the UDCG table's main row or one of
+    its dissenting reports (UDCG-15: the Pentagon's announced 18 Sep, an alternative date there);
+    the postponed leaders' meeting is the UDCG table's meeting not held."""
+    facts = bs.load_mechanisms()
+    meetings = bs.load_udcg_meetings()
+    udcg = facts[facts["institution"] == "Ukraine Defense Contact Group"]
+    numbered = 0
+    for _, fact in udcg.iterrows():
+        found = re.fullmatch(r"meeting (\d+)", fact["fact_type"])
+        if found:
+            dates = meetings.loc[meetings["meeting_no"] == int(found[1]), "date"]
+            assert fact["date"] in set(dates), (fact["fact_id"], fact["date"], list(dates))
+            numbered += 1
+        elif "postponed" in fact["fact_type"]:
+            not_held = meetings[meetings["report"] == "not held"]
+            assert fact["date"] in set(not_held["date"])
+    assert numbered == 12
+
+
+@pytest.mark.parametrize(
+    ("loader", "note"),
+    [
+        (bs.load_pledges, "note"),
+        (bs.load_mechanisms, "note"),
+        (bs.load_restrictions, "note"),
+        (bs.load_udcg_meetings, "note"),
+    ],
+)
+def test_no_row_claims_day_precision_for_a_date_its_note_calls_approximate(loader, note):
+    """P013/P014 (NOK 5bn, AUD 95m) said "date approximate" but claimed a day: now their month."""
+    table = loader()
+    day = table[table["date_precision"] == "day"]
+    approximate = day[day[note].fillna("").str.contains(r"date approximate|approximate date")]
+    assert approximate.empty, approximate[["date", note]]
+
+
+def test_approximate_days_are_kept_as_their_month_with_the_stated_day_in_the_note():
+    pledges = bs.load_pledges().set_index("pledge_id")
+    for pledge_id in ("P013", "P014"):
+        row = pledges.loc[pledge_id]
+        assert (row["date"], row["date_precision"]) == ("2025-12", "month")
+        assert row["date_to"] == pd.Timestamp("2025-12-31")
+        assert "stated day 2025-12-03" in row["note"]
+
+
+# --- Ukraine Defense Contact Group meetings ------------------------------------------------------
+# Figures from ../shared/sources/udcg/SOURCES.md: 33 meetings from April 2022 to February 2026; 30
+# by September 2025 and 32 by December 2025; dissenting dates (meetings 1, 15, 16) and formats (19,
+# 30) are their own rows; the leaders' meeting planned for 12 Oct 2024 was not held.
+
+
+def held_by(day: str) -> int:
+    meetings = bs.load_udcg_meetings(alternatives=False)
+    return int((meetings["date_to"] <= pd.Timestamp(day)).sum())
+
+
+@pytest.mark.parametrize(
+    ("day", "count"),
+    [
+        ("2022-04-25", 0),
+        ("2022-04-26", 1),
+        ("2024-05-31", 22),
+        ("2025-09-30", 30),
+        ("2025-12-31", 32),
+        ("2026-02-12", 33),
+    ],
+)
+def test_udcg_meetings_held_by_a_date(day, count):
+    assert held_by(day) == count
+
+
+def test_udcg_first_and_last_meeting_and_chairs():
+    meetings = bs.load_udcg_meetings(alternatives=False).set_index("meeting_no")
+    assert meetings.index.tolist() == list(range(1, 34))
+    first, last = meetings.loc[1], meetings.loc[33]
+    assert (first["date"], first["location"]) == ("2022-04-26", "Ramstein Air Base, Germany")
+    assert (last["date"], last["location"]) == ("2026-02-12", "NATO HQ, Brussels")
+    assert meetings.loc[25, "chair_or_lead"] == "Lloyd Austin (USA)"
+    assert meetings.loc[26, "chair_or_lead"] == "John Healey (UK)"
+    assert meetings.loc[30, "meeting_format"] == "hybrid"
+    # meetings 17 and 33 rest on announcements and previews only
+    assert sorted(meetings.index[~meetings["post_meeting_report"]]) == [17, 33]
+    assert meetings["date_to"].is_monotonic_increasing
+
+
+def test_udcg_dissenting_reports_are_kept_as_their_own_rows():
+    table = bs.load_udcg_meetings()
+    alternatives = table[table["report"].str.startswith("alternative")]
+    assert sorted(zip(alternatives["meeting_no"], alternatives["report"], strict=True)) == [
+        (1, "alternative date"),
+        (15, "alternative date"),
+        (16, "alternative date"),
+        (19, "alternative format"),
+        (30, "alternative format"),
+    ]
+    fifteen = table[table["meeting_no"] == 15].set_index("report")["date"]
+    assert fifteen.to_dict() == {"meeting": "2023-09-19", "alternative date": "2023-09-18"}
+    not_held = table[table["report"] == "not held"]
+    assert not_held["date"].tolist() == ["2024-10-12"] and not_held["meeting_no"].isna().all()
+    assert len(table) == 39 and table["source_url"].notna().all()
+
+
+def test_a_users_udcg_file_is_checked_with_located_errors(tmp_path):
+    rows = bundled_rows("udcg_meetings.csv")
+    assert len(bs.load_udcg_meetings(path=write_csv(tmp_path, rows))) == 39
+    rows[2] = {**rows[2], "meeting_no": "1", "report": "meeting"}  # a second main row for 1
+    rows[5] = {**rows[5], "meeting_format": "by pigeon"}
+    with pytest.raises(bs.DataError) as caught:
+        bs.load_udcg_meetings(path=write_csv(tmp_path, rows, "bad.csv"))
+    message = str(caught.value)
+    assert "bad.csv: 2 problem(s)" in message
+    assert "line 4, column 'meeting_no'" in message and "one main row per meeting" in message
+    assert "line 7, column 'meeting_format'" in message and "in-person" in message
+
+
 # --- manifest and CLI ---------------------------------------------------------------------------
 
 SUPPORT_FILES = [
@@ -472,6 +668,7 @@ SUPPORT_FILES = [
     "opinion_ukraine_nato.csv",
     "restrictions_long_range.csv",
     "nato_ukraine_mechanisms.csv",
+    "udcg_meetings.csv",
 ]
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 import burdenshare as bs
@@ -14,7 +16,8 @@ from burdenshare import manifest, tables
 from burdenshare.cli import main
 from burdenshare.editions import editions
 from burdenshare.paths import bundled_data_dir
-from tests import REPO, bundled_rows, write_csv
+from burdenshare.schemas import SPECS
+from tests import DATA, REPO, bundled_rows, write_csv
 
 
 def test_every_data_file_is_in_the_manifest_with_provenance():
@@ -29,6 +32,49 @@ def test_every_data_file_is_in_the_manifest_with_provenance():
         assert entry["rows"] == manifest.count_rows(data / name)
         for source in entry["sources"]:
             assert "url" in source or {"repository", "path", "commit"} <= set(source)
+
+
+#: A period in a title: "2014-2025" (years) or "Jan 2022 - Apr 2026" (months).
+YEARS = re.compile(r"\b(\d{4})\s*-\s*(\d{4})\b")
+MONTHS = re.compile(r"\b([A-Z][a-z]{2}) (\d{4})\s*-\s*([A-Z][a-z]{2}) (\d{4})\b")
+
+
+def _period(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last day the data cover (month, year, dated or fieldwork columns)."""
+    for first, last in (
+        ("month", "month"),
+        ("year", "year"),
+        ("date_from", "date_to"),
+        ("fieldwork_from", "fieldwork_to"),
+    ):
+        if first in frame.columns:
+            start, end = frame[first].min(), frame[last].max()
+            if first == "year":
+                return pd.Timestamp(f"{start}-01-01"), pd.Timestamp(f"{end}-12-31")
+            return pd.Timestamp(start), pd.Timestamp(end)
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(manifest.entries()))
+def test_a_period_in_a_title_is_the_datas_first_and_last_period(name):
+    """ "R29 monthly flows (Feb 2022 - Apr 2026)" over data from Jan 2022 is caught: a title's
+    years (or months) are those of the first and last row."""
+    entry = manifest.entries()[name]
+    title = entry["title"]
+    months, years = MONTHS.search(title), YEARS.search(title)
+    if not (months or years):
+        return
+    covered = _period(tables.load_table(entry["dataset"], SPECS[entry["schema"]], DATA / name))
+    assert covered is not None, f"{name}: the title names a period the data do not have"
+    start, end = covered
+    if months:
+        stated = (
+            pd.Timestamp(f"{months[1]} {months[2]}").to_period("M"),
+            pd.Timestamp(f"{months[3]} {months[4]}").to_period("M"),
+        )
+        assert stated == (start.to_period("M"), end.to_period("M")), (title, start, end)
+    else:
+        assert (int(years[1]), int(years[2])) == (start.year, end.year), (title, start, end)
 
 
 def test_sipri_manifest_says_shares_are_percent():

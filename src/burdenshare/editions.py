@@ -86,6 +86,7 @@ LABEL_RULES: dict[str, LabelRule] = {
     datasets.OPINION: MONTH,
     datasets.RESTRICTIONS: MONTH,
     datasets.MECHANISMS: MONTH,
+    datasets.UDCG_MEETINGS: MONTH,
 }
 
 

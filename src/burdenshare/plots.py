@@ -61,7 +61,7 @@ DPI = 100
 PNG_COMPRESS_LEVEL = 3
 #: Font size of notes beside timeline markers, and their heights above a lane (lanes are 1 apart).
 NOTE_SIZE = 7
-NOTE_LEVELS = (0.25, 0.47, -0.27, 0.69)
+NOTE_LEVELS = (0.25, 0.47, -0.27, 0.69, -0.49)
 #: Characters per line of a lane label in :func:`timeline` (two lines at most).
 LANE_WIDTH = 34
 

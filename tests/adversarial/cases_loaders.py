@@ -89,6 +89,9 @@ LOADERS: dict[str, Loader] = {
     "mechanisms": Loader(
         lambda p: bs.load_mechanisms(path=p), "nato_ukraine_mechanisms.csv", schemas.MECHANISMS
     ),
+    "udcg": Loader(
+        lambda p: bs.load_udcg_meetings(path=p), "udcg_meetings.csv", schemas.UDCG_MEETINGS
+    ),
 }
 FILE = "{folder}/mine.csv"
 
@@ -252,9 +255,15 @@ BAD_CELLS = [
     ("restrictions", 0, "iso3", "FRA", "GBR, the code of the row's country 'United Kingdom'"),
     ("restrictions", 0, "status", "maybe", "restricted"),
     ("restrictions", 0, "date_to", "2023-04-30", "no earlier than date_from"),
+    ("restrictions", 0, "covers", "Taurus", "weapon_system values of the row's country"),
+    ("restrictions", 0, "covers", "Storm Shadow", "other than its own"),
     ("mechanisms", 0, "value", "-3", "0 <= x"),
     ("mechanisms", 0, "value", "-inf", "a finite number"),
     ("mechanisms", 0, "source_url", "www.example", "http"),
+    ("udcg", 0, "meeting_format", "by letter", "in-person"),
+    ("udcg", 2, "meeting_no", "0", "1 <= x <= 1000"),
+    ("udcg", 0, "date", "spring 2022", "YYYY-MM-DD, YYYY-MM or YYYY"),
+    ("udcg", 2, "report", "rumour", "alternative date"),
 ]
 
 

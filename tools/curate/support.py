@@ -1,4 +1,4 @@
-"""Build the support-side files of data/: Kiel tracker, pledges, FX, opinion, restrictions, mechanisms.
+"""Build the support-side files of data/: Kiel, pledges, FX, opinion, restrictions, mechanisms, UDCG.
 
 Metadata and code tables: ``support.yaml``. Values are copied as the source files give them (no
 re-rounding); only columns are renamed to our tidy schemas, labels are shortened (release "R28"...),
@@ -137,12 +137,76 @@ def _periods(series: pd.Series, spec: FileSpec) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["precision", "first", "last"], index=series.index)
 
 
+def _approximate_days(src: pd.DataFrame, meta: Metadata) -> pd.DataFrame:
+    """A day whose row's note calls it approximate (codes: approximate_date_notes) is kept as its
+    month, and the note says which day the source stated."""
+    if "note" not in src.columns:
+        return src
+    words = meta.code("approximate_date_notes")
+    approximate = src["note"].map(lambda note: any(word in note for word in words)) & src[
+        "date"
+    ].str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    stated = "stated day " + src["date"] + ", approximate: kept as its month"
+    return src.assign(
+        date=src["date"].where(~approximate, src["date"].str[:7]),
+        note=src["note"].where(~approximate, src["note"] + "; " + stated),
+    )
+
+
+def _corrected(
+    frame: pd.DataFrame, id_column: str, code: str, spec: FileSpec, meta: Metadata
+) -> pd.DataFrame:
+    """Corrections of source cells by row id (codes: ``code``), each with its reason, which is
+    added to the row's note."""
+    frame = frame.copy()
+    for row_id, changes in meta.code(code).items():
+        rows = frame[id_column] == row_id
+        unknown = [c for c in changes if c != "reason" and c not in frame.columns]
+        if not rows.any() or unknown or "reason" not in changes:
+            raise CurationError(
+                f"{meta.path}: codes: {code}: {row_id}: needs a row of {SHARED / spec.source}, "
+                f"known columns (not {unknown}) and a reason"
+            )
+        for column, value in changes.items():
+            if column != "reason":
+                frame.loc[rows, column] = value
+        note = frame.loc[rows, "note"]
+        reason = "corrected: " + changes["reason"]
+        frame.loc[rows, "note"] = note.where(note == "", note + "; ") + reason
+    return frame
+
+
 def _dated(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
-    """The source with date_precision, date_from and date_to for its ``date`` column."""
+    """The source with date_precision, date_from and date_to for its ``date`` column (a day its
+    note calls approximate becomes its month)."""
+    src = _approximate_days(src, meta)
     dates = _periods(src["date"], spec)
     return src.assign(
         date_precision=dates["precision"], date_from=dates["first"], date_to=dates["last"]
     )
+
+
+def restrictions(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
+    """Reported limits, dated; ``covers`` names the narrower categories a wider one includes."""
+    covers = meta.code("restriction_covers")
+    for iso3, wider in covers.items():
+        systems = set(src.loc[src["iso3"] == iso3, "weapon_system"])
+        unknown = sorted({*wider, *(n for parts in wider.values() for n in parts)} - systems)
+        if unknown:
+            raise CurationError(
+                f"{meta.path}: codes: restriction_covers: {iso3}: {unknown[0]!r} is not a "
+                f"weapon_system of {iso3} in {SHARED / spec.source}"
+            )
+    included = [
+        ";".join(covers.get(iso3, {}).get(system, []))
+        for iso3, system in zip(src["iso3"], src["weapon_system"], strict=True)
+    ]
+    return _dated(src, spec, meta).assign(covers=included)
+
+
+def mechanisms(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
+    """Dated facts about NATO's mechanisms, with the corrections of codes: mechanism_corrections."""
+    return _dated(_corrected(src, "fact_id", "mechanism_corrections", spec, meta), spec, meta)
 
 
 def opinion(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
@@ -208,6 +272,7 @@ def pledges(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
         .str.startswith("disbursement")
         .map({True: "disbursement", False: "pledge"}),
     )
+    frame = _corrected(frame, "pledge_id", "pledge_corrections", spec, meta)
     frame = pd.concat([frame, _alternatives(frame, meta)], ignore_index=True)
     scale_code = frame["currency"].map(lambda text: _scale_and_code(text, spec))
     codes = meta.code("donor_codes")
@@ -215,6 +280,31 @@ def pledges(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
         donor_codes=frame["donor"].map(lambda donor: _donor_codes(donor, codes)),
         scale=scale_code.str[0],
         currency=scale_code.str[1],
+    )
+
+
+# --- Ukraine Defense Contact Group --------------------------------------------------------------
+
+
+def udcg_meetings(src: pd.DataFrame, spec: FileSpec, meta: Metadata) -> pd.DataFrame:
+    """Meetings as listed: the kind of each row (main, alternative date or format, not held) from
+    its note, dates spelled out (checked against the source's own precision)."""
+    reports = meta.code("udcg_reports")
+    report = src["note"].map(
+        lambda note: next((kind for start, kind in reports.items() if note.startswith(start)), "")
+    )
+    frame = _dated(src.rename(columns={"date_precision": "stated_precision"}), spec, meta)
+    differs = frame["date_precision"] != frame["stated_precision"]
+    if differs.any():
+        row = int(differs.to_numpy().argmax())
+        raise CurationError(
+            f"{SHARED / spec.source}: data row {row + 1}: date_precision "
+            f"{frame['stated_precision'].iloc[row]!r} does not fit the date {src['date'].iloc[row]!r}"
+        )
+    unreported = src["meeting_no"].isin(meta.code("udcg_no_post_meeting_report"))
+    return frame.assign(
+        report=report.replace("", "meeting"),
+        post_meeting_report=(~unreported).map(str).where(report == "", ""),
     )
 
 
@@ -237,8 +327,9 @@ BUILDERS: dict[str, Builder] = {
     "pledges": pledges,
     "fx": fx,
     "opinion": opinion,
-    "restrictions": _dated,
-    "mechanisms": _dated,
+    "restrictions": restrictions,
+    "mechanisms": mechanisms,
+    "udcg_meetings": udcg_meetings,
 }
 
 

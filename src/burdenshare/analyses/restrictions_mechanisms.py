@@ -1,15 +1,18 @@
 """Weapons-use restrictions and NATO's mechanisms for Ukraine, as of a date.
 
 Two timelines: which donors allowed or restricted Ukraine's use of their weapons against targets
-in Russia, per weapon system, with the date, who decided and the source of each report; and the
-dated facts about NATO's mechanisms (NSATU, JATEC, PURL, the NATO-Ukraine Council, the EUR 40 bn
-pledge, the Ukraine Defense Contact Group meetings) with the amounts pledged at them. Every row
-of every table cites its source row: ``file:line`` of the bundled restrictions table, the fact id
-of the mechanisms table or the pledge id of the pledges table, and the publisher's URL.
+in Russia, per weapon system, with the date, who decided and the source of each report (a report
+superseded by a later decision on a wider category is marked, not counted); and the dated facts
+about NATO's mechanisms (NSATU, JATEC, PURL, the NATO-Ukraine Council, the EUR 40 bn pledge) and
+every Ukraine Defense Contact Group meeting held (from the UDCG meetings table), with the amounts
+pledged at them. Every row of every table cites its source row: ``file:line`` of the bundled
+restrictions and UDCG tables, the fact id of the mechanisms table or the pledge id of the pledges
+table, and the publisher's URL.
 
 ``as_of`` keeps what is dated on or before it (a report counts from the last day of its stated
 period); ``countries`` narrows the donors (restrictions and named pledges; NATO's own mechanisms
-are shown whatever the filter). Most restriction decisions were not announced officially: the
+are shown whatever the filter); a donor asked for that has no reported decision is named as such.
+Most restriction decisions were not announced officially: the
 table says on what basis each is dated; "allowed" does not mean the weapon was delivered or used.
 
 Pairs with ``notebooks/restrictions_mechanisms.ipynb`` (same name).
@@ -24,10 +27,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import plots
-from ..datasets import MECHANISMS, PLEDGES, RESTRICTIONS
+from ..datasets import MECHANISMS, PLEDGES, RESTRICTIONS, UDCG_MEETINGS
 from ..editions import editions, latest
 from ..errors import ParameterError
-from ..loaders.context import load_mechanisms, load_restrictions, restriction_status
+from ..loaders.context import (
+    load_mechanisms,
+    load_restrictions,
+    load_udcg_meetings,
+    restriction_status,
+)
 from ..loaders.pledges import load_pledges
 from ..params import MAX_COUNT, check_choices, check_date
 from ..schemas import RESTRICTIONS as RESTRICTIONS_TABLE
@@ -46,6 +54,8 @@ STATUS_COLOURS = dict(
 )
 ALLOWING = ("allowed", "partially allowed")
 COUNCIL = "NATO-Ukraine Council"
+#: How a Contact Group meeting held is known: from a report after it (else announcements only).
+REPORTED = "reported after the meeting"
 UDCG = "Ukraine Defense Contact Group"
 #: Kinds of mechanism facts and their colours (drawn in this order: money on top).
 KINDS = {
@@ -57,14 +67,15 @@ LABELS = {
     "donors": "Donors with a reported decision (count)",
     "allowing_count": "Donors allowing at least partial use against Russia (count)",
     "restricting_count": "Donors restricting at least one system (count)",
-    "udcg_meetings": "Contact Group meetings in the data (count)",
+    "udcg_meetings": "Contact Group meetings held by the date (count)",
 }
 
 
 def span() -> tuple[dt.date, dt.date]:
     """Valid as_of dates: from the first dated fact to the end of the newest edition's month."""
-    dated = pd.concat([load_restrictions()["date_to"], load_mechanisms()["date_to"]]).dropna()
-    newest = max(latest(RESTRICTIONS), latest(MECHANISMS))
+    tables = (load_restrictions(), load_mechanisms(), load_udcg_meetings(alternatives=False))
+    dated = pd.concat([table["date_to"] for table in tables]).dropna()
+    newest = max(latest(RESTRICTIONS), latest(MECHANISMS), latest(UDCG_MEETINGS))
     end = (pd.Period(newest, freq="M").end_time).date()
     return dated.min().date(), end
 
@@ -99,12 +110,14 @@ def run(as_of: str = DEFAULTS["as_of"], countries: list[str] | None = None) -> A
     reports = restriction_reports(day, chosen)
     status = status_on(day, chosen)
     facts = mechanism_facts(day)
-    key = key_results(p, reports, status, facts)
+    meetings = udcg_meetings(day)
+    key = key_results(p, reports, status, facts, meetings)
     result = AnalysisResult(title=restrictions_title(key), key_results=key)
     result.sources = cite(
         (RESTRICTIONS, latest(RESTRICTIONS)),
         (MECHANISMS, latest(MECHANISMS)),
         (PLEDGES, latest(PLEDGES)),
+        (UDCG_MEETINGS, latest(UDCG_MEETINGS)),
     )
     if len(reports):
         result.figures["restrictions"] = restrictions_figure(
@@ -113,10 +126,13 @@ def run(as_of: str = DEFAULTS["as_of"], countries: list[str] | None = None) -> A
     result.tables["status_statements"] = status_statements(status)
     result.tables["status"] = status
     result.tables["restrictions"] = reports
-    if len(facts):
-        result.figures["mechanisms"] = mechanisms_figure(facts, key, result.sources[1])
-    result.tables["mechanism_statements"] = mechanism_statements(facts)
+    if len(facts) or len(meetings):
+        result.figures["mechanisms"] = mechanisms_figure(
+            facts, meetings, key, f"{result.sources[1]}; {result.sources[3]}"
+        )
+    result.tables["mechanism_statements"] = mechanism_statements(facts, meetings)
     result.tables["mechanisms"] = facts
+    result.tables["udcg_meetings"] = meetings
     result.tables["pledges"] = named_pledges(day, chosen)
     result.notes = notes(key)
     result.labels = dict(LABELS)
@@ -161,7 +177,28 @@ def status_on(day: pd.Timestamp, chosen: list[str]) -> pd.DataFrame:
         on=["iso3", "weapon_system", "date", "status"],
         how="left",
     )
-    columns = ["country", "weapon_system", "status", "date", "decision_by", "ref", "source_url"]
+    status["standing"] = pd.Series(
+        [
+            ("current" if pd.isna(later) else f"current; decided separately: {later}")
+            if current
+            else f"superseded by {wider}"
+            for current, wider, later in zip(
+                status["current"], status["superseded_by"], status["exceptions"], strict=True
+            )
+        ],
+        index=status.index,
+        dtype="str",
+    )
+    columns = [
+        "country",
+        "weapon_system",
+        "status",
+        "date",
+        "standing",
+        "decision_by",
+        "ref",
+        "source_url",
+    ]
     return status.set_index("iso3")[columns]
 
 
@@ -205,6 +242,35 @@ def mechanism_facts(day: pd.Timestamp) -> pd.DataFrame:
         "pledge_ref",
     ]
     return facts.set_index("fact_id")[columns]
+
+
+def udcg_meetings(day: pd.Timestamp) -> pd.DataFrame:
+    """Contact Group meetings held by ``day`` (main rows of the UDCG table), with their source
+    row, the amounts pledged at them (pledges table) and whether a post-meeting report exists."""
+    table = load_udcg_meetings()
+    table = table.assign(ref=_line_refs(table, UDCG_MEETINGS))
+    held = table[(table["report"] == "meeting") & (table["date_to"] <= day)]
+    pledged = contact_group_pledges(day)
+    held = held.assign(
+        pledged=held["date_to"].map(pledged["pledged"]),
+        pledge_ref=held["date_to"].map(pledged["pledge_ref"]),
+        evidence=held["post_meeting_report"].map(
+            {True: REPORTED, False: "announcement and previews only"}
+        ),
+    )
+    columns = [
+        "meeting_no",
+        "date",
+        "location",
+        "meeting_format",
+        "chair_or_lead",
+        "pledged",
+        "evidence",
+        "source_url",
+        "date_to",
+        "pledge_ref",
+    ]
+    return held.set_index("ref")[columns]
 
 
 def contact_group_pledges(day: pd.Timestamp) -> pd.DataFrame:
@@ -256,34 +322,54 @@ def _statements(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
 
 
 def status_statements(status: pd.DataFrame) -> pd.DataFrame:
-    """One sentence per donor's weapon system (its latest status), with its source row and URL."""
+    """One sentence per donor's weapon system (its latest report: current, or superseded by a
+    later decision on a wider category), with its source row and URL."""
     rows = []
     for _, row in status.iterrows():
         who = f"; decided by {row['decision_by']}" if pd.notna(row["decision_by"]) else ""
         topic = f"{row['country']}: {row['weapon_system']}"
         statement = f"{row['status']} (reported {row['date']}{who})"
+        if not row["standing"].startswith("current"):
+            statement = f"{row['standing']}; was {statement}"
+        elif row["standing"] != "current":
+            statement += f"; {row['standing'].removeprefix('current; ')}"
         rows.append((topic, statement, row["ref"], row["source_url"]))
     return _statements(rows)
 
 
-def mechanism_statements(facts: pd.DataFrame) -> pd.DataFrame:
-    """One sentence per mechanism (its latest dated fact), with its fact id and URL."""
+def mechanism_statements(facts: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
+    """One sentence per mechanism (its latest dated fact), with its fact id and URL; the Contact
+    Group's from the UDCG meetings table (meetings held, the latest one)."""
     rows = []
-    for lane, rows_of_lane in facts.groupby("lane", sort=False):
+    for lane, rows_of_lane in facts[facts["lane"] != UDCG].groupby("lane", sort=False):
         fact_id, row = rows_of_lane.index[-1], rows_of_lane.iloc[-1]
         amount = f": {row['amount']}" if pd.notna(row["amount"]) else ""
         statement = f"latest dated fact: {row['fact_type']}{amount} ({row['date']})"
         rows.append((lane, statement, fact_id, row["source_url"]))
+    if len(meetings):
+        ref, last = meetings.index[-1], meetings.iloc[-1]
+        statement = (
+            f"{len(meetings)} meetings held; the latest, no. {last['meeting_no']}, on "
+            f"{last['date']} ({last['location']}, {last['meeting_format']})"
+        )
+        if last["evidence"] != REPORTED:
+            statement += "; known from its announcement and previews only"
+        rows.append((UDCG, statement, ref, last["source_url"]))
     return _statements(rows)
 
 
 def key_results(
-    p: dict[str, Any], reports: pd.DataFrame, status: pd.DataFrame, facts: pd.DataFrame
+    p: dict[str, Any],
+    reports: pd.DataFrame,
+    status: pd.DataFrame,
+    facts: pd.DataFrame,
+    meetings: pd.DataFrame,
 ) -> dict[str, Any]:
-    """Who allows and who restricts on ``as_of``; how many reports, facts and meetings."""
-    allowing = sorted(set(status.index[status["status"].isin(ALLOWING)]))
-    restricting = sorted(set(status.index[status["status"] == "restricted"]))
-    meetings = facts[(facts["lane"] == UDCG) & (facts["kind"] != "decision or milestone")]
+    """Who allows and who restricts on ``as_of`` (current reports only); which donors asked for
+    have no reported decision; how many reports, facts and Contact Group meetings."""
+    current = status[status["standing"].str.startswith("current")]
+    allowing = sorted(set(current.index[current["status"].isin(ALLOWING)]))
+    restricting = sorted(set(current.index[current["status"] == "restricted"]))
     return {
         "as_of": p["as_of"].isoformat(),
         "countries": p["countries"],
@@ -291,12 +377,18 @@ def key_results(
         "mechanisms_edition": latest(MECHANISMS),
         "reports": len(reports),
         "donors": int(status.index.nunique()),
+        "without_decision": sorted(set(p["countries"]) - set(status.index)),
         "allowing": allowing,
         "allowing_count": len(allowing),
         "restricting": restricting,
         "restricting_count": len(restricting),
         "facts": int(facts.index.nunique()),
-        "udcg_meetings": int(meetings.index.nunique()),
+        "superseded": len(status) - len(current),
+        "udcg_meetings": len(meetings),
+        "udcg_last_meeting": meetings["date"].iloc[-1] if len(meetings) else None,
+        "udcg_without_post_meeting_report": sorted(
+            int(n) for n in meetings.loc[meetings["evidence"] != REPORTED, "meeting_no"]
+        ),
         "purl_packages_funded": int(
             facts[(facts["lane"] == "PURL") & facts["fact_type"].str.contains("funded")].shape[0]
         ),
@@ -307,14 +399,18 @@ def key_results(
 def restrictions_title(key: dict[str, Any]) -> str:
     """ "By 31 December 2025, 15 of 16 donors ... allowed at least partial use ...; 3 restricted"."""
     day = dt.date.fromisoformat(key["as_of"])
+    missing = listing(names(key["without_decision"]))
     if not key["donors"]:
-        return f"No reported decision on strikes into Russia by {day:%d %B %Y} in the data"
+        return f"No reported decision on strikes into Russia by {day:%d %B %Y} in the data" + (
+            f" for {missing}" if missing else ""
+        )
     restricting = names(key["restricting"])
     who = f" ({listing(restricting)})" if 0 < len(restricting) <= 4 else ""
     return (
-        f"By {day:%d %B %Y}, {key['allowing_count']} of {key['donors']} donors allowed at least "
-        f"partial use of their weapons against targets in Russia; {key['restricting_count']} "
-        f"restricted at least one system{who}"
+        f"By {day:%d %B %Y}, {key['allowing_count']} of {key['donors']} donors with a reported "
+        f"decision allowed at least partial use of their weapons against targets in Russia; "
+        f"{key['restricting_count']} restricted at least one system{who}"
+        + (f"; no reported decision for {missing}" if missing else "")
     )
 
 
@@ -333,13 +429,20 @@ def restrictions_figure(reports: pd.DataFrame, title: str, source: str) -> Figur
     )
 
 
-def mechanisms_figure(facts: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
-    """NATO's mechanisms on lanes, meetings and money marked, amounts written beside them."""
+def mechanisms_figure(
+    facts: pd.DataFrame, meetings: pd.DataFrame, key: dict[str, Any], source: str
+) -> Figure:
+    """NATO's mechanisms on lanes, meetings and money marked, amounts written beside them; the
+    Contact Group's lane shows every meeting held (UDCG table) and its other dated facts."""
     day = dt.date.fromisoformat(key["as_of"])
+    held = meetings.assign(lane=UDCG, amount=meetings["pledged"])
+    held["kind"] = held["amount"].notna().map({True: "money pledged or funded", False: "meeting"})
+    others = facts[~((facts["lane"] == UDCG) & facts["fact_type"].str.startswith("meeting"))]
+    events = pd.concat([others.reset_index(), held.reset_index()], ignore_index=True)
     return plots.timeline(
-        facts.reset_index(),
+        events.sort_values("date_to"),
         title=(
-            f"By {day:%d %B %Y}: {key['udcg_meetings']} Contact Group meetings and "
+            f"By {day:%d %B %Y}: {key['udcg_meetings']} Contact Group meetings held and "
             f"{key['purl_packages_funded']} PURL funding announcements in the data"
         ),
         source=source,
@@ -360,6 +463,17 @@ def notes(key: dict[str, Any]) -> list[str]:
         "Amounts are as announced, in their own currencies; they are never summed. The "
         f"{COUNCIL} lane shows facts of the mechanisms table that name the Council.",
     ]
+    if key["udcg_without_post_meeting_report"]:
+        found.append(
+            "Contact Group meetings counted as held but known only from announcements and "
+            f"same-day previews (no report after the meeting found): "
+            f"{key['udcg_without_post_meeting_report']}."
+        )
+    if key["superseded"]:
+        found.append(
+            f"{key['superseded']} report(s) superseded by a later decision on a wider category "
+            "of the same donor's weapons are shown as superseded and not counted."
+        )
     if key["undated_facts"]:
         found.append(f"Facts without a date (not on the timeline): {key['undated_facts']}.")
     return found

@@ -6,7 +6,7 @@ here so that every ``load_*`` function is in one list."""
 
 from ..fx import convert, load_fx
 from ..targets import load_targets, target_value, target_year
-from .context import load_mechanisms, load_restrictions, restriction_status
+from .context import load_mechanisms, load_restrictions, load_udcg_meetings, restriction_status
 from .nato import load_gdp, load_spending, spending_panel
 from .opinion import load_opinion
 from .pledges import load_pledges
@@ -48,5 +48,6 @@ __all__ = [
     "load_support_items",
     "load_support_monthly",
     "load_support_monthly_totals",
+    "load_udcg_meetings",
     "restriction_status",
 ]

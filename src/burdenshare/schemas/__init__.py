@@ -3,8 +3,8 @@
 :mod:`.fields` is the field catalogue: every column once, with its type, nullability, checks
 (allowed values, pattern, bounds), unit and description. The tables are split by source the way
 ``loaders/`` is: :mod:`.nato`, :mod:`.sipri`, :mod:`.support` (Kiel), :mod:`.opinion`,
-:mod:`.pledges`, :mod:`.context` (restrictions, mechanisms) and :mod:`.reference` (targets,
-exchange rates, countries). Each :class:`TableSpec` lists its columns (from the catalogue, with
+:mod:`.pledges`, :mod:`.context` (restrictions, mechanisms, Contact Group meetings) and
+:mod:`.reference` (targets, exchange rates, countries). Each :class:`TableSpec` lists its columns (from the catalogue, with
 per-table overrides), its key and its rules across columns, and builds its pandera schema from
 them. :data:`SPECS` maps the schema names recorded in data/manifest.json to their specs;
 ``burdenshare data describe`` prints them (:func:`describe`).
@@ -12,7 +12,7 @@ them. :data:`SPECS` maps the schema names recorded in data/manifest.json to thei
 
 from __future__ import annotations
 
-from .context import MECHANISMS, RESTRICTIONS
+from .context import MECHANISMS, RESTRICTIONS, UDCG_MEETINGS
 from .describe import describe
 from .fields import FIELDS
 from .model import Bounds, Field, Indicator, Rule, TableSpec
@@ -58,6 +58,7 @@ SPECS: dict[str, TableSpec] = {
         OPINION,
         RESTRICTIONS,
         MECHANISMS,
+        UDCG_MEETINGS,
     )
 }
 #: Every indicator of the long tables (NATO and SIPRI names do not overlap): the catalogue's
@@ -99,4 +100,5 @@ __all__ = [
     "OPINION",
     "RESTRICTIONS",
     "MECHANISMS",
+    "UDCG_MEETINGS",
 ]

@@ -350,6 +350,13 @@ _FIELDS = (
     # --- restrictions and mechanisms ---------------------------------------------------------
     Field("weapon_system", "str", "Weapon system the status covers."),
     Field(
+        "covers",
+        "str",
+        "Narrower weapon_system values of the same country that this category includes, "
+        "separated by ';' (a later decision on this category supersedes earlier ones on them).",
+        nullable=True,
+    ),
+    Field(
         "status",
         "str",
         "Reported status of use against targets in Russia.",
@@ -368,6 +375,39 @@ _FIELDS = (
     Field("fact_type", "str", "Kind of fact (announced, operational, meeting, ...)."),
     Field("location", "str", "Where it is or happened.", nullable=True),
     Field("chair_or_lead", "str", "Who chairs or leads it.", nullable=True),
+    # --- Ukraine Defense Contact Group meetings -----------------------------------------------
+    Field(
+        "meeting_no",
+        "int",
+        "Number of the meeting as official statements count them; empty for one not held.",
+        nullable=True,
+        bounds=Bounds(1, 1000),
+    ),
+    Field(
+        "report",
+        "str",
+        "meeting: the meeting's main row; alternative date / alternative format: a source that "
+        "disagrees with it; not held: a planned meeting called off.",
+        allowed=("meeting", "alternative date", "alternative format", "not held"),
+    ),
+    Field(
+        "meeting_format",
+        "str",
+        "How the meeting was held.",
+        allowed=("in-person", "virtual", "hybrid"),
+    ),
+    Field("outcome", "str", "What the meeting agreed or announced, paraphrased.", nullable=True),
+    Field(
+        "post_meeting_report",
+        "bool",
+        "A report after the meeting was found (False: announcements and previews only); empty "
+        "on rows other than a meeting's main row.",
+        nullable=True,
+    ),
+    Field("source_title", "str", "Title of the source page (or a description where not shown)."),
+    PUBLISHED_DATE.named(
+        "source_date", "Publication date of the source page as shown.", nullable=True
+    ),
     # --- targets -----------------------------------------------------------------------------
     Field(
         "target_id",
