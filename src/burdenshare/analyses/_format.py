@@ -16,9 +16,27 @@ from ..targets import targets_by_id
 
 
 def fmt(value: float, digits: int = 2) -> str:
-    """A number without trailing zeros: 2.0 -> "2", 3.5 -> "3.5"."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    """A number without trailing zeros: 2.0 -> "2", 3.5 -> "3.5".
+
+    ``digits`` decimals, or more where fewer would leave under two significant digits (0.0559
+    -> "0.056", never "0.1"; 5.4 with 0 digits -> "5.4"): the number shown is the value as
+    rounded, within 5% of it.
+    """
+    if value and math.isfinite(value):
+        digits = max(digits, 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
     return "0" if text in ("", "-0") else text
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """:func:`fmt` with an explicit sign: "+1.5", "-2", "0"."""
+    text = fmt(value, digits)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def windows_text(windows: Iterable[int]) -> str:
+    """``[1, 3, 5]`` -> ``"1, 3 and 5"`` (years, for a title)."""
+    return listing([str(w) for w in windows])
 
 
 def names(codes: Iterable[str]) -> list[str]:

@@ -20,6 +20,10 @@ from ..loaders.support import latest_support_release, load_support_monthly
 from ..metrics.support import annual_support, spending_with_support
 
 SIPRI_SHARE = "milex_share_gdp_pct"
+#: The pathway assumptions every report shares (one quantity, one number): real GDP growth a
+#: year (a fraction) and the growth windows (years) a track verdict must hold across.
+PATHWAY_GDP_GROWTH = 0.015
+GROWTH_WINDOWS = (1, 3, 5)
 
 
 def nato_edition() -> str:
