@@ -51,7 +51,7 @@ from ..loaders.support import load_support, release_order
 from ..metrics import compliance
 from ..params import check_choice, check_date
 from ..targets import targets_by_id
-from ._format import cite, fmt, listing, names, plain, target_label
+from ._format import cite, fmt, listing, names, plain, signed, target_label, trend_text
 from ._inputs import (
     aid_counted,
     complete_years,
@@ -221,7 +221,7 @@ def run(as_of: str = DEFAULTS["as_of"], vintage: str = DEFAULTS["vintage"]) -> A
         "current-price shares and an upper bound (double-count risk).",
         "Pledge amounts are as announced, in their own currencies; they are never summed.",
     ]
-    result.labels = dict(LABELS)
+    result.labels = {name: text for name, text in LABELS.items() if name in key}
     result.key_results = plain(key)
     return result
 
@@ -367,7 +367,7 @@ def support_counted(
         f"The Hague declaration counts direct contributions to Ukraine's defence. Adding allies' "
         f"{year} military aid (Kiel, by announcement) to their spending moves the count at "
         f"{fmt(core)}% from {before} to {after}; the largest lift is {names([top.index[0]])[0]}'s "
-        f"+{fmt(top.iloc[0])} pp (median +{fmt(key['median_added_pp'])} pp). An upper bound: some "
+        f"{signed(top.iloc[0])} pp (median {signed(key['median_added_pp'])} pp). An upper bound: some "
         "allies already report part of this aid in their NATO figures."
     )
     return {
@@ -536,9 +536,9 @@ def accession_confidence(
             "confidence_change_pp": float(last["share_pct"] - first["share_pct"]),
         }
     )
+    line = series.set_index("fieldwork_start")["share_pct"]
     statement = (
         f"Ukrainians expecting NATO membership '{answer}' ({CONFIDENCE[0]}): "
-        f"{fmt(first['share_pct'])}% in {first['fieldwork_start']}, {fmt(last['share_pct'])}% "
-        f"in {last['fieldwork_start']}."
+        f"{trend_text(line, str)}."
     )
     return {"topic": "Confidence about accession", "statement": statement, "source": src["opinion"]}

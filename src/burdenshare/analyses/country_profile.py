@@ -30,7 +30,17 @@ from ..metrics.support import AID_TYPES, support_vs_defence
 from ..params import check_choice, check_type, check_year_span
 from ..plots import possessive
 from ..targets import target_value, target_year
-from ._format import cite, fmt, listing, plain, short_source, signed, target_label, windows_text
+from ._format import (
+    cite,
+    fmt,
+    listing,
+    plain,
+    short_source,
+    signed,
+    target_label,
+    trend_text,
+    windows_text,
+)
 from ._inputs import (
     GROWTH_WINDOWS,
     PATHWAY_GDP_GROWTH,
@@ -217,12 +227,11 @@ def history_figures(
 
 def share_figure(history: pd.DataFrame, key: dict[str, Any]) -> Figure:
     """NATO and SIPRI shares of GDP with the Wales and Hague lines."""
-    start, end = key["share_start_pct"], key["share_end_pct"]
-    first, last = key["start_year"], key["end_year"]
+    line = history["nato_share_gdp_pct"].dropna()
     change = (
-        f"went from {fmt(start)}% to {fmt(end)}% of GDP ({first}-{last}, NATO)"
-        if start is not None and end is not None and last > first
-        else f"was {fmt(end)}% of GDP in {last} (NATO)"
+        f"as a share of GDP (NATO) {trend_text(line, str, 2)}"
+        if len(line) > 1
+        else f"was {fmt(line.iloc[-1])}% of GDP in {line.index[-1]} (NATO)"
     )
     estimates = pd.DataFrame(
         {"nato_share_gdp_pct": history["nato_estimate"].astype(bool), "sipri_share_gdp_pct": False}

@@ -311,8 +311,11 @@ def restrictions_title(key: dict[str, Any]) -> str:
         return f"No reported decision on strikes into Russia by {day:%d %B %Y} in the data"
     restricting = names(key["restricting"])
     who = f" ({listing(restricting)})" if 0 < len(restricting) <= 4 else ""
+    donors = (
+        f"the {key['donors']} donors selected" if key["countries"] else f"{key['donors']} donors"
+    )
     return (
-        f"By {day:%d %B %Y}, {key['allowing_count']} of {key['donors']} donors allowed at least "
+        f"By {day:%d %B %Y}, {key['allowing_count']} of {donors} allowed at least "
         f"partial use of their weapons against targets in Russia; {key['restricting_count']} "
         f"restricted at least one system{who}"
     )
