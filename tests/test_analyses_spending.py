@@ -180,6 +180,9 @@ def test_hague_pathways_against_library():
     assert key["allies_off_track_count"] == int((~agree).all(axis=1).sum()) == 3
     assert key["allies_depends_on_window"] == 26 - 9 - 3
     assert key["on_track_by_window"] == {"1y": 11, "3y": 21, "5y": 20}
+    table = result.tables["window_sensitivity"]
+    assert list(table["on track"]) == [11, 21, 20, 9, 9, 8]  # GDP +1.5%/yr, then +1% and +2%
+    assert table.index[-1] == "every window (1, 3 and 5), GDP +2%/yr"
     # Spain: +2.2% in 2026 against 8.0% needed, on track only over windows holding 2025's jump
     assert key["verdict"]["ESP"] == "depends on the window"
     assert key["required_real_growth_pct"]["ESP"] == pytest.approx(8.01, abs=0.005)

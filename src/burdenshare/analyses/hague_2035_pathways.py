@@ -132,7 +132,13 @@ def run(
     result.figures["required_growth"] = growth_figure(core_summary, key, result.title)
     result.figures["fan"] = fan_figure(spending, key)
     result.tables["pathways"] = with_names(pathway_table(core_summary, total_summary)).round(2)
-    result.tables["window_sensitivity"] = window_sensitivity(core_summary)
+    sd = p["gdp_growth_sd"]
+    other_gdp = {
+        growth: track_verdicts(panel, core, by, gdp_growth=growth, windows=GROWTH_WINDOWS)
+        for growth in sorted({g - sd, g + sd} - {g})
+        if -0.2 <= growth <= 0.2
+    }
+    result.tables["window_sensitivity"] = window_sensitivity(core_summary, g, other_gdp)
     result.tables["alliance_spending_fan_usd_bn"] = spending.round(1)
     result.notes = notes(key) + result.notes
     result.labels = dict(LABELS)
@@ -203,9 +209,12 @@ def pathway_table(core_summary: pd.DataFrame, total_summary: pd.DataFrame) -> pd
     return table.sort_values("required_real_growth_pct", ascending=False)
 
 
-def window_sensitivity(core_summary: pd.DataFrame) -> pd.DataFrame:
+def window_sensitivity(
+    core_summary: pd.DataFrame, gdp_growth: float, other_gdp: dict[float, pd.DataFrame]
+) -> pd.DataFrame:
     """How many allies below the target each growth window alone calls on track, off track or
-    unknown, beside the verdict that holds across all windows."""
+    unknown, beside the verdict that holds across all windows; then that verdict at GDP growth
+    one standard deviation of the draws either side of the assumption."""
     below = core_summary[core_summary["verdict"] != ALREADY]
     rows = {}
     for w in core_summary.attrs["windows"]:
@@ -215,12 +224,11 @@ def window_sensitivity(core_summary: pd.DataFrame) -> pd.DataFrame:
             OFF_TRACK: int(track.eq(False).sum()),
             UNKNOWN: int(track.isna().sum()),
         }
-    rows[f"every window ({windows_text(core_summary.attrs['windows'])})"] = {
-        ON_TRACK: int(below["verdict"].eq(ON_TRACK).sum()),
-        DEPENDS: int(below["verdict"].eq(DEPENDS).sum()),
-        OFF_TRACK: int(below["verdict"].eq(OFF_TRACK).sum()),
-        UNKNOWN: int(below["verdict"].eq(UNKNOWN).sum()),
-    }
+    every = f"every window ({windows_text(core_summary.attrs['windows'])})"
+    for growth, summary in [(gdp_growth, core_summary), *other_gdp.items()]:
+        verdict = summary.loc[below.index, "verdict"]
+        label = every if growth == gdp_growth else f"{every}, GDP {signed(100 * growth, 2)}%/yr"
+        rows[label] = {v: int(verdict.eq(v).sum()) for v in (ON_TRACK, DEPENDS, OFF_TRACK, UNKNOWN)}
     table = pd.DataFrame(rows).T.reindex(columns=[ON_TRACK, DEPENDS, OFF_TRACK, UNKNOWN])
     return table.fillna(0).astype(int).rename_axis("growth window")
 
