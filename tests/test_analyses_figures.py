@@ -54,7 +54,12 @@ EXTREMES: dict[str, list[dict[str, Any]]] = {
             "compare_measure": "expect_nato_by_2030",
         },
     ],
-    "commitments_briefing": [{}, {"as_of": "2025-06-25"}, {"as_of": "2026-12-31"}],
+    "commitments_briefing": [
+        {},
+        {"as_of": "2025-06-25"},
+        {"as_of": "2026-12-31"},
+        {"as_of": "2025-08-06", "vintage": "as_revised"},
+    ],
     "restrictions_mechanisms": [
         {},
         {"as_of": "2022-04-26"},

@@ -132,12 +132,15 @@ def test_country_profile_against_library():
     panel = bs.spending_panel("2026")
     assert key["share_end_pct"] == pytest.approx(panel.at[("DEU", 2024), "defexp_share_gdp_pct"])
     assert key["real_cagr_pct"] == pytest.approx(bs.cagr(panel, 2018, 2024)["DEU"], abs=1e-4)
+    # the pathway assumes the Hague pathways report's GDP growth (1.5% a year), stated beside it
     summary = bs.pathway_summary(
-        panel, "hague_core_3_5", 2035, gdp_growth="recent", start_year=2024, countries="DEU"
+        panel, "hague_core_3_5", 2035, gdp_growth=0.015, start_year=2024, countries="DEU"
     ).loc["DEU"]
     assert key["required_real_growth_pct"] == pytest.approx(
         summary["required_real_growth_pct"], abs=1e-4
     )
+    assert key["gdp_growth_pct"] == pytest.approx(1.5)
+    assert "(GDP +1.5%/yr)" in plots.title_of(result.figures["pathway"])
     sipri = bs.load_sipri()
     row = sipri[
         (sipri.iso3 == "DEU") & (sipri.year == 2024) & (sipri.indicator == "milex_share_gdp_pct")
@@ -190,7 +193,26 @@ def test_hague_pathways_against_library():
     panel = bs.spending_panel("2026")
     summary = bs.pathway_summary(panel, "hague_core_3_5", 2035, gdp_growth=0.015)
     assert key["allies"] == len(summary) == 31
-    assert key["allies_on_track"] == int(summary["on_track"].fillna(False).sum())
+    assert key["allies_below_core"] == 26 and key["allies_already_there"] == 5
+    # a verdict counts only where the 1-, 3- and 5-year windows agree
+    windows = {
+        w: bs.pathway_summary(panel, "hague_core_3_5", 2035, gdp_growth=0.015, recent_years=w)
+        for w in (1, 3, 5)
+    }
+    below = summary.index[summary["start_share_pct"] < 3.5]
+    agree = pd.DataFrame({w: s.loc[below, "on_track"] for w, s in windows.items()})
+    assert key["allies_on_track"] == int(agree.all(axis=1).sum()) == 9
+    assert key["allies_off_track_count"] == int((~agree).all(axis=1).sum()) == 3
+    assert key["allies_depends_on_window"] == 26 - 9 - 3
+    assert key["on_track_by_window"] == {"1y": 11, "3y": 21, "5y": 20}
+    table = result.tables["window_sensitivity"]
+    assert list(table["on track"]) == [11, 21, 20, 9, 9, 8]  # GDP +1.5%/yr, then +1% and +2%
+    assert table.index[-1] == "every window (1, 3 and 5), GDP +2%/yr"
+    # Spain: +2.2% in 2026 against 8.0% needed, on track only over windows holding 2025's jump
+    assert key["verdict"]["ESP"] == "depends on the window"
+    assert key["required_real_growth_pct"]["ESP"] == pytest.approx(8.01, abs=0.005)
+    assert result.title.startswith("3.5% by 2035: of 26 allies below it, 9 grow fast enough")
+    assert "1, 3 and 5 years" in result.title and "5 are there already" in result.title
     assert key["extra_core_usd_constant_m"] == pytest.approx(
         summary["cumulative_extra_usd_constant_m"].sum(), rel=1e-9
     )

@@ -4,11 +4,17 @@ of which military EUR 64.6 bn, R28/R30)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import burdenshare as bs
 from burdenshare import plots
 from burdenshare.analyses import accession_opinion, commitments_briefing, ukraine_support_flows
+from burdenshare.editions import editions, last_day
+from burdenshare.tables import loaded, reset_loaded
 
 
 def test_support_flows_defaults_match_kiel_and_library():
@@ -30,7 +36,8 @@ def test_support_flows_defaults_match_kiel_and_library():
     europe = regions.loc[regions.region == "Europe", "value"].sum()
     assert key["europe_bn"] == pytest.approx(europe, abs=1e-3)
     assert key["europe_share_pct"] > 50
-    assert key["purl_packages"] == 13
+    # 13 PURL rows as first reported, of which 3 are donors' parts of the DK-NO-SE package
+    assert key["purl_packages"] == 10
 
 
 def test_support_flows_military_only_per_gdp():
@@ -122,7 +129,7 @@ def test_accession_opinion_bad_parameters(params, match):
 
 
 def test_commitments_briefing_statements_from_data():
-    result = commitments_briefing.run("2025-12-31")
+    result = commitments_briefing.run("2025-12-31", "as_revised")
     key = result.key_results
     panel = bs.spending_panel("2026")
     assert (
@@ -137,16 +144,86 @@ def test_commitments_briefing_statements_from_data():
     assert (key["nordic_package_amount"], key["nordic_package_currency"]) == (500.0, "USD")
     assert key["least_relative_to_gdp"][0] == "TUR"
     statements = result.tables["statements"]
-    assert len(statements) == 6 and statements["source"].str.len().gt(0).all()
+    assert len(statements) == 7 and statements["source"].str.len().gt(0).all()
+    assert statements.index[0] == "Vintage"
     assert key["allies_at_core_with_support"] >= key["allies_at_core_without_support"]
 
 
 def test_commitments_briefing_as_of_leaves_out_later_facts():
-    early = commitments_briefing.run("2025-08-04").key_results
-    late = commitments_briefing.run("2025-12-31").key_results
+    early = commitments_briefing.run("2025-08-04", "as_revised").key_results
+    late = commitments_briefing.run("2025-12-31", "as_revised").key_results
     assert early["purl_packages"] == 1  # only the Netherlands' package of 4 August 2025
     assert late["purl_packages"] > early["purl_packages"]
     assert early["support_year"] == 2024 and late["support_year"] == 2025
+
+
+def test_a_dated_briefing_compares_like_years_and_states_its_vintage():
+    """6 August 2025: as known then, NATO's 2024 edition (published 17 June 2024) and no Kiel
+    release; as revised since, the 2026 edition's 2025 count beside the 2024 count with 2024
+    aid (1 -> 2), never a 2025 count beside 2024 aid."""
+    known = commitments_briefing.run("2025-08-06")  # the default vintage: as known
+    key = known.key_results
+    assert (key["vintage"], key["edition"], key["year"]) == ("as_known", "2024", 2024)
+    assert key["allies_at_core_list"] == ["POL"] and key["support_release"] is None
+    assert known.title == (
+        "1 of 32 allies was at the Hague 3.5% core level in 2024; Ukraine support not counted "
+        "(no Kiel flows public by then are installed) (data as known on 6 August 2025)"
+    )
+    vintage = known.tables["statements"].at["Vintage", "statement"]
+    assert "nato_spending 2024 (public by 17 June 2024)" in vintage
+    assert "Not yet available: Kiel Ukraine Support Tracker" in vintage
+    revised = commitments_briefing.run("2025-08-06", "as_revised")
+    key = revised.key_results
+    assert (key["edition"], key["year"], key["support_year"]) == ("2026", 2025, 2024)
+    assert revised.title == (
+        "4 of 32 allies were at the Hague 3.5% core level in 2025; in 2024, counting that "
+        "year's military aid to Ukraine moves the count from 1 to 2 (an upper bound) (data as "
+        "revised since, NATO 2026 edition)"
+    )
+    # 31 December 2025, as known: NATO's 2025 edition, which has no 2025 figure for Germany
+    end = commitments_briefing.run("2025-12-31").key_results
+    assert (end["edition"], end["allies_at_core"], end["allies_without_figure"]) == (
+        "2025",
+        3,
+        ["DEU"],
+    )
+
+
+_SPAN = commitments_briefing.span()
+
+
+@given(
+    day=st.dates(_SPAN[0], _SPAN[1]),
+    vintage=st.sampled_from(commitments_briefing.VINTAGES),
+)
+@example(day=dt.date(2026, 8, 3), vintage="as_known")  # the day before R29 was public
+@example(day=dt.date(2026, 8, 4), vintage="as_known")
+@example(day=dt.date(2026, 7, 9), vintage="as_known")  # the day before NATO's 2026 edition
+@example(day=dt.date(2025, 8, 26), vintage="as_known")
+@settings(max_examples=20, deadline=None)
+def test_an_as_known_briefing_never_reads_what_was_published_after_its_date(day, vintage):
+    reset_loaded()
+    result = commitments_briefing.run(day.isoformat(), vintage)
+    key = result.key_results
+    reads = loaded()
+    assert reads
+    if vintage == "as_known":
+        for read in reads:
+            if read.dataset in commitments_briefing.ROW_DATED:
+                continue  # read row by row: checked below
+            published = editions(read.dataset)[read.label].published
+            assert published is not None and published <= day, (read, day)
+        polls = bs.load_opinion(pollster="Gallup", measure="expect_nato_within_10y")
+        if "confidence_last" in key:
+            last = key["confidence_last"].split(":")[0]
+            dates = polls.loc[polls["fieldwork_start"] == last, "published"]
+            assert all(last_day(d) <= day for d in dates)
+    # like years: a count beside aid of another year is that year's own count
+    if key.get("support_year") is not None and key["support_year"] != key["year"]:
+        assert f"in {key['support_year']}, counting that year's military aid" in result.title
+    else:
+        assert "that year's" not in result.title
+    assert ("data as known on" in result.title) == (vintage == "as_known")
 
 
 @pytest.mark.parametrize(

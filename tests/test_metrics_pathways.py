@@ -111,6 +111,55 @@ def test_on_track_compares_recent_real_growth_with_required(p26):
     assert (summary["on_track"] == expected).all()
 
 
+@given(
+    changes=st.lists(st.floats(-15.0, 40.0), min_size=5, max_size=5),
+    share=st.floats(0.5, 6.0),
+    growth=st.floats(-0.02, 0.05),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_track_verdict_holds_across_every_window(changes, share, growth):
+    """On or off track only where every window agrees; the rest depend on the window, and an
+    ally already at the target is counted apart whatever its growth."""
+    panel = _one_ally(share, 1000.0)
+    panel.loc[("EST", slice(2022, 2026)), "defexp_real_change_pct"] = changes
+    found = bs.track_verdicts(panel, 3.5, 2035, gdp_growth=growth, countries="EST").loc["EST"]
+    alone = [
+        bs.pathway_summary(
+            panel, 3.5, 2035, gdp_growth=growth, countries="EST", recent_years=w
+        ).loc["EST", "on_track"]
+        for w in (1, 3, 5)
+    ]
+    assert [found[f"on_track_{w}y"] for w in (1, 3, 5)] == alone
+    if share >= 3.5:
+        assert found["verdict"] == "already there"
+    elif all(alone):
+        assert found["verdict"] == "on track"
+    elif not any(alone):
+        assert found["verdict"] == "off track"
+    else:
+        assert found["verdict"] == "depends on the window"
+
+
+def test_track_verdicts_on_the_2026_edition(p26):
+    """Spain: +2.2% in 2026 and +23.1% a year over three years against 8.0% needed."""
+    found = bs.track_verdicts(p26, gdp_growth=0.015)
+    spain = found.loc["ESP"]
+    assert round(spain["required_real_growth_pct"], 2) == 8.01
+    assert round(spain["recent_real_growth_pct_1y"], 1) == 2.2
+    assert round(spain["recent_real_growth_pct_3y"], 1) == 23.1
+    assert spain["verdict"] == "depends on the window"
+    assert found.loc["EST", "verdict"] == "already there"  # 5.1% of GDP in 2026
+    assert found.loc["USA", "verdict"] == "off track"
+    assert found["verdict"].value_counts().to_dict() == {
+        "depends on the window": 14,
+        "on track": 9,
+        "already there": 5,
+        "off track": 3,
+    }
+    with pytest.raises(bs.ParameterError, match="'windows'"):
+        bs.track_verdicts(p26, gdp_growth=0.015, windows=[])
+
+
 def _fan_by_loop(panel, draws, percentiles):
     """Reference: every draw, every year, numpy.percentile — one ally at a time."""
     path = bs.pathway(panel, gdp_growth=0.0)

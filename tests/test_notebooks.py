@@ -70,7 +70,7 @@ CASES: dict[str, dict[str, Any]] = {
         "bad": ({"pollster": "YouGov"}, "'pollster' = 'YouGov' is not valid. Choose one of:"),
     },
     "commitments_briefing": {
-        "other": [{"as_of": "2025-08-04"}, {"as_of": "2026-06-30"}],
+        "other": [{"as_of": "2025-08-04"}, {"as_of": "2026-06-30", "vintage": "as_revised"}],
         "bad": ({"as_of": "2020-01-01"}, "'as_of' = '2020-01-01' is outside the valid range"),
     },
     "restrictions_mechanisms": {

@@ -112,11 +112,32 @@ def test_extrapolations_are_labelled_and_do_not_set_the_range():
     ax = fig.axes[0]
     assert ax.get_ylim()[1] < path["trend"].max() / 2  # the 14% end is off the chart
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "trend (extrapolation, not a forecast)" in labels
+    reach = "reaches 14.1 in 2035, above the chart"  # 4.7 * 1.13**9 = 14.12
+    assert f"trend (extrapolation, not a forecast): {reach}" in labels
     assert {line.get_linestyle() for line in ax.get_lines() if line.get_label() == labels[1]} == {
         ":"
     }
+    assert f"The dotted line 'trend' {reach}." in fig._supxlabel.get_text()
     check_figure(fig)
+
+
+@given(
+    start=st.floats(0.5, 6.0),
+    growth=st.floats(-0.1, 0.4),
+    years=st.integers(2, 15),
+)
+@settings(max_examples=25, deadline=None)
+def test_an_extrapolation_leaving_the_chart_says_what_it_reaches(start, growth, years):
+    index = range(2026, 2026 + years)
+    path = pd.DataFrame(
+        {"path": [start] * years, "trend": [start * (1 + growth) ** k for k in range(years)]},
+        index=index,
+    )
+    fig = plots.time_lines(path, title="t", ylabel="% of GDP", source="s", extrapolated=("trend",))
+    top = fig.axes[0].get_ylim()[1]
+    texts = " ".join(all_texts(fig))
+    said = f"reaches {path['trend'].iloc[-1]:,.3g} in {index[-1]}, above the chart"
+    assert (said in texts) == bool((path["trend"] > top).any())
 
 
 def test_long_titles_and_source_lines_wrap_inside_the_canvas():

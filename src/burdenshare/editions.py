@@ -8,10 +8,17 @@ cite it.
 Each dataset has one label rule (:data:`LABEL_RULES`): the form of its labels (four ASCII digits
 for NATO and SIPRI; "R30", "R30v2" for Kiel releases; "2025-12" for the dated compilations) and
 their order, which is numeric: R28 < R29 < R30 < R30v2 < R31, 999 < 2026 < 10000.
+
+Each edition carries the date by which it was public (:attr:`Edition.published`): the manifest's
+``published`` where given, else its ``released`` (a month "2026-04" counts from its last day); an
+imported edition without either counts from the day it was imported. It is a latest date (an
+upper bound), so :func:`published_by` never offers an edition that was not yet public.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,6 +135,7 @@ class Edition:
     sha256: str = ""
     source_file: str = ""  # imported editions: the publisher's workbook it came from
     import_command: str = ""  # imported editions: the command that imports it again
+    published: dt.date | None = None  # public by this date at the latest (None: not recorded)
 
     @property
     def folder(self) -> Path:
@@ -151,6 +159,33 @@ class Edition:
         )
 
 
+def last_day(text: str) -> dt.date:
+    """The last day a date as published can mean: "2026-04" -> 30 April, "2025" -> 31 Dec,
+    "2025-08-07" -> itself (:class:`ValueError` for other text)."""
+    text = str(text)
+    if re.fullmatch(r"[0-9]{4}", text, flags=re.ASCII):
+        return dt.date(int(text), 12, 31)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text, flags=re.ASCII):
+        year, month = (int(part) for part in text.split("-"))
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date.fromisoformat(text)
+
+
+def _published(entry: dict[str, Any], where: str) -> dt.date | None:
+    """The date an entry was public by: ``published``, else ``released``, else the import day
+    (a month counts from its last day)."""
+    text = entry.get("published") or entry.get("released") or str(entry.get("imported", ""))[:10]
+    if not text:
+        return None
+    try:
+        return last_day(str(text))
+    except ValueError:
+        raise DataError(
+            f"{where}: publication date {text!r} is not YYYY-MM-DD or YYYY-MM; correct the "
+            "manifest entry."
+        ) from None
+
+
 def _checked_label(dataset: str, label: object, where: str) -> str:
     try:
         return check_label(dataset, label)
@@ -170,6 +205,7 @@ def _imported(dataset: str, folder: Path) -> list[Edition]:
             str(e["sha256"]),
             str(e.get("source_file", "")),
             str(e.get("import_command", "")),
+            _published(e, f"{where}, entry {name!r}"),
         )
         for name, e in files.items()
         if e.get("dataset") == dataset
@@ -184,7 +220,14 @@ def _editions(
     where = bundled / MANIFEST_NAME
     for name, entry in entries(dataset, bundled).items():
         label = _checked_label(dataset, entry["edition"], f"{where}, entry {name!r}")
-        found[label] = Edition(dataset, label, bundled / name, "bundled", str(entry["sha256"]))
+        found[label] = Edition(
+            dataset,
+            label,
+            bundled / name,
+            "bundled",
+            str(entry["sha256"]),
+            published=_published(entry, f"{where}, entry {name!r}"),
+        )
     if user_manifest is not None:
         for edition in _imported(dataset, user):
             found[edition.label] = edition
@@ -207,6 +250,20 @@ def latest(dataset: str) -> str:
     if not available:
         raise DataError(f"No {dataset} data is installed: reinstall burdenshare or restore data/.")
     return list(available)[-1]
+
+
+def published_by(dataset: str, day: dt.date, labels: list[str] | None = None) -> str | None:
+    """The newest edition of a dataset public by ``day`` (among ``labels`` if given), or None.
+
+    An edition without a recorded publication date is never counted as public by a date."""
+    known = [
+        label
+        for label, edition in editions(dataset).items()
+        if edition.published is not None
+        and edition.published <= day
+        and (labels is None or label in labels)
+    ]
+    return known[-1] if known else None
 
 
 def resolve(dataset: str, label: str, word: str = "edition") -> list[Edition]:

@@ -461,7 +461,8 @@ def time_lines(
     Where ``estimate`` (same shape, booleans) is True the line continues dashed with open markers.
     Column names that are country codes are labelled by country name unless ``labels`` says
     otherwise. ``extrapolated`` columns are dotted, labelled as extrapolations and left out of the
-    y range (they may leave the chart at the top). ``zero``: start the y axis at zero (shares,
+    y range; one that leaves the chart at the top says under the chart (and in its legend
+    entry) the value it reaches at its last point. ``zero``: start the y axis at zero (shares,
     amounts, counts).
     """
     fig, (ax,) = _new_figure()
@@ -493,12 +494,39 @@ def time_lines(
     lines = add_target_lines(ax, targets or {})
     shown = frame[[c for c in frame.columns if c not in extrapolated]]
     _axis_rules(ax, frame, shown, zero, targets)
+    notes = _off_chart(ax, frame, extrapolated)
     in_legend = label_targets(ax, lines)
     ax.set_ylabel(ylabel)
     has_estimates = estimate is not None and bool(estimate.to_numpy(dtype=bool).any())
     if drawn > 1 or extrapolated or has_estimates or in_legend:
         ax.legend(loc="best", fontsize=8)
-    return _finish(fig, title, source)
+    return _finish(fig, title, source, notes)
+
+
+def _off_chart(ax: Axes, frame: pd.DataFrame, extrapolated: Sequence[str]) -> list[str]:
+    """Extrapolated lines that rise above the y range: the value each reaches at its last point,
+    added to its legend entry and returned as footnotes for under the chart."""
+    top = ax.get_ylim()[1]
+    notes = []
+    for column in extrapolated:
+        series = frame[column].dropna() if column in frame else pd.Series(dtype=float)
+        if series.empty or not (series > top).any():
+            continue
+        end = series.index[-1]
+        when = end.year if isinstance(end, pd.Timestamp) else end
+        reach = f"reaches {series.iloc[-1]:,.3g} in {when}, above the chart"
+        for line in ax.get_lines():
+            text = str(line.get_label())
+            ydata = np.asarray(line.get_ydata(), dtype=float)
+            if (
+                line.get_linestyle() == ":"
+                and text.endswith("(extrapolation, not a forecast)")
+                and ydata.shape == series.shape
+                and np.allclose(ydata, series.to_numpy())
+            ):
+                line.set_label(f"{text}: {reach}")
+                notes.append(f"The dotted line '{text.split(' (')[0]}' {reach}.")
+    return notes
 
 
 def time_panels(

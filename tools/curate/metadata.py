@@ -11,8 +11,9 @@ A metadata file has these sections:
 - ``codes``: code tables (the sources' labels and wordings -> ours) that the builders read;
 - ``files``: one entry per file of data/: what it is built from (``table``, ``source``, optional
   ``workbook`` and ``family``) and its manifest entry (``title``, ``dataset``, ``schema`` if it
-  differs from the dataset, ``edition``, ``released``, ``definition``, ``sources``, ``licence``,
-  ``notes``, ``currency``).
+  differs from the dataset, ``edition``, ``released``, ``published`` (where ``released`` is not
+  a date by which the edition was public), ``definition``, ``sources``, ``licence``, ``notes``,
+  ``currency``).
 
 Every scalar is text: no dates, numbers or booleans are guessed (``edition: 2024`` is "2024").
 Anchors, aliases and ``<<`` merges work as in YAML 1.1; a key given twice is an error.
@@ -68,6 +69,7 @@ MANIFEST_FIELDS = {
     "schema": TEXT,
     "edition": TEXT,
     "released": TEXT,
+    "published": TEXT,
     "definition": TEXT,
     "sources": SOURCES,
     "licence": TEXT,

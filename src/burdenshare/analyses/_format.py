@@ -4,7 +4,7 @@ labels, citations and JSON-able key results."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -16,9 +16,33 @@ from ..targets import targets_by_id
 
 
 def fmt(value: float, digits: int = 2) -> str:
-    """A number without trailing zeros: 2.0 -> "2", 3.5 -> "3.5"."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    """A number without trailing zeros: 2.0 -> "2", 3.5 -> "3.5".
+
+    ``digits`` decimals, or more where fewer would leave under two significant digits (0.0559
+    -> "0.056", never "0.1"; 5.4 with 0 digits -> "5.4"): the number shown is the value as
+    rounded, within 5% of it.
+    """
+    if value and math.isfinite(value):
+        digits = max(digits, 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
     return "0" if text in ("", "-0") else text
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """:func:`fmt` with an explicit sign: "+1.5", "-2", "0"."""
+    text = fmt(value, digits)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def windows_text(windows: Iterable[int]) -> str:
+    """``[1, 3, 5]`` -> ``"1, 3 and 5"`` (years, for a title)."""
+    return listing([str(w) for w in windows])
+
+
+def ordinal(rank: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix}"
 
 
 def names(codes: Iterable[str]) -> list[str]:
@@ -53,6 +77,29 @@ def plain(value: Any, digits: int = 4) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     return value
+
+
+def trend_text(values: pd.Series, when: Callable[[Any], str], digits: int = 1) -> str:
+    """First to last of a series of shares (%), with its turn when it is not monotone:
+    "rose from 65% (2022) to 71% (2025) via a peak of 85% (2023)". ``when`` names an index
+    value; the turns are the extremes beyond both ends, in time order."""
+    known = values.dropna()
+    first, last = float(known.iloc[0]), float(known.iloc[-1])
+    start, end = fmt(first, digits), fmt(last, digits)
+    d0, d1 = when(known.index[0]), when(known.index[-1])
+    if start == end:
+        text = f"was {start}% in both {d0} and {d1}"
+    else:
+        text = f"{verb(last - first)} from {start}% ({d0}) to {end}% ({d1})"
+    turns = []
+    if known.max() > max(first, last):
+        turns.append((known.idxmax(), f"a peak of {fmt(known.max(), digits)}%"))
+    if known.min() < min(first, last):
+        turns.append((known.idxmin(), f"a low of {fmt(known.min(), digits)}%"))
+    if not turns:
+        return text
+    ordered = [f"{words} ({when(at)})" for at, words in sorted(turns, key=lambda t: t[0])]
+    return f"{text} via {' and '.join(ordered)}"
 
 
 def target_label(target: str | float) -> str:

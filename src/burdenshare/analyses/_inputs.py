@@ -20,6 +20,10 @@ from ..loaders.support import latest_support_release, load_support_monthly
 from ..metrics.support import annual_support, spending_with_support
 
 SIPRI_SHARE = "milex_share_gdp_pct"
+#: The pathway assumptions every report shares (one quantity, one number): real GDP growth a
+#: year (a fraction) and the growth windows (years) a track verdict must hold across.
+PATHWAY_GDP_GROWTH = 0.015
+GROWTH_WINDOWS = (1, 3, 5)
 
 
 def nato_edition() -> str:
@@ -68,13 +72,15 @@ def monthly_release() -> str:
     return release_of(load_support_monthly())
 
 
-def military_aid_by_year(up_to: pd.Timestamp | None = None) -> pd.DataFrame:
+def military_aid_by_year(
+    up_to: pd.Timestamp | None = None, release: str = "latest"
+) -> pd.DataFrame:
     """Military aid per donor and calendar year of announcement (Kiel monthly flows, billion EUR).
 
     Months after ``up_to`` are left out. Columns as :func:`~burdenshare.metrics.annual_support`
     (``complete`` marks years the flows cover in full); ``attrs["release"]`` names the release.
     """
-    monthly = load_support_monthly()
+    monthly = load_support_monthly(release)
     release = release_of(monthly)
     if up_to is not None:
         monthly = monthly[monthly["month"] <= up_to]

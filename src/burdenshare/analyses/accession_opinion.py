@@ -22,7 +22,7 @@ from ..editions import latest
 from ..errors import ParameterError
 from ..loaders.opinion import load_opinion
 from ..params import check_choice, check_type
-from ._format import cite, fmt, plain, verb
+from ._format import cite, plain, trend_text
 from .result import AnalysisResult
 
 AUTO = "auto"
@@ -167,6 +167,9 @@ def summary(series: Series) -> dict[str, Any]:
                 "change_pp": float(line.iloc[-1] - line.iloc[0]),
                 "max_share_pct": float(line.max()),
                 "max_date": line.idxmax().strftime("%Y-%m-%d"),
+                "min_share_pct": float(line.min()),
+                "min_date": line.idxmin().strftime("%Y-%m-%d"),
+                "monotone": bool(line.is_monotonic_increasing or line.is_monotonic_decreasing),
             }
         )
     return found
@@ -177,11 +180,10 @@ def clause(series: Series, found: dict[str, Any]) -> str:
     what = MEASURES.get(series.measure, series.measure.replace("_", " "))
     if "first_date" not in found:
         return f"{series.pollster}, {what}: no dated waves"
-    first, last = pd.Timestamp(found["first_date"]), pd.Timestamp(found["last_date"])
+    line = series.dated[series.headline].dropna()
     return (
-        f"{series.pollster}, {what} ('{series.headline}'): {verb(found['change_pp'])} from "
-        f"{fmt(found['first_share_pct'], 1)}% ({series.stated[first]}) to "
-        f"{fmt(found['last_share_pct'], 1)}% ({series.stated[last]})"
+        f"{series.pollster}, {what} ('{series.headline}'): "
+        f"{trend_text(line, lambda day: str(series.stated[day]))}"
     )
 
 

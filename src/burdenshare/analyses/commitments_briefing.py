@@ -1,9 +1,19 @@
 """Commitments briefing: the state of allied commitments on a date, each statement computed from
 the bundled data and carrying its source.
 
-``as_of`` selects the facts dated on or before it (pledges whose stated date or period has ended,
-poll waves whose fieldwork has ended, months of Kiel flows) and the NATO year (``as_of``'s year,
-from the newest NATO edition; figures for recent years are NATO's estimates). Statements: the
+``vintage`` says which data a dated briefing reads, and the page says which it used:
+
+- ``"as_known"`` (the default): only editions and releases public by ``as_of`` (each edition's
+  publication date is data in the registry, :attr:`burdenshare.editions.Edition.published`); a
+  source with no installed release public by then is named as unavailable, and its statements
+  are left out. Tables whose every row carries the day it became public (:data:`ROW_DATED`:
+  pledges by announcement, polls by publication, the targets, membership) are read row by row.
+- ``"as_revised"``: today's editions, periods up to ``as_of`` (pledges whose stated date or period
+  has ended, poll waves whose fieldwork has ended, months of Kiel flows).
+
+The NATO year is ``as_of``'s year, or the edition's last year if earlier (figures for recent
+years are NATO's estimates); Ukraine support is counted for the last complete year of flows up
+to it, and compared with the count of that same year. Statements: the
 Hague pledge and how many allies meet it; Ukraine support counted toward it (upper bound,
 double-count risk); NATO's EUR 40 bn baseline against allies' military aid; the named PURL
 packages incl. the Denmark-Norway-Sweden package; the allies giving least relative to their
@@ -15,6 +25,7 @@ Pairs with ``notebooks/commitments_briefing.ipynb`` (same name).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -22,27 +33,41 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..countries import nato_allies
-from ..datasets import KIEL_MONTHLY, KIEL_SUPPORT, NATO_SPENDING, OPINION, PLEDGES, TARGETS
-from ..editions import latest
+from ..datasets import (
+    COUNTRIES,
+    FX,
+    KIEL_MONTHLY,
+    KIEL_SUPPORT,
+    NATO_SPENDING,
+    OPINION,
+    PLEDGES,
+    TARGETS,
+)
+from ..editions import editions, last_day, latest, published_by
+from ..errors import DataError
 from ..loaders.opinion import load_opinion
 from ..loaders.pledges import load_pledges
-from ..loaders.support import load_support
+from ..loaders.support import load_support, release_order
 from ..metrics import compliance
-from ..params import check_date
+from ..params import check_choice, check_date
 from ..targets import targets_by_id
-from ._format import cite, fmt, listing, names, plain
+from ._format import cite, fmt, listing, names, plain, signed, target_label, trend_text
 from ._inputs import (
     aid_counted,
     complete_years,
     military_aid_by_year,
     monthly_release,
+    nato_edition,
     nato_panel,
     nato_years,
-    support_release,
 )
 from .result import AnalysisResult
 
-DEFAULTS: dict[str, Any] = {"as_of": "2025-12-31"}
+#: The vintages a dated briefing can read (see the module doc).
+VINTAGES = ("as_known", "as_revised")
+DEFAULTS: dict[str, Any] = {"as_of": "2025-12-31", "vintage": "as_known"}
+#: Tables whose every row carries the day it became public, read row by row up to ``as_of``.
+ROW_DATED = (PLEDGES, OPINION, TARGETS, COUNTRIES)
 #: The named package the briefing reports (donor codes as in the pledges table).
 NORDIC_PURL = ("DNK", "NOR", "SWE")
 CONFIDENCE = ("Gallup", "expect_nato_within_10y")
@@ -59,38 +84,137 @@ LABELS = {
 def span() -> tuple[dt.date, dt.date]:
     """Valid as_of dates: from the Hague summit to the end of the newest NATO year."""
     hague = targets_by_id().at["hague_core_3_5", "date"].date()
-    return hague, dt.date(nato_years()[-1], 12, 31)
+    # a NATO edition's label is the year it was published, its last year (read no table here:
+    # an "as known" briefing must not read editions published after its date)
+    return hague, dt.date(int(latest(NATO_SPENDING)), 12, 31)
 
 
-def validate(as_of: str = DEFAULTS["as_of"]) -> dict[str, Any]:
-    """An ISO date (YYYY-MM-DD) between the Hague summit and the end of the NATO data."""
+def validate(as_of: str = DEFAULTS["as_of"], vintage: str = DEFAULTS["vintage"]) -> dict[str, Any]:
+    """An ISO date (YYYY-MM-DD) between the Hague summit and the end of the NATO data, and a
+    vintage (:data:`VINTAGES`)."""
     first, last = span()
-    return {"as_of": check_date("as_of", as_of, first, last)}
+    day = check_date("as_of", as_of, first, last)
+    return {"as_of": day, "vintage": check_choice("vintage", vintage, VINTAGES)}
 
 
-def run(as_of: str = DEFAULTS["as_of"]) -> AnalysisResult:
-    """The briefing's statements (table), one figure and the key results."""
-    day = validate(as_of)["as_of"]
-    panel = nato_panel()
-    src = sources(panel.attrs["edition"])
+@dataclass(frozen=True)
+class Vintage:
+    """The editions a briefing reads: None where no installed release was public by ``day``
+    (``as_known``); ``missing`` names each unavailable source for the page."""
+
+    kind: str
+    day: dt.date
+    nato: str
+    kiel: str | None  # Kiel summary release with allocations as % of 2021 GDP
+    monthly: str | None  # Kiel monthly flows (with ECB rates to convert them)
+    missing: tuple[str, ...]
+
+
+def long_date(day: dt.date) -> str:
+    """6 August 2025."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _first_public(dataset: str, labels: list[str] | None = None, what: str = "installed") -> str:
+    """When the first installed edition (of ``labels``, if given) became public."""
+    found = [
+        e
+        for label, e in editions(dataset).items()
+        if e.published is not None and (labels is None or label in labels)
+    ]
+    if not found:
+        return "none installed has a recorded publication date"
+    first = min(found, key=lambda e: e.published)
+    return f"the first {what}, {first.label}, was public by {long_date(first.published)}"
+
+
+def _gdp_shares(release: str) -> pd.DataFrame:
+    """A Kiel release's bilateral allocations as % of 2021 GDP, one row per donor (may be empty:
+    R28 gives money only)."""
+    kiel = load_support(release, None)
+    return kiel[
+        (kiel["unit"] == "% of 2021 GDP")
+        & (kiel["scope"] == "bilateral")
+        & (kiel["aid_type"] == "total")
+        & (kiel["measure"] == "allocation")
+    ]
+
+
+def share_release(labels: list[str]) -> str | None:
+    """The newest of these Kiel releases that gives allocations as % of 2021 GDP, or None."""
+    for label in sorted(labels, key=release_order, reverse=True):
+        if len(_gdp_shares(label)):
+            return label
+    return None
+
+
+def vintage_of(day: dt.date, kind: str) -> Vintage:
+    """The editions a briefing dated ``day`` reads in vintage ``kind``."""
+    if kind == "as_revised":
+        kiel = share_release(list(editions(KIEL_SUPPORT)))
+        return Vintage(kind, day, nato_edition(), kiel, monthly_release(), ())
+    missing = []
+    nato = published_by(NATO_SPENDING, day)
+    if nato is None:
+        raise DataError(
+            f"No installed NATO edition was public by {day}: choose vintage='as_revised' or a "
+            "later as_of."
+        )
+    public = [label for label in editions(KIEL_SUPPORT) if published_by(KIEL_SUPPORT, day, [label])]
+    kiel = share_release(public)
+    if kiel is None:
+        why = (
+            f"the releases public by then ({', '.join(public)}) do not give them"
+            if public
+            else f"no installed release was public by then; {_first_public(KIEL_SUPPORT)}"
+        )
+        missing.append(f"Kiel Ukraine Support Tracker allocations as % of GDP ({why})")
+    monthly = published_by(KIEL_MONTHLY, day)
+    if monthly is None:
+        missing.append(
+            f"Kiel monthly flows ({_first_public(KIEL_MONTHLY)}): Ukraine support is not counted"
+        )
+    elif published_by(FX, day) is None:
+        missing.append(f"ECB annual exchange rates ({_first_public(FX)})")
+        monthly = None
+    return Vintage(kind, day, nato, kiel, monthly, tuple(missing))
+
+
+def run(as_of: str = DEFAULTS["as_of"], vintage: str = DEFAULTS["vintage"]) -> AnalysisResult:
+    """The briefing's statements (table), one figure where the Kiel totals are available, and
+    the key results; the vintage is stated in the title and as the first statement."""
+    p = validate(as_of, vintage)
+    day = p["as_of"]
+    v = vintage_of(day, p["vintage"])
+    panel = nato_panel(v.nato)
+    year = min(day.year, nato_years(v.nato)[-1])
+    src = sources(v)
     key: dict[str, Any] = {
         "as_of": day.isoformat(),
-        "edition": panel.attrs["edition"],
-        "year": day.year,
+        "vintage": v.kind,
+        "edition": v.nato,
+        "support_release": v.kiel,
+        "monthly_release": v.monthly,
+        "unavailable": list(v.missing),
+        "year": year,
     }
-    statements = [
-        hague_pledge(panel, day.year, key, src),
-        support_counted(panel, pd.Timestamp(day), key, src),
-        washington_baseline(key, src),
-        purl_packages(pd.Timestamp(day), key, src),
-    ]
-    share = support_share_of_gdp(day.year)
-    statements.append(least_relative(share, key, src))
-    confidence = accession_confidence(pd.Timestamp(day), key, src)
+    statements = [vintage_statement(v, src), hague_pledge(panel, year, key, src)]
+    if v.monthly is not None:
+        statements += [
+            support_counted(panel, pd.Timestamp(day), v.monthly, key, src),
+            washington_baseline(key, src),
+        ]
+    statements.append(purl_packages(pd.Timestamp(day), key, src))
+    share = support_share_of_gdp(year, v.kiel) if v.kiel is not None else None
+    if share is not None:
+        statements.append(least_relative(share, key, src))
+    confidence = accession_confidence(pd.Timestamp(day), v.kind, key, src)
     statements += [confidence] if confidence else []
     result = AnalysisResult(title=finding(key), sources=list(dict.fromkeys(src.values())))
     result.tables["statements"] = pd.DataFrame(statements).set_index("topic")
-    result.figures["support_share"] = share_figure(share, key, src["kiel"])
+    result.figures["core_share"] = core_figure(panel, key, src["nato"])
+    if share is not None:
+        result.figures["support_share"] = share_figure(share, key, src["kiel"])
     result.notes = [
         "Ukraine support counted is military aid by announcement date, converted to US$ at ECB "
         "annual averages and to NATO's constant prices, and added to NATO's share of real GDP "
@@ -98,32 +222,82 @@ def run(as_of: str = DEFAULTS["as_of"]) -> AnalysisResult:
         "risk).",
         "Pledge amounts are as announced, in their own currencies; they are never summed.",
     ]
-    result.labels = dict(LABELS)
+    result.labels = {name: text for name, text in LABELS.items() if name in key}
     result.key_results = plain(key)
     return result
 
 
-def sources(edition: str) -> dict[str, str]:
-    """Citation of every dataset the statements use, by short name."""
+def sources(v: Vintage) -> dict[str, str]:
+    """Citation of every dataset the statements use, by short name (those the vintage has)."""
     pairs = {
-        "nato": (NATO_SPENDING, edition),
+        "nato": (NATO_SPENDING, v.nato),
         "targets": (TARGETS, latest(TARGETS)),
-        "kiel": (KIEL_SUPPORT, support_release()),
-        "monthly": (KIEL_MONTHLY, monthly_release()),
+        "kiel": (KIEL_SUPPORT, v.kiel),
+        "monthly": (KIEL_MONTHLY, v.monthly),
         "pledges": (PLEDGES, latest(PLEDGES)),
         "opinion": (OPINION, latest(OPINION)),
     }
-    return {name: cite(pair)[0] for name, pair in pairs.items()}
+    return {name: cite(pair)[0] for name, pair in pairs.items() if pair[1] is not None}
+
+
+def vintage_words(key: dict[str, Any]) -> str:
+    """ "data as known on 31 December 2025" or "data as revised since (NATO 2026 edition)"."""
+    day = dt.date.fromisoformat(key["as_of"])
+    if key["vintage"] == "as_known":
+        return f"data as known on {long_date(day)}"
+    return f"data as revised since, NATO {key['edition']} edition"
+
+
+def vintage_statement(v: Vintage, src: dict[str, str]) -> dict[str, str]:
+    """0. Which data the briefing reads, with each edition's publication date, and what was not
+    yet available."""
+    read = [(NATO_SPENDING, v.nato), (KIEL_SUPPORT, v.kiel), (KIEL_MONTHLY, v.monthly)]
+    used = "; ".join(
+        f"{dataset} {label} (public by {long_date(editions(dataset)[label].published)})"
+        for dataset, label in read
+        if label is not None
+    )
+    if v.kind == "as_known":
+        statement = (
+            f"Data as known on {long_date(v.day)}: only editions and releases public by then "
+            f"({used}); pledges, polls and targets as announced or published by that day."
+        )
+        if v.missing:
+            statement += f" Not yet available: {'; '.join(v.missing)}."
+    else:
+        statement = (
+            f"Data as revised since: today's editions ({used}), for periods up to "
+            f"{long_date(v.day)}; later revisions of earlier years are included."
+        )
+    return {"topic": "Vintage", "statement": statement, "source": src["nato"]}
 
 
 def finding(key: dict[str, Any]) -> str:
-    """The briefing's headline: who meets the Hague core level, and with Ukraine aid counted."""
-    return (
-        f"{key['allies_at_core']} of {key['members']} allies were at the Hague "
-        f"{fmt(key['hague_core_pct'])}% core level in {key['year']}; counting their "
-        f"{key['support_year']} military aid to Ukraine, {key['allies_at_core_with_support']} "
-        "would be (an upper bound)"
+    """The briefing's headline: who meets the Hague core level, and with Ukraine aid of the same
+    year counted (or how the count of the aid's own year moves), with the vintage named."""
+    core, year = fmt(key["hague_core_pct"]), key["year"]
+    missing = key["allies_without_figure"]
+    without = f" ({listing(names(missing))} without a figure)" if missing else ""
+    were = "was" if key["allies_at_core"] == 1 else "were"
+    head = (
+        f"{key['allies_at_core']} of {key['members']} allies{without} {were} at the Hague "
+        f"{core}% core level in {year}"
     )
+    support = key.get("support_year")
+    if support is None:
+        tail = "; Ukraine support not counted (no Kiel flows public by then are installed)"
+    elif support == year:
+        tail = (
+            f"; counting their {year} military aid to Ukraine, "
+            f"{key['allies_at_core_with_support']} would be (an upper bound)"
+        )
+    else:
+        tail = (
+            f"; in {support}, counting that year's military aid to Ukraine moves the count from "
+            f"{key['allies_at_core_without_support']} to {key['allies_at_core_with_support']} "
+            "(an upper bound)"
+        )
+    return f"{head}{tail} ({vintage_words(key)})"
 
 
 def hague_pledge(
@@ -136,6 +310,7 @@ def hague_pledge(
     met_core = compliance(panel, "hague_core_3_5", years=year).loc[year]
     met_two = compliance(panel, "wales_2pct", years=year).loc[year]
     estimate = " (NATO estimates)" if panel.xs(year, level="year")["estimate"].any() else ""
+    no_figure = [c for c in met_core["no_data"] if c != "ISL"]  # Iceland: no armed forces
     key.update(
         {
             "hague_core_pct": float(core["value"]),
@@ -144,7 +319,9 @@ def hague_pledge(
             "allies_at_core": int(met_core["count"]),
             "allies_at_core_list": list(met_core["allies"]),
             "allies_at_2pct": int(met_two["count"]),
+            "wales_pct": float(met_two["target_pct"]),
             "members": len(members),
+            "allies_without_figure": no_figure,
         }
     )
     statement = (
@@ -152,7 +329,8 @@ def hague_pledge(
         f"defence and {fmt(total['value'])}% in all by {core['target_year']}. In {year} "
         f"{met_core['count']} of {len(members)} allies were at {fmt(core['value'])}% "
         f"({', '.join(names(met_core['allies'])) or 'none'}) and {met_two['count']} at "
-        f"{fmt(met_two['target_pct'])}%{estimate}."
+        f"{fmt(met_two['target_pct'])}%{estimate}"
+        f"{f'; NATO gives no {year} figure for {listing(names(no_figure))}' if no_figure else ''}."
     )
     return {
         "topic": "The Hague pledge",
@@ -162,11 +340,12 @@ def hague_pledge(
 
 
 def support_counted(
-    panel: pd.DataFrame, day: pd.Timestamp, key: dict[str, Any], src: dict[str, str]
+    panel: pd.DataFrame, day: pd.Timestamp, release: str, key: dict[str, Any], src: dict[str, str]
 ) -> dict[str, str]:
-    """2. Allies' military aid of the last complete year counted toward the core level."""
-    annual = military_aid_by_year(up_to=day)
-    year = complete_years(annual, last=day.year)[-1]
+    """2. Allies' military aid of the last complete year up to the NATO year counted toward the
+    core level, against the count of that same year."""
+    annual = military_aid_by_year(up_to=day, release=release)
+    year = complete_years(annual, last=key["year"])[-1]
     counted = aid_counted(panel, annual, [year]).xs(year, level="year")
     counted = counted[counted.index.isin(nato_allies(year))]
     core = key["hague_core_pct"]
@@ -189,7 +368,7 @@ def support_counted(
         f"The Hague declaration counts direct contributions to Ukraine's defence. Adding allies' "
         f"{year} military aid (Kiel, by announcement) to their spending moves the count at "
         f"{fmt(core)}% from {before} to {after}; the largest lift is {names([top.index[0]])[0]}'s "
-        f"+{fmt(top.iloc[0])} pp (median +{fmt(key['median_added_pp'])} pp). An upper bound: some "
+        f"{signed(top.iloc[0])} pp (median {signed(key['median_added_pp'])} pp). An upper bound: some "
         "allies already report part of this aid in their NATO figures."
     )
     return {
@@ -261,16 +440,10 @@ def nordic_package(first: pd.DataFrame, pledges: pd.DataFrame, key: dict[str, An
     )
 
 
-def support_share_of_gdp(year: int) -> pd.Series:
-    """Allies' bilateral allocations since 2022 as % of 2021 GDP (newest Kiel EUR release);
-    members of ``year`` absent from the tracker are NaN."""
-    kiel = load_support(support_release(), None)
-    share = kiel[
-        (kiel["unit"] == "% of 2021 GDP")
-        & (kiel["scope"] == "bilateral")
-        & (kiel["aid_type"] == "total")
-        & (kiel["measure"] == "allocation")
-    ].set_index("iso3")["value"]
+def support_share_of_gdp(year: int, release: str) -> pd.Series:
+    """Allies' bilateral allocations since 2022 as % of 2021 GDP (Kiel ``release``); members of
+    ``year`` absent from the tracker are NaN."""
+    share = _gdp_shares(release).set_index("iso3")["value"]
     return share.reindex(nato_allies(year))
 
 
@@ -288,7 +461,8 @@ def least_relative(share: pd.Series, key: dict[str, Any], src: dict[str, str]) -
     )
     least = ", ".join(f"{n} ({fmt(v)}%)" for n, v in zip(names(bottom.index), bottom, strict=True))
     statement = (
-        f"Of {len(known)} allies in the Kiel tracker, the {BOTTOM} that allocated least "
+        f"Of {len(known)} allies with a figure in Kiel {key['support_release']}, the {BOTTOM} that "
+        "allocated least "
         f"relative to their 2021 GDP are {least}; the most: {names([known.index[-1]])[0]} "
         f"({fmt(known.iloc[-1])}%)."
     )
@@ -299,13 +473,38 @@ def least_relative(share: pd.Series, key: dict[str, Any], src: dict[str, str]) -
     }
 
 
+def core_figure(panel: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
+    """Allies' NATO share of GDP in the briefing's year against the Hague core level and 2%."""
+    year, core = key["year"], key["hague_core_pct"]
+    shares = panel.xs(year, level="year")["defexp_share_gdp_pct"].reindex(nato_allies(year))
+    estimate = panel.xs(year, level="year")["estimate"].reindex(shares.index)
+    were = "was" if key["allies_at_core"] == 1 else "were"
+    return plots.ranking_bars(
+        shares,
+        title=(
+            f"{key['allies_at_core']} of {key['members']} allies {were} at {fmt(core)}% of GDP "
+            f"in {year} ({vintage_words(key)})"
+        ),
+        xlabel=f"Defence expenditure, % of GDP (NATO {key['edition']} edition)",
+        source=source,
+        estimate=estimate.fillna(False).astype(bool),
+        targets={
+            f"{target_label('hague_core_3_5')} core": core,
+            target_label("wales_2pct"): key["wales_pct"],
+        },
+        groups={f"at {fmt(core)}% or above": key["allies_at_core_list"]},
+        others=f"below {fmt(core)}%",
+        missing="no NATO figure",
+    )
+
+
 def share_figure(share: pd.Series, key: dict[str, Any], source: str) -> Figure:
     """Allies ranked by allocations as % of GDP, the least-giving ones highlighted."""
     least = key["least_relative_to_gdp"]
     return plots.ranking_bars(
         share,
         title=f"{listing(names(least))} allocated least to Ukraine relative to GDP",
-        xlabel=f"Bilateral allocations since Jan 2022, % of 2021 GDP (Kiel {support_release()})",
+        xlabel=f"Bilateral allocations since Jan 2022, % of 2021 GDP (Kiel {key['support_release']})",
         source=source,
         groups={f"the {len(least)} allocating least": least},
         others="other allies",
@@ -314,11 +513,15 @@ def share_figure(share: pd.Series, key: dict[str, Any], source: str) -> Figure:
 
 
 def accession_confidence(
-    day: pd.Timestamp, key: dict[str, Any], src: dict[str, str]
+    day: pd.Timestamp, vintage: str, key: dict[str, Any], src: dict[str, str]
 ) -> dict[str, str] | None:
-    """6. Ukrainians' confidence about accession (same pollster, measure and base), or None."""
+    """6. Ukrainians' confidence about accession (same pollster, measure and base), or None:
+    waves published by ``day`` (as known) or whose fieldwork ended by then (as revised)."""
     polls = load_opinion(pollster=CONFIDENCE[0], measure=CONFIDENCE[1])
     polls = polls[polls["fieldwork_to"] <= day]
+    if vintage == "as_known":
+        published = polls["published"].map(lambda text: pd.Timestamp(last_day(str(text))))
+        polls = polls[published <= day]
     if polls.empty:
         return None
     answer = polls.groupby("answer_option")["poll_id"].nunique().idxmax()
@@ -334,9 +537,9 @@ def accession_confidence(
             "confidence_change_pp": float(last["share_pct"] - first["share_pct"]),
         }
     )
+    line = series.set_index("fieldwork_start")["share_pct"]
     statement = (
         f"Ukrainians expecting NATO membership '{answer}' ({CONFIDENCE[0]}): "
-        f"{fmt(first['share_pct'])}% in {first['fieldwork_start']}, {fmt(last['share_pct'])}% "
-        f"in {last['fieldwork_start']}."
+        f"{trend_text(line, str)}."
     )
     return {"topic": "Confidence about accession", "statement": statement, "source": src["opinion"]}

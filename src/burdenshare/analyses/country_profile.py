@@ -24,13 +24,26 @@ from ..editions import latest
 from ..errors import ParameterError
 from ..loaders.pledges import load_pledges
 from ..loaders.support import load_support
-from ..metrics import cagr, equipment_share, pathway, pathway_summary, target_gap
+from ..metrics import cagr, equipment_share, pathway, target_gap, track_verdicts
+from ..metrics.pathways import ALREADY, DEPENDS, ON_TRACK, UNKNOWN
 from ..metrics.support import AID_TYPES, support_vs_defence
 from ..params import check_choice, check_type, check_year_span
 from ..plots import possessive
 from ..targets import target_value, target_year
-from ._format import cite, fmt, plain, short_source, target_label
+from ._format import (
+    cite,
+    fmt,
+    listing,
+    plain,
+    short_source,
+    signed,
+    target_label,
+    trend_text,
+    windows_text,
+)
 from ._inputs import (
+    GROWTH_WINDOWS,
+    PATHWAY_GDP_GROWTH,
     complete_years,
     military_aid_by_year,
     nato_edition,
@@ -47,14 +60,16 @@ DEFAULTS: dict[str, Any] = {"country": "POL", "start_year": 2014, "end_year": 20
 TARGETS = ("wales_2pct", "hague_core_3_5")
 EQUIPMENT = "wales_20pct_equipment"
 PATHWAY_TARGET = "hague_core_3_5"
-RECENT_YEARS = 3
+RECENT_YEARS = 3  # the window of the "if recent real growth continued" line
 UNIT_EQUIPMENT = "% of defence expenditure"
 LABELS = {
     "share_end_pct": "Defence expenditure in the last year (% of GDP, NATO)",
     "real_cagr_pct": "Real growth of defence spending (% a year)",
     "equipment_share_end_pct": "Equipment share in the last year (% of defence spending)",
     "gap_pp_hague_core_3_5": "Gap to the Hague 3.5% core target (percentage points)",
-    "required_real_growth_pct": "Real growth needed to reach 3.5% by 2035 (% a year)",
+    "required_real_growth_pct": "Real growth needed to reach 3.5% by 2035 (% a year, at the "
+    "GDP growth assumed)",
+    "gdp_growth_pct": "Real GDP growth assumed (% a year)",
     "sipri_last_share_pct": "SIPRI, latest share of GDP (%)",
     "support_total_eur_bn": "Support to Ukraine allocated (EUR bn, cumulative)",
     "support_share_2021_gdp_pct": "Support to Ukraine (% of 2021 GDP)",
@@ -102,9 +117,10 @@ def run(
     and support to Ukraine.
 
     Pathway: from the ally's share in ``end_year`` to the Hague core target by its target year
-    (2035, from the targets data) at constant real growth, with GDP growing at the ally's own
-    real GDP growth of the three years to ``end_year`` (``gdp_growth="recent"``); on track =
-    recent real spending growth >= required. The line "if recent real growth continued" is an
+    (2035, from the targets data) at constant real growth, with real GDP growing at the
+    assumption the Hague pathways report uses (1.5% a year), so both state one number; the
+    verdict holds across the growth windows (last 1, 3 and 5 years) or says it depends on the
+    window. The line "if recent real growth continued" (last three years) is an
     extrapolation, shown as one.
     """
     validate(country, start_year, end_year)
@@ -162,11 +178,12 @@ def spending_section(result: AnalysisResult, panel: pd.DataFrame, sipri: pd.Seri
         "NATO figures follow NATO's definition and fiscal years (from the 2026 edition: core "
         "defence expenditure); SIPRI's definition is broader and uses calendar years, so the two "
         "lines differ by construction.",
-        f"Pathway assumption: real GDP grows at {key['name']}'s own average of the three years to "
-        f"{last} ({fmt(key['gdp_growth_pct'], 2)}% a year); constant prices of "
-        f"{panel.attrs.get('price_base_year')}. The line 'if recent real growth continued' "
-        "extrapolates the last three years' growth of spending against that of GDP: not a "
-        "forecast.",
+        f"Pathway assumption: real GDP grows {fmt(key['gdp_growth_pct'], 2)}% a year (the Hague "
+        f"pathways report's assumption); constant prices of {panel.attrs.get('price_base_year')}. "
+        f"The verdict compares the required growth with real growth over the last "
+        f"{windows_text(key['growth_windows'])} years to {last} and is stated only where they "
+        f"agree. The line 'if recent real growth continued' extrapolates the last {RECENT_YEARS} "
+        "years' growth of spending against that of GDP: not a forecast.",
     ]
 
 
@@ -210,12 +227,11 @@ def history_figures(
 
 def share_figure(history: pd.DataFrame, key: dict[str, Any]) -> Figure:
     """NATO and SIPRI shares of GDP with the Wales and Hague lines."""
-    start, end = key["share_start_pct"], key["share_end_pct"]
-    first, last = key["start_year"], key["end_year"]
+    line = history["nato_share_gdp_pct"].dropna()
     change = (
-        f"went from {fmt(start)}% to {fmt(end)}% of GDP ({first}-{last}, NATO)"
-        if start is not None and end is not None and last > first
-        else f"was {fmt(end)}% of GDP in {last} (NATO)"
+        f"as a share of GDP (NATO) {trend_text(line, str, 2)}"
+        if len(line) > 1
+        else f"was {fmt(line.iloc[-1])}% of GDP in {line.index[-1]} (NATO)"
     )
     estimates = pd.DataFrame(
         {"nato_share_gdp_pct": history["nato_estimate"].astype(bool), "sipri_share_gdp_pct": False}
@@ -279,33 +295,57 @@ def gap_table(panel: pd.DataFrame, country: str, year: int, key: dict[str, Any])
 def pathway_to_core(
     panel: pd.DataFrame, country: str, year: int, key: dict[str, Any]
 ) -> tuple[pd.Series, pd.DataFrame]:
-    """The ally's path to the Hague core target from ``year`` at its own recent GDP growth."""
+    """The ally's path to the Hague core target from ``year`` at the shared GDP assumption, and
+    its verdict across the growth windows."""
     by = target_year(PATHWAY_TARGET)
-    options = {"gdp_growth": "recent", "start_year": year, "countries": country}
-    summary = pathway_summary(panel, PATHWAY_TARGET, by, **options).iloc[0]
-    path = pathway(panel, PATHWAY_TARGET, by, **options).xs(country, level="iso3")
+    options = {"gdp_growth": PATHWAY_GDP_GROWTH, "start_year": year, "countries": country}
+    summary = track_verdicts(panel, PATHWAY_TARGET, by, windows=GROWTH_WINDOWS, **options)
+    summary = summary.iloc[0]
+    path = pathway(panel, PATHWAY_TARGET, by, recent_years=RECENT_YEARS, **options)
     key.update(
         {
             "required_real_growth_pct": summary["required_real_growth_pct"],
-            "recent_real_growth_pct": summary["recent_real_growth_pct"],
-            "on_track": None if pd.isna(summary["on_track"]) else bool(summary["on_track"]),
-            "cumulative_extra_usd_constant_m": summary["cumulative_extra_usd_constant_m"],
             "gdp_growth_pct": summary["gdp_growth_pct"],
+            "growth_windows": list(GROWTH_WINDOWS),
+            **{
+                f"recent_real_growth_pct_{w}y": summary[f"recent_real_growth_pct_{w}y"]
+                for w in GROWTH_WINDOWS
+            },
+            "verdict": summary["verdict"],
+            "cumulative_extra_usd_constant_m": summary["cumulative_extra_usd_constant_m"],
         }
     )
-    return summary, path
+    return summary, path.xs(country, level="iso3")
+
+
+def verdict_text(summary: pd.Series, windows: list[int]) -> str:
+    """The verdict as a title says it, naming the windows (and which ones agree)."""
+    verdict = summary["verdict"]
+    if verdict == ON_TRACK:
+        return f"on track over each of the last {windows_text(windows)} years"
+    if verdict == DEPENDS:
+        fast = [w for w in windows if summary[f"on_track_{w}y"] == True]  # noqa: E712 (NA)
+        slow = [w for w in windows if summary[f"on_track_{w}y"] == False]  # noqa: E712
+        return (
+            f"on track over the last {listing([str(w) for w in fast])} "
+            f"year{'s' if fast != [1] else ''}, not over the last "
+            f"{listing([str(w) for w in slow], 'or')} year{'s' if slow != [1] else ''}"
+        )
+    if verdict == UNKNOWN:
+        return f"track unknown (NATO gives no real growth over one of the last {windows_text(windows)} years)"
+    return f"not on track over any of the last {windows_text(windows)} years"
 
 
 def pathway_figure(path: pd.DataFrame, summary: pd.Series, key: dict[str, Any]) -> Figure:
     """Required path and the extrapolated trend, with the core target line."""
-    verdict = {True: "on track", False: "not on track", None: "track unknown"}[key["on_track"]]
     need, by = fmt(summary["required_real_growth_pct"], 1), target_year(PATHWAY_TARGET)
-    core = target_value(PATHWAY_TARGET)
+    core, gdp = target_value(PATHWAY_TARGET), signed(key["gdp_growth_pct"], 2)
     title = (
-        f"{key['name']} needs {need}% real growth a year to reach {fmt(core)}% by {by}: {verdict}"
-        if summary["start_share_pct"] < core
-        else f"{key['name']} is above {fmt(core)}% already; holding its share needs {need}% "
-        f"real growth a year: {verdict}"
+        f"{key['name']} is at {fmt(core)}% or above already; holding its share needs {need}% "
+        f"real growth a year (GDP {gdp}%/yr)"
+        if summary["verdict"] == ALREADY
+        else f"{key['name']} needs {need}% real growth a year to reach {fmt(core)}% by {by} "
+        f"(GDP {gdp}%/yr): {verdict_text(summary, key['growth_windows'])}"
     )
     return plots.time_lines(
         path[["share_pct", "trend_share_pct"]],
@@ -315,7 +355,7 @@ def pathway_figure(path: pd.DataFrame, summary: pd.Series, key: dict[str, Any]) 
         targets={target_label(PATHWAY_TARGET): core},
         labels={
             "share_pct": "required path (constant real growth)",
-            "trend_share_pct": "if recent real growth continued",
+            "trend_share_pct": f"if the last {RECENT_YEARS} years' real growth continued",
         },
         extrapolated=("trend_share_pct",),
     )

@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 from .. import plots
 from ..countries import nato_allies
 from ..datasets import KIEL_MONTHLY, NATO_SPENDING
-from ..metrics import pathway_fan, pathway_summary
+from ..metrics import pathway_fan, pathway_summary, track_verdicts
+from ..metrics.pathways import ALREADY, DEPENDS, OFF_TRACK, ON_TRACK, UNKNOWN, VERDICTS
 from ..params import (
     LAST_YEAR,
     MAX_DRAWS,
@@ -29,15 +30,23 @@ from ..params import (
     check_number,
     check_target,
 )
-from ._format import cite, fmt, plain, target_label, with_names
-from ._inputs import aid_counted, complete_years, military_aid_by_year, nato_panel, nato_years
+from ._format import cite, fmt, plain, signed, target_label, windows_text, with_names
+from ._inputs import (
+    GROWTH_WINDOWS,
+    PATHWAY_GDP_GROWTH,
+    aid_counted,
+    complete_years,
+    military_aid_by_year,
+    nato_panel,
+    nato_years,
+)
 from .result import AnalysisResult
 
 DEFAULTS: dict[str, Any] = {
     "core_target": "hague_core_3_5",
     "total_target": "hague_total_5",
     "by_year": 2035,
-    "gdp_growth": 0.015,
+    "gdp_growth": PATHWAY_GDP_GROWTH,
     "gdp_growth_sd": 0.005,
     "draws": 2000,
     "seed": 2035,
@@ -45,7 +54,11 @@ DEFAULTS: dict[str, Any] = {
 }
 SHARE = "defexp_share_gdp_pct"
 LABELS = {
-    "allies_on_track": "Allies whose recent real growth is enough (count)",
+    "allies_on_track": "Allies below the core target whose real growth is enough over every "
+    "growth window (count)",
+    "allies_depends_on_window": "Allies below the core target whose verdict depends on the "
+    "growth window (count)",
+    "allies_already_there": "Allies already at or above the core target (count)",
     "allies_below_core": "Allies below the core target at the start (count)",
     "extra_core_usd_constant_m": "Extra spending to reach the core target, summed to the target "
     "year (million US$, constant prices)",
@@ -109,7 +122,7 @@ def run(
     if p["count_ukraine_support"]:
         panel = with_ukraine_support(panel, result)
     core, total, by, g = p["core_target"], p["total_target"], p["by_year"], p["gdp_growth"]
-    core_summary = pathway_summary(panel, core, by, gdp_growth=g)
+    core_summary = track_verdicts(panel, core, by, gdp_growth=g, windows=GROWTH_WINDOWS)
     total_summary = pathway_summary(panel, total, by, gdp_growth=g)
     growth = growth_draws(g, p["gdp_growth_sd"], p["draws"], p["seed"])
     spending = alliance_fan(panel, core, by, growth, int(core_summary["start_year"].max()))
@@ -119,6 +132,13 @@ def run(
     result.figures["required_growth"] = growth_figure(core_summary, key, result.title)
     result.figures["fan"] = fan_figure(spending, key)
     result.tables["pathways"] = with_names(pathway_table(core_summary, total_summary)).round(2)
+    sd = p["gdp_growth_sd"]
+    other_gdp = {
+        growth: track_verdicts(panel, core, by, gdp_growth=growth, windows=GROWTH_WINDOWS)
+        for growth in sorted({g - sd, g + sd} - {g})
+        if -0.2 <= growth <= 0.2
+    }
+    result.tables["window_sensitivity"] = window_sensitivity(core_summary, g, other_gdp)
     result.tables["alliance_spending_fan_usd_bn"] = spending.round(1)
     result.notes = notes(key) + result.notes
     result.labels = dict(LABELS)
@@ -170,14 +190,16 @@ def alliance_fan(
 
 
 def pathway_table(core_summary: pd.DataFrame, total_summary: pd.DataFrame) -> pd.DataFrame:
-    """Per ally: start, required and recent growth, on track, extra to core and to total (bn)."""
+    """Per ally: start, required growth, recent growth over each window, the verdict, extra to
+    core and to total (bn)."""
+    windows = core_summary.attrs["windows"]
     columns = [
         "start_year",
         "start_share_pct",
         "target_pct",
         "required_real_growth_pct",
-        "recent_real_growth_pct",
-        "on_track",
+        *(f"recent_real_growth_pct_{w}y" for w in windows),
+        "verdict",
     ]
     table = core_summary[columns].copy()
     table["extra_to_core_usd_bn"] = core_summary["cumulative_extra_usd_constant_m"] / 1000.0
@@ -187,6 +209,30 @@ def pathway_table(core_summary: pd.DataFrame, total_summary: pd.DataFrame) -> pd
     return table.sort_values("required_real_growth_pct", ascending=False)
 
 
+def window_sensitivity(
+    core_summary: pd.DataFrame, gdp_growth: float, other_gdp: dict[float, pd.DataFrame]
+) -> pd.DataFrame:
+    """How many allies below the target each growth window alone calls on track, off track or
+    unknown, beside the verdict that holds across all windows; then that verdict at GDP growth
+    one standard deviation of the draws either side of the assumption."""
+    below = core_summary[core_summary["verdict"] != ALREADY]
+    rows = {}
+    for w in core_summary.attrs["windows"]:
+        track = below[f"on_track_{w}y"]
+        rows[f"last {w} year{'s' if w > 1 else ''} alone"] = {
+            ON_TRACK: int(track.eq(True).sum()),
+            OFF_TRACK: int(track.eq(False).sum()),
+            UNKNOWN: int(track.isna().sum()),
+        }
+    every = f"every window ({windows_text(core_summary.attrs['windows'])})"
+    for growth, summary in [(gdp_growth, core_summary), *other_gdp.items()]:
+        verdict = summary.loc[below.index, "verdict"]
+        label = every if growth == gdp_growth else f"{every}, GDP {signed(100 * growth, 2)}%/yr"
+        rows[label] = {v: int(verdict.eq(v).sum()) for v in (ON_TRACK, DEPENDS, OFF_TRACK, UNKNOWN)}
+    table = pd.DataFrame(rows).T.reindex(columns=[ON_TRACK, DEPENDS, OFF_TRACK, UNKNOWN])
+    return table.fillna(0).astype(int).rename_axis("growth window")
+
+
 def key_results(
     p: dict[str, Any],
     panel: pd.DataFrame,
@@ -194,9 +240,11 @@ def key_results(
     total_summary: pd.DataFrame,
     spending: pd.DataFrame,
 ) -> dict[str, Any]:
-    """The headline figures: who is below, who is on track, extra cost, spending in ``by``."""
-    by, on_track = p["by_year"], core_summary["on_track"]
-    below = core_summary[core_summary["start_share_pct"] < core_summary["target_pct"]]
+    """The headline figures: who is below, the verdicts across growth windows, extra cost,
+    spending in ``by``, and each ally's required growth with the GDP growth it assumes."""
+    by, verdict = p["by_year"], core_summary["verdict"]
+    below = core_summary[verdict != ALREADY]
+    windows = core_summary.attrs["windows"]
     return {
         "edition": panel.attrs["edition"],
         "core_target": p["core_target"],
@@ -207,8 +255,19 @@ def key_results(
         "draws": p["draws"],
         "allies": len(core_summary),
         "allies_below_core": len(below),
-        "allies_on_track": int(on_track.fillna(False).sum()),
-        "allies_off_track": sorted(on_track.index[on_track.eq(False).fillna(False)]),
+        "growth_windows": list(windows),
+        "allies_already_there": int(verdict.eq(ALREADY).sum()),
+        "allies_on_track": int(verdict.eq(ON_TRACK).sum()),
+        "allies_depends_on_window": int(verdict.eq(DEPENDS).sum()),
+        "allies_off_track_count": int(verdict.eq(OFF_TRACK).sum()),
+        "allies_off_track": sorted(verdict.index[verdict.eq(OFF_TRACK)]),
+        "allies_track_unknown": sorted(verdict.index[verdict.eq(UNKNOWN)]),
+        "on_track_by_window": {
+            f"{w}y": int(below[f"on_track_{w}y"].eq(True).sum()) for w in windows
+        },
+        "verdict": {str(c): str(v) for c, v in verdict.items()},
+        "required_real_growth_pct": core_summary["required_real_growth_pct"].to_dict(),
+        "gdp_growth_pct": 100 * p["gdp_growth"],
         "extra_core_usd_constant_m": float(core_summary["cumulative_extra_usd_constant_m"].sum()),
         "extra_total_usd_constant_m_upper": float(
             total_summary["cumulative_extra_usd_constant_m"].sum()
@@ -222,27 +281,42 @@ def key_results(
 
 
 def growth_title(key: dict[str, Any]) -> str:
+    """Verdicts that hold across the growth windows, the windows and the GDP assumption named."""
+    core, by = fmt(key["core_target_pct"]), key["by_year"]
+    unknown = len(key["allies_track_unknown"])
     return (
-        f"{key['allies_on_track']} of {key['allies']} allies grow fast enough to reach "
-        f"{fmt(key['core_target_pct'])}% by {key['by_year']} (GDP +{fmt(100 * key['gdp_growth'], 2)}"
-        "%/yr)"
+        f"{core}% by {by}: of {key['allies_below_core']} allies below it, "
+        f"{key['allies_on_track']} grow fast enough over each of the last "
+        f"{windows_text(key['growth_windows'])} years, {key['allies_depends_on_window']} only "
+        f"over some, {key['allies_off_track_count']} over none"
+        f"{f', {unknown} unknown' if unknown else ''}; {key['allies_already_there']} are there "
+        f"already (GDP {signed(100 * key['gdp_growth'], 2)}%/yr)"
     )
 
 
 def growth_figure(core_summary: pd.DataFrame, key: dict[str, Any], title: str) -> Figure:
-    """Required real growth per ally, coloured by whether recent growth is enough."""
-    on_track = core_summary["on_track"]
+    """Required real growth per ally, coloured by the verdict across the growth windows."""
+    verdict = core_summary["verdict"]
     members = nato_allies(int(core_summary["start_year"].max()))
+    windows = windows_text(key["growth_windows"])
+    legend = {
+        ON_TRACK: f"on track over each of the last {windows} years",
+        DEPENDS: "depends on the growth window",
+        OFF_TRACK: f"not on track over any of the last {windows} years",
+        UNKNOWN: "track unknown (a window without a real-growth figure)",
+        ALREADY: "already there (holds its share)",
+    }
+    groups = {legend[v]: list(verdict.index[verdict.eq(v)]) for v in VERDICTS if v != ON_TRACK}
     return plots.ranking_bars(
         core_summary["required_real_growth_pct"].reindex(members),
         title=title,
-        xlabel="Required real growth of defence spending, % a year",
+        xlabel=(
+            "Required real growth of defence spending, % a year "
+            f"(GDP {signed(100 * key['gdp_growth'], 2)}%/yr)"
+        ),
         source=cite((NATO_SPENDING, key["edition"]))[0],
-        groups={
-            "not on track (recent real growth below required)": key["allies_off_track"],
-            "track unknown (no recent real growth figure)": list(on_track.index[on_track.isna()]),
-        },
-        others="on track (recent real growth at or above required)",
+        groups={k: v for k, v in groups.items() if v},
+        others=legend[ON_TRACK],
         missing="no NATO share of GDP",
     )
 
@@ -273,6 +347,9 @@ def notes(key: dict[str, Any]) -> list[str]:
         f"constant {base} prices. The total-target column reaches "
         f"{target_label(key['total_target'])} with core spending alone (related spending is not "
         "in NATO's tables): an upper bound.",
-        "On track: the geometric mean of NATO's real change over the three years to each ally's "
-        "start year is at least the required real growth.",
+        f"On track: the geometric mean of NATO's real change over the last "
+        f"{windows_text(key['growth_windows'])} years to each ally's start year is at least the "
+        "required real growth in every one of these windows; where the windows disagree (a "
+        "one-off jump such as 2025's inside a short window) the verdict depends on the window "
+        "and is not counted as on track. Allies already at the target are counted apart.",
     ]

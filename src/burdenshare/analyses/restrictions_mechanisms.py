@@ -406,10 +406,15 @@ def restrictions_title(key: dict[str, Any]) -> str:
         )
     restricting = names(key["restricting"])
     who = f" ({listing(restricting)})" if 0 < len(restricting) <= 4 else ""
+    donors = (
+        f"the {key['donors']} selected donors with a reported decision"
+        if key["countries"]
+        else f"{key['donors']} donors with a reported decision"
+    )
     return (
-        f"By {day:%d %B %Y}, {key['allowing_count']} of {key['donors']} donors with a reported "
-        f"decision allowed at least partial use of their weapons against targets in Russia; "
-        f"{key['restricting_count']} restricted at least one system{who}"
+        f"By {day:%d %B %Y}, {key['allowing_count']} of {donors} allowed at least "
+        f"partial use of their weapons against targets in Russia; {key['restricting_count']} "
+        f"restricted at least one system{who}"
         + (f"; no reported decision for {missing}" if missing else "")
     )
 

@@ -31,7 +31,7 @@ from ..metrics.support import (
     support_share_of_gdp,
 )
 from ..params import MAX_COUNT, check_choice, check_choices, check_flag, check_type
-from ._format import cite, fmt, names, plain
+from ._format import cite, fmt, names, ordinal, plain
 from ._inputs import release_of
 from .result import AnalysisResult
 
@@ -145,6 +145,7 @@ def run(
     total = ranked.sum(axis=1, min_count=1).sort_values(ascending=False)
     shown = ranked.loc[total.index[: (len(p["donors"]) or TOP)]]
     key = key_results(p, unit, chosen, total)
+    key.update(rank_among_all(wide, total))
     result = AnalysisResult(title="", sources=cite((KIEL_SUPPORT, release)), key_results=key)
     result.figures["donors"] = donors_figure(shown, key, result.sources[0])
     result.title = (
@@ -210,6 +211,7 @@ def key_results(
         "aid_types": p["aid_types"],
         "unit": unit,
         "per_gdp": p["per_gdp"],
+        "donors_selected": list(p["donors"]),
         "donors": int((totals > 0).sum()),
         "total_bn": float(totals.sum()),
         "europe_bn": float(regions.get("Europe", float("nan"))),
@@ -226,14 +228,44 @@ def key_results(
     }
 
 
+def rank_among_all(wide: pd.DataFrame, total: pd.Series) -> dict[str, Any]:
+    """Where the ranking's leader stands among all donors of the table, and who leads them."""
+    everyone = wide.sum(axis=1, min_count=1).dropna().sort_values(ascending=False)
+    top = total.index[0]
+    return {
+        "donors_ranked": int(total.notna().sum()),
+        "donors_in_release": len(everyone),
+        "top_rank_all": int(list(everyone.index).index(top)) + 1 if top in everyone else None,
+        "leader_all": str(everyone.index[0]),
+    }
+
+
+def donors_title(key: dict[str, Any]) -> str:
+    """Who gives the most, in the ranking's unit; a filtered ranking says it is filtered and
+    where its leader stands among all donors."""
+    unit = "% of 2021 GDP" if key["per_gdp"] else key["unit"].replace("billion ", "bn ")
+    most = "the most relative to GDP" if key["per_gdp"] else "the most"
+    name = country_name(key["top_donor"])
+    if not key["donors_selected"]:
+        return f"{name} gives {most}: {fmt(key['top_value'], 2)} {unit}"
+    rank, everyone = key["top_rank_all"], key["donors_in_release"]
+    if rank == 1:
+        where = f"also first of all {everyone} donors"
+    else:
+        where = f"{ordinal(rank)} of all {everyone} donors; {country_name(key['leader_all'])} leads"
+    return (
+        f"Of the {key['donors_ranked']} donors selected, {name} gives {most}: "
+        f"{fmt(key['top_value'], 2)} {unit} ({where})"
+    )
+
+
 def donors_figure(shown: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
     """Stacked bars of the donors shown, by aid type."""
     what = " + ".join(key["aid_types"])
-    unit = "% of 2021 GDP" if key["per_gdp"] else key["unit"].replace("billion ", "bn ")
     value_label = "% of 2021 GDP, cumulative" if key["per_gdp"] else f"{key['unit']}, cumulative"
     return plots.stacked_bars(
         shown,
-        title=f"{country_name(key['top_donor'])} gives the most: {fmt(key['top_value'], 2)} {unit}",
+        title=donors_title(key),
         xlabel=f"{what.capitalize()} {key['measure']}s, {value_label} (Kiel {key['release']})",
         source=source,
     )
@@ -298,13 +330,15 @@ def flows(result: AnalysisResult, aid_types: list[str]) -> None:
 
 
 def purl_packages(result: AnalysisResult) -> None:
-    """PURL packages as announced (first reports; parts and totals overlap, never summed)."""
+    """PURL packages as announced (first reports; parts and totals overlap, never summed): the
+    table lists every row, the count is of packages (a donor's part of one is not another)."""
     pledges = load_pledges(alternatives=False)
     purl = pledges[pledges["channel"] == "PURL"]
     key = result.key_results
-    key["purl_packages"] = len(purl)
+    packages = purl[purl["part_of"].isna()]  # a donor's share of a package is not a package
+    key["purl_packages"] = len(packages)
     key["purl_donors"] = sorted(
-        {c for codes in purl["donor_codes"].dropna() for c in str(codes).split(";")}
+        {c for codes in packages["donor_codes"].dropna() for c in str(codes).split(";")}
     )
     columns = ["date", "donor", "amount", "scale", "currency", "part_of"]
     result.tables["purl"] = purl[columns].set_index("date")

@@ -45,7 +45,7 @@ from ..errors import ParameterError, UnitError
 from ..metrics import compliance
 from ..params import check_choice, check_int, check_type
 from ..revisions import COMPARISONS, compare_releases, largest_revisions
-from ._format import cite, fmt, listing, names, plain
+from ._format import cite, fmt, listing, names, plain, signed
 from ._inputs import nato_panel
 from .result import AnalysisResult
 
@@ -530,7 +530,7 @@ def share_figure(top: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
             f"{who} {key['largest_year']} share of GDP was revised most: "
             f"{fmt(key['largest_old_share_gdp_pct'])}% by the {key['old']} edition, "
             f"{fmt(key['largest_new_share_gdp_pct'])}% by the {key['new']} edition "
-            f"({key['largest_revision_pp']:+.2f} pp)"
+            f"({signed(key['largest_revision_pp'], 2)} pp)"
         ),
         xlabel=f"Revision, {key['new']} − {key['old']} edition (percentage points of GDP)",
         source=source + " (hatched: an estimate in the old edition)",
@@ -685,7 +685,7 @@ def sipri_title(key: dict[str, Any]) -> str:
     return (
         f"SIPRI's {new} release revised {key['countries_revised']} of "
         f"{key['countries_compared']} countries' {year} military expenditure in local currency; "
-        f"{who} most ({key['largest_revision_lcu_pct']:+.1f}%)"
+        f"{who} most ({signed(key['largest_revision_lcu_pct'], 1)}%)"
     )
 
 
@@ -871,7 +871,7 @@ def _row_label(row: pd.Series, dataset: str) -> str:
 
 def _pct(value: float | None) -> str:
     """ " (+12.3%)", or nothing for a revision from 0."""
-    return "" if value is None or np.isnan(value) else f" ({value:+.1f}%)"
+    return "" if value is None or np.isnan(value) else f" ({signed(value, 1)}%)"
 
 
 SECTIONS: dict[str, Callable[..., None]] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ._units import NATIONAL, Basis, as_panel
 from .burden import burden_shares, group_burden, us_vs_europe_canada
-from .pathways import pathway, pathway_fan, pathway_summary
+from .pathways import pathway, pathway_fan, pathway_summary, track_verdicts
 from .spending import (
     cagr,
     chain_editions,
@@ -51,6 +51,7 @@ __all__ = [
     "pathway",
     "pathway_fan",
     "pathway_summary",
+    "track_verdicts",
     "per_capita",
     "real_growth",
     "share_of_gdp",

@@ -20,6 +20,12 @@ NATO does not publish) the path and its extra cost are upper bounds; a target NA
 not measure at all (the Hague 1.5% related) raises UnitError
 (:func:`burdenshare.metrics._select.target_scoring`).
 
+Verdicts across growth windows (:func:`track_verdicts`): "on track" compares ``ρ`` with ``r``,
+and ``ρ`` depends on the window. A verdict is given only where it is the same for every window
+asked (by default 1, 3 and 5 years): "on track" or "off track" in all of them, else "depends on
+the window"; allies already at or above ``T`` are "already there" (they need only hold their
+share), and an ally with a window it has no data for is "unknown".
+
 An ally already at or above an "at least" target holds its share (``hold_if_above=True``; then
 ``T`` is replaced by ``s0``). Allies without a share (Iceland) are left out.
 
@@ -368,6 +374,68 @@ def pathway_summary(
     out.index.name = "iso3"
     on_track = out["recent_real_growth_pct"] >= out["required_real_growth_pct"]
     out["on_track"] = on_track.astype("boolean").mask(out["recent_real_growth_pct"].isna())
+    return out
+
+
+#: Verdicts of :func:`track_verdicts`, in the order a table or legend lists them.
+ALREADY, ON_TRACK, DEPENDS, OFF_TRACK, UNKNOWN = (
+    "already there",
+    "on track",
+    "depends on the window",
+    "off track",
+    "unknown",
+)
+VERDICTS = (ALREADY, ON_TRACK, DEPENDS, OFF_TRACK, UNKNOWN)
+#: Growth windows (years) a verdict must hold across unless others are given.
+WINDOWS = (1, 3, 5)
+
+
+def track_verdicts(
+    data: pd.DataFrame,
+    target: str | float = "hague_core_3_5",
+    by: int = 2035,
+    *,
+    gdp_growth: float | str | Mapping[str, float] | pd.Series,
+    windows: Sequence[int] = WINDOWS,
+    method: str = "real_growth",
+    start_year: int | None = None,
+    countries: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """One row per ally: required real growth, recent real growth over each window, and a verdict
+    that holds across the windows (see the module doc).
+
+    Columns: those of :func:`pathway_summary` for the first window (``required_real_growth_pct``
+    with ``gdp_growth`` g), then per window ``w``: ``recent_real_growth_pct_{w}y`` and
+    ``on_track_{w}y``; ``verdict`` (one of :data:`VERDICTS`). ``attrs["windows"]`` lists the
+    windows. With ``gdp_growth="recent"`` each window also sets the GDP growth it assumes.
+    """
+    if isinstance(windows, str | bytes) or not isinstance(windows, Sequence) or not windows:
+        raise ParameterError(
+            f"Parameter 'windows' must be a list of whole numbers of years, got {windows!r}."
+        )
+    windows = sorted({check_int("windows", w, 1, LAST_YEAR) for w in windows})
+    options = {"method": method, "start_year": start_year, "countries": countries}
+    out: pd.DataFrame | None = None
+    for w in windows:
+        summary = pathway_summary(
+            data, target, by, gdp_growth=gdp_growth, recent_years=w, **options
+        )
+        if out is None:
+            out = summary.drop(columns=["recent_real_growth_pct", "on_track"])
+        out[f"recent_real_growth_pct_{w}y"] = summary["recent_real_growth_pct"]
+        out[f"on_track_{w}y"] = summary["on_track"]
+    assert out is not None
+    verdicts = out[[f"on_track_{w}y" for w in windows]]
+    there = out["start_share_pct"] >= target_pct(target)
+    every = verdicts.fillna(False).all(axis=1)
+    none = (~verdicts.fillna(True)).all(axis=1)
+    mixed = verdicts.eq(True).any(axis=1) & verdicts.eq(False).any(axis=1)
+    out["verdict"] = np.select(
+        [there, mixed, verdicts.isna().any(axis=1), every, none],
+        [ALREADY, DEPENDS, UNKNOWN, ON_TRACK, OFF_TRACK],
+        default=UNKNOWN,
+    )
+    out.attrs.update({"windows": list(windows), "target_pct": target_pct(target), "by": by})
     return out
 
 
