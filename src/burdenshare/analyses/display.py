@@ -135,7 +135,8 @@ def show(
         return
     table = item.to_frame() if isinstance(item, pd.Series) else item
     meta = {TABLE_KEY: {"name": name, "csv": table.to_csv()}}
-    display(reader_frame(table, headers, missing=missing), metadata=meta)
+    label = f"Table: {name.replace('_', ' ')}"
+    display(reader_frame(table, headers, missing=missing, label=label), metadata=meta)
 
 
 def png_bytes(fig: Figure) -> bytes:

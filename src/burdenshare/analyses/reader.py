@@ -196,15 +196,20 @@ class ReaderTable:
     html_cells: pd.DataFrame
     show_index: bool
     note: str | None
+    label: str = "Table"
 
     def __repr__(self) -> str:
         text = self.cells.to_string(index=self.show_index)
         return f"{text}\n{self.note}" if self.note else text
 
     def _repr_html_(self) -> str:
-        body = self.html_cells.to_html(
+        table = self.html_cells.to_html(
             index=self.show_index, escape=False, border=0, classes="reader-table"
         )
+        label = html.escape(self.label, quote=True)
+        # a wide table scrolls in its own box, which a keyboard can reach
+        body = f'<div class="bs-scroll" role="region" tabindex="0" aria-label="{label}">\n'
+        body += f"{table}\n</div>"
         if self.note:
             body += f'\n<p class="table-note">{html.escape(self.note)}</p>'
         return body
@@ -215,9 +220,11 @@ def reader_frame(
     headers: Mapping[str, str] | None = None,
     *,
     missing: str | None = None,
+    label: str = "Table",
 ) -> ReaderTable:
     """The reader's view of ``table`` (see the module docstring); ``headers`` names columns,
-    ``missing`` says why a value is missing (default :data:`MISSING_NOTE`)."""
+    ``missing`` says why a value is missing (default :data:`MISSING_NOTE`), ``label`` names the
+    table for screen readers."""
     from .display import readable
 
     columns = _visible_columns(table)
@@ -239,7 +246,7 @@ def reader_frame(
         MISSING in str(v) for v in text.index
     )
     note = (missing or MISSING_NOTE) if has_missing else None
-    return ReaderTable(text, markup, _index(shown, links=False) is not None, note)
+    return ReaderTable(text, markup, _index(shown, links=False) is not None, note, label)
 
 
 def _header(column: object, headers: Mapping[str, str] | None, readable, links: bool) -> str:

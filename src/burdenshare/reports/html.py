@@ -279,7 +279,7 @@ class SitePagePreprocessor(Preprocessor):
             .get_template("results.html.j2")
             .render(
                 shown=key_results(results, meta.get("labels") or page["labels"]),
-                raw=raw_results(results),
+                raw=raw_results(results, meta.get("labels") or page["labels"]),
             )
         )
         return _display(html)

@@ -82,6 +82,8 @@ _UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
 _MONEY = re.compile(r"US\$|USD|EUR|€|£|\$|\bmillion\b|\bbillion\b|\bbn\b|\bm\b", re.IGNORECASE)
 _POINTS = re.compile(r"^(pp|percentage points?)$", re.IGNORECASE)
 _YEAR_NAME = re.compile(r"\byears?\b", re.IGNORECASE)
+#: A snake_case identifier standing alone ("all_respondents"): read as words.
+_SNAKE_WORD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 
 def split_label(label: str) -> tuple[str, str]:
@@ -178,7 +180,7 @@ def format_value(value: Any, unit: str = "", name: str = "", *, with_unit: bool 
     if isinstance(value, int | float):
         return _with_unit(format_number(value, unit, name), suffix)
     if isinstance(value, str):
-        return _code_name(value) or value
+        return _code_name(value) or _SNAKE_WORD.sub(lambda m: m.group(0).replace("_", " "), value)
     if isinstance(value, Mapping | list | tuple):
         if not value:
             return "none"
@@ -225,13 +227,24 @@ def key_results(results: Mapping[str, Any], labels: Mapping[str, str] | None) ->
     return shown
 
 
-def raw_results(results: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Every result as ``(key, JSON text)``: the machine-readable values, unrounded."""
-    return [(str(k), json.dumps(v, ensure_ascii=False)) for k, v in results.items()]
+def raw_results(
+    results: Mapping[str, Any], labels: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Every result as ``(name, value)`` for readers: its label (or its key in words) and the
+    value formatted as a key result (unrounded values stay in ``manifest.json``)."""
+    rows = []
+    for key, value in results.items():
+        label = (labels or {}).get(key)
+        name, unit = split_label(str(label)) if label else (humanize(str(key)), "")
+        rows.append((name, format_value(value, unit, name)))
+    return rows
 
 
 def parameter_text(value: Any) -> str:
-    """A parameter value as given (JSON-like), with the country name after a country code."""
+    """A parameter value as given, with the country name after a country code; a list's items
+    separated by commas (``wales_2pct, hague_core_3_5``), not as a Python or JSON list."""
+    if isinstance(value, list | tuple):
+        return ", ".join(parameter_text(v) for v in value) if value else "none"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     named = _code_name(value) if isinstance(value, str) else None
     return f"{text} ({named})" if named else text
@@ -388,7 +401,7 @@ def _entry(report: Mapping[str, Any]) -> Entry:
         country=country_name,
         parameters=[(k, parameter_text(v)) for k, v in parameters.items()],
         results=key_results(results, headline.get("labels")),
-        raw=raw_results(results),
+        raw=raw_results(results, headline.get("labels")),
         data=provenance(report.get("datasets") or []),
         links=_links(stem, files),
         page=_file_name(files["html"], f"report {stem!r} files.html")
