@@ -163,3 +163,21 @@ def test_the_tables_of_the_analyses_show_no_raw_value(module: str):
         for text in (repr(shown), shown._repr_html_()):
             found = RAW.search(text)
             assert found is None, (module, name, found.group(0))
+
+
+def test_references_to_other_rows_read_as_what_they_refer_to():
+    table = pd.DataFrame(
+        {
+            "pledge_id": ["P002", "P005", "P009"],
+            "date": ["2025-08-05", "2025-08-05", "2025-08-14"],
+            "donor": ["Denmark; Norway; Sweden", "Norway", "Germany"],
+            "part_of": [None, "P002", "P404"],
+        }
+    ).set_index("pledge_id")
+    cells = reader_frame(table).cells
+    assert cells["Part of"].tolist() == [
+        MISSING,
+        "Denmark; Norway; Sweden (2025-08-05)",
+        "another report",
+    ]
+    assert "P002" not in repr(reader_frame(table))

@@ -40,6 +40,10 @@ MISSING = "–"
 MISSING_NOTE = f"{MISSING} no figure: not published, not comparable or not applicable."
 #: Columns that hold internal identifiers (dropped from the visible table; kept in the CSV).
 ID_COLUMNS = re.compile(r"^(?:ref|source_row|row_ref|[a-z_]*_id|id)$")
+#: Columns that refer to other rows by their id: shown as what they refer to.
+REFERENCES = re.compile(r"^(?:part_of|alternative_to|[a-z_]+_ref)$")
+#: Columns that name a row for a reader, in order of preference (with its date, if any).
+ROW_NAMES = ("donor", "country", "description", "lane", "topic")
 YEAR_NAMES = re.compile(r"(?:^|_)(?:year|years|t0|start|end|from|to)(?:_|$)")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
@@ -149,6 +153,44 @@ def _named(table: pd.DataFrame) -> bool:
     return "country" in table.columns or "donor" in table.columns
 
 
+def _row_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Each row's id (an id column or index level) -> a name a reader knows it by."""
+    flat = table.reset_index()
+    ids = [c for c in flat.columns if ID_COLUMNS.match(str(c))]
+    named = next((c for c in ROW_NAMES if c in flat.columns), None)
+    if not ids or named is None:
+        return {}
+    labels = {}
+    for _, row in flat.iterrows():
+        text = _cell(row[named], decimals=2, year=False, links=False)
+        if "date" in flat.columns and not _missing(row["date"]):
+            text = f"{text} ({_cell(row['date'], decimals=0, year=True, links=False)})"
+        for column in ids:
+            if not _missing(row[column]):
+                labels[str(row[column])] = text
+    return labels
+
+
+def _resolve_references(table: pd.DataFrame) -> pd.DataFrame:
+    """References to other rows by id (``part_of: P002``) as what they refer to ("Denmark;
+    Norway; Sweden (2025-08-05)"); an id not in the table as "another report"."""
+    columns = [c for c in table.columns if REFERENCES.match(str(c))]
+    if not columns:
+        return table
+    labels = _row_labels(table)
+
+    def said(value: object) -> object:
+        if _missing(value) or not str(value).strip():
+            return value
+        parts = [p.strip() for p in re.split(r"[;,]", str(value)) if p.strip()]
+        return "; ".join(labels.get(p, "another report") for p in parts)
+
+    out = table.copy()
+    for column in columns:
+        out[column] = out[column].astype(object).map(said)
+    return out
+
+
 def _visible_columns(table: pd.DataFrame) -> list[object]:
     columns = [c for c in table.columns if not ID_COLUMNS.match(str(c))]
     if "iso3" in columns and _named(table):
@@ -227,6 +269,7 @@ def reader_frame(
     table for screen readers."""
     from .display import readable
 
+    table = _resolve_references(table)
     columns = _visible_columns(table)
     shown = _visible_index(table[columns])
     views = []
