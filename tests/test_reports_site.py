@@ -43,11 +43,14 @@ from burdenshare.reports.pdf import Chromium, find_chromium, print_pdfs
 from burdenshare.reports.site import (
     MISSING,
     THUMB_BOX,
+    about_the_data,
     format_number,
     format_value,
+    glossary,
     key_results,
     render_site,
     split_label,
+    suggested_citation,
 )
 from burdenshare.tables import loaded, reset_loaded
 from tests import FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO
@@ -708,6 +711,41 @@ def test_a_missing_executed_notebook_is_an_error_naming_it(site, tmp_path):
     _, run = site
     with pytest.raises(ReportError, match=r"alliance_overview\.ipynb: the executed notebook"):
         render_site(run, tmp_path)
+
+
+# --- about the data and the citation ----------------------------------------------------------
+
+
+def test_every_notebook_names_the_terms_its_page_defines_and_every_term_is_used():
+    used: set[str] = set()
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        terms = nbformat.read(path, as_version=4).metadata["burdenshare"].get("terms")
+        assert terms, f"{path.name} names no terms for its 'About the data'"
+        assert len(about_the_data(terms)) == len(terms)  # every one is known
+        used |= set(terms)
+    assert used == set(glossary())
+    for term, text in glossary().values():
+        assert term and len(text) > 40 and not re.search(r"\d", text), term  # words, no figures
+
+
+def test_an_unknown_term_is_an_error_naming_it():
+    with pytest.raises(ReportError, match=r"unknown term\(s\) no_such_term.*about\.yaml"):
+        about_the_data(["share_of_gdp", "no_such_term"])
+
+
+def test_pages_define_their_terms_and_suggest_a_citation(alliance, site):
+    nb, _ = alliance
+    nb = copy.deepcopy(nb)
+    nb.metadata["burdenshare"]["terms"] = ["money_gap", "share_of_gdp"]
+    page = Page(render_report(nb, stem="alliance_overview", show_code=False).html)
+    about = page.text[page.text.index("About the data") :]
+    # glossary order, whatever order the notebook names them in
+    assert about.index("Share of GDP") < about.index("Money gap") < about.index("Data used")
+    citation = suggested_citation()
+    assert citation.startswith("burdenshare developers. burdenshare: NATO defence spending")
+    assert "Version " in citation and f"Suggested citation: {citation}" in page.text
+    folder, _ = site
+    assert f"Suggested citation: {citation}" in page_of(folder / "index.html").text
 
 
 # --- PDFs and the site in a real browser ----------------------------------------------------------

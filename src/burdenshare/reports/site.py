@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from PIL import Image
 
 from .. import countries
@@ -68,6 +69,49 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+@cache
+def glossary() -> dict[str, tuple[str, str]]:
+    """The site's definitions, term id -> (term, text) (``templates/site/about.yaml``)."""
+    data = yaml.safe_load((TEMPLATES / "site" / "about.yaml").read_text(encoding="utf-8"))
+    return {
+        key: (str(v["term"]), " ".join(str(v["text"]).split())) for key, v in data["terms"].items()
+    }
+
+
+def about_the_data(terms: Iterable[Any]) -> list[tuple[str, str]]:
+    """The definitions a page relies on (its notebook's ``burdenshare.terms``), in glossary order;
+    an unknown term is a ReportError naming it."""
+    known = glossary()
+    wanted = [str(t) for t in terms]
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise ReportError(
+            f"unknown term(s) {', '.join(unknown)} in the notebook's burdenshare.terms; choose "
+            f"from {', '.join(known)} (reports/templates/site/about.yaml)."
+        )
+    return [known[t] for t in known if t in wanted]
+
+
+@cache
+def suggested_citation() -> str:
+    """How to cite the package, from CITATION.cff (shipped in the wheel, or the checkout's)."""
+    for folder in (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[3]):
+        path = folder / "CITATION.cff"
+        if path.is_file():
+            cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+            authors = ", ".join(
+                str(
+                    a.get("name")
+                    or " ".join(filter(None, [a.get("given-names"), a.get("family-names")]))
+                )
+                for a in cff.get("authors", [])
+            )
+            return (
+                f"{authors}. {cff['title']}. Version {cff.get('version', __version__)}. Software."
+            )
+    return f"burdenshare, version {__version__}. Software."
 
 
 @cache
@@ -565,6 +609,7 @@ def render_site(run: Mapping[str, Any], folder: Path) -> dict[str, bytes]:
         .render(
             css=stylesheet(),
             version=run.get("version") or __version__,
+            citation=suggested_citation(),
             finished=_when(run.get("finished")),
             started=_when(run.get("started")),
             total=total,
