@@ -43,11 +43,14 @@ from burdenshare.reports.pdf import Chromium, find_chromium, print_pdfs
 from burdenshare.reports.site import (
     MISSING,
     THUMB_BOX,
+    about_the_data,
     format_number,
     format_value,
+    glossary,
     key_results,
     render_site,
     split_label,
+    suggested_citation,
 )
 from burdenshare.tables import loaded, reset_loaded
 from tests import FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO
@@ -440,7 +443,11 @@ def test_reader_page_hides_code_and_usage_and_shows_parameters_and_units(allianc
     assert "Money gap to 3.5% of GDP 448,271 million US$" in page.text
     assert "Allies at or above 3.5% of GDP Estonia, Lithuania, Latvia, Poland" in page.text
     assert '"money_gap_usd_m_hague_core_3_5"' not in rendered.html
-    assert "money_gap_usd_m_hague_core_3_5 448271.19" in page.text  # raw, in the details
+    # every recorded result, in the details: named and rounded like the key results (the raw
+    # values are in manifest.json and the executed notebook)
+    assert "money_gap_usd_m_hague_core_3_5" not in page.text and "448271.19" not in page.text
+    assert page.text.count("Money gap to 3.5% of GDP 448,271 million US$") == 2
+    assert "No data Iceland" in page.text
 
 
 def test_tables_are_downloads_with_the_machine_readable_csv(alliance):
@@ -595,14 +602,13 @@ def test_landing_page_leads_with_findings_then_sections(site):
         headline = escape(by_stem[stem]["headline"]["title"])
         assert positions[0] < html.index(headline) < positions[1]
     assert by_stem["alliance_overview"]["notebook_meta"]["description"] in text
-    # key results with names, units and rounding; raw values only behind details
+    # key results with names, units and rounding, in the cards and in their details toggles
+    # alike; the raw values only in manifest.json
     assert "Money gap to 3.5% of GDP 448,271 million US$" in text
-    assert "money_gap_usd_m_hague_core_3_5 448271.19" in text
     details = re.findall(r"<details>.*?</details>", (folder / "index.html").read_text(), re.S)
-    assert any("448271.19" in d for d in details)
-    assert sum("448271.19" in d for d in details) == (folder / "index.html").read_text().count(
-        "448271.19"
-    )
+    assert any("Money gap to 3.5% of GDP</td><td>448,271 million US$" in d for d in details)
+    assert "448271.19" not in (folder / "index.html").read_text()
+    assert "448271.19" in (folder / "manifest.json").read_text()
     iceland = by_stem["country_profile__country-ISL"]
     assert f"{iceland['error']} (cell {iceland['failing_cell']})" in text
     assert html.index(str(escape(iceland["error"]))) < positions[0]  # named before the findings
@@ -673,12 +679,11 @@ def test_every_page_carries_its_provenance_and_links_resolve(site):
         assert_self_contained(page)
         assert local_links_resolve(folder, name, page) == []
         for read in report["datasets"]:
-            assert read["sha256"][:12] in page.text
-            assert f'title="{read["sha256"]}"' in (folder / name).read_text()
+            assert read["sha256"] in page.text  # in full, no mouse needed
         assert page.title.startswith(report["notebook_meta"]["title"])
     landing = page_of(folder / "index.html").text
     for read in {r["sha256"] for report in run["reports"] for r in report["datasets"]}:
-        assert read[:12] in landing
+        assert read in landing
 
 
 def test_the_site_renders_the_same_twice(site, tmp_path):
@@ -706,6 +711,41 @@ def test_a_missing_executed_notebook_is_an_error_naming_it(site, tmp_path):
     _, run = site
     with pytest.raises(ReportError, match=r"alliance_overview\.ipynb: the executed notebook"):
         render_site(run, tmp_path)
+
+
+# --- about the data and the citation ----------------------------------------------------------
+
+
+def test_every_notebook_names_the_terms_its_page_defines_and_every_term_is_used():
+    used: set[str] = set()
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        terms = nbformat.read(path, as_version=4).metadata["burdenshare"].get("terms")
+        assert terms, f"{path.name} names no terms for its 'About the data'"
+        assert len(about_the_data(terms)) == len(terms)  # every one is known
+        used |= set(terms)
+    assert used == set(glossary())
+    for term, text in glossary().values():
+        assert term and len(text) > 40 and not re.search(r"\d", text), term  # words, no figures
+
+
+def test_an_unknown_term_is_an_error_naming_it():
+    with pytest.raises(ReportError, match=r"unknown term\(s\) no_such_term.*about\.yaml"):
+        about_the_data(["share_of_gdp", "no_such_term"])
+
+
+def test_pages_define_their_terms_and_suggest_a_citation(alliance, site):
+    nb, _ = alliance
+    nb = copy.deepcopy(nb)
+    nb.metadata["burdenshare"]["terms"] = ["money_gap", "share_of_gdp"]
+    page = Page(render_report(nb, stem="alliance_overview", show_code=False).html)
+    about = page.text[page.text.index("About the data") :]
+    # glossary order, whatever order the notebook names them in
+    assert about.index("Share of GDP") < about.index("Money gap") < about.index("Data used")
+    citation = suggested_citation()
+    assert citation.startswith("burdenshare developers. burdenshare: NATO defence spending")
+    assert "Version " in citation and f"Suggested citation: {citation}" in page.text
+    folder, _ = site
+    assert f"Suggested citation: {citation}" in page_of(folder / "index.html").text
 
 
 # --- PDFs and the site in a real browser ----------------------------------------------------------

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..errors import ParameterError
+from .reader import reader_frame
 
 TABLE_KEY = "burdenshare_table"
 FIGURE_KEY = "burdenshare_figure"
@@ -115,11 +116,13 @@ def show(
     *,
     name: str | None = None,
     headers: Mapping[str, str] | None = None,
+    missing: str | None = None,
 ) -> None:
     """Display a table, a figure (as PNG, no repr text) or Markdown text in a notebook.
 
     Tables and figures need a ``name`` (the file stem of their download on the report site).
-    ``headers`` overrides the readable header of given columns.
+    ``headers`` overrides the readable header of given columns; a table shows reader values
+    (:func:`burdenshare.analyses.reader.reader_frame`), ``missing`` saying why a value is missing.
     """
     if isinstance(item, str):
         display(Markdown(item))
@@ -132,7 +135,8 @@ def show(
         return
     table = item.to_frame() if isinstance(item, pd.Series) else item
     meta = {TABLE_KEY: {"name": name, "csv": table.to_csv()}}
-    display(readable_table(table, headers), metadata=meta)
+    label = f"Table: {name.replace('_', ' ')}"
+    display(reader_frame(table, headers, missing=missing, label=label), metadata=meta)
 
 
 def png_bytes(fig: Figure) -> bytes:

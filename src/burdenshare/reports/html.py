@@ -34,6 +34,7 @@ from .planning import slugify
 from .results import JSON_MIME, RESULTS_KEY, read_headline
 from .site import (
     TEMPLATES,
+    about_the_data,
     environment,
     key_results,
     parameter_text,
@@ -42,6 +43,7 @@ from .site import (
     report_title,
     section_title,
     stylesheet,
+    suggested_citation,
 )
 
 #: Cells hidden in reader mode: papermill's parameter cells and error banners (the page has its
@@ -184,6 +186,8 @@ def _page_context(nb: Any, stem: str, show_code: bool) -> dict[str, Any]:
             "show_code": show_code,
             "ipynb": ipynb,
             "version": __version__,
+            "about": about_the_data(meta.get("terms") or []),
+            "citation": suggested_citation(),
         },
     }
 
@@ -279,7 +283,7 @@ class SitePagePreprocessor(Preprocessor):
             .get_template("results.html.j2")
             .render(
                 shown=key_results(results, meta.get("labels") or page["labels"]),
-                raw=raw_results(results),
+                raw=raw_results(results, meta.get("labels") or page["labels"]),
             )
         )
         return _display(html)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from PIL import Image
 
 from .. import countries
@@ -71,6 +72,49 @@ def environment() -> jinja2.Environment:
 
 
 @cache
+def glossary() -> dict[str, tuple[str, str]]:
+    """The site's definitions, term id -> (term, text) (``templates/site/about.yaml``)."""
+    data = yaml.safe_load((TEMPLATES / "site" / "about.yaml").read_text(encoding="utf-8"))
+    return {
+        key: (str(v["term"]), " ".join(str(v["text"]).split())) for key, v in data["terms"].items()
+    }
+
+
+def about_the_data(terms: Iterable[Any]) -> list[tuple[str, str]]:
+    """The definitions a page relies on (its notebook's ``burdenshare.terms``), in glossary order;
+    an unknown term is a ReportError naming it."""
+    known = glossary()
+    wanted = [str(t) for t in terms]
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise ReportError(
+            f"unknown term(s) {', '.join(unknown)} in the notebook's burdenshare.terms; choose "
+            f"from {', '.join(known)} (reports/templates/site/about.yaml)."
+        )
+    return [known[t] for t in known if t in wanted]
+
+
+@cache
+def suggested_citation() -> str:
+    """How to cite the package, from CITATION.cff (shipped in the wheel, or the checkout's)."""
+    for folder in (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[3]):
+        path = folder / "CITATION.cff"
+        if path.is_file():
+            cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+            authors = ", ".join(
+                str(
+                    a.get("name")
+                    or " ".join(filter(None, [a.get("given-names"), a.get("family-names")]))
+                )
+                for a in cff.get("authors", [])
+            )
+            return (
+                f"{authors}. {cff['title']}. Version {cff.get('version', __version__)}. Software."
+            )
+    return f"burdenshare, version {__version__}. Software."
+
+
+@cache
 def stylesheet() -> str:
     """The site's CSS, inlined into every page."""
     return (TEMPLATES / "site" / "style.css").read_text(encoding="utf-8")
@@ -82,6 +126,8 @@ _UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
 _MONEY = re.compile(r"US\$|USD|EUR|€|£|\$|\bmillion\b|\bbillion\b|\bbn\b|\bm\b", re.IGNORECASE)
 _POINTS = re.compile(r"^(pp|percentage points?)$", re.IGNORECASE)
 _YEAR_NAME = re.compile(r"\byears?\b", re.IGNORECASE)
+#: A snake_case identifier standing alone ("all_respondents"): read as words.
+_SNAKE_WORD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 
 def split_label(label: str) -> tuple[str, str]:
@@ -178,7 +224,7 @@ def format_value(value: Any, unit: str = "", name: str = "", *, with_unit: bool 
     if isinstance(value, int | float):
         return _with_unit(format_number(value, unit, name), suffix)
     if isinstance(value, str):
-        return _code_name(value) or value
+        return _code_name(value) or _SNAKE_WORD.sub(lambda m: m.group(0).replace("_", " "), value)
     if isinstance(value, Mapping | list | tuple):
         if not value:
             return "none"
@@ -225,13 +271,24 @@ def key_results(results: Mapping[str, Any], labels: Mapping[str, str] | None) ->
     return shown
 
 
-def raw_results(results: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Every result as ``(key, JSON text)``: the machine-readable values, unrounded."""
-    return [(str(k), json.dumps(v, ensure_ascii=False)) for k, v in results.items()]
+def raw_results(
+    results: Mapping[str, Any], labels: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Every result as ``(name, value)`` for readers: its label (or its key in words) and the
+    value formatted as a key result (unrounded values stay in ``manifest.json``)."""
+    rows = []
+    for key, value in results.items():
+        label = (labels or {}).get(key)
+        name, unit = split_label(str(label)) if label else (humanize(str(key)), "")
+        rows.append((name, format_value(value, unit, name)))
+    return rows
 
 
 def parameter_text(value: Any) -> str:
-    """A parameter value as given (JSON-like), with the country name after a country code."""
+    """A parameter value as given, with the country name after a country code; a list's items
+    separated by commas (``wales_2pct, hague_core_3_5``), not as a Python or JSON list."""
+    if isinstance(value, list | tuple):
+        return ", ".join(parameter_text(v) for v in value) if value else "none"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     named = _code_name(value) if isinstance(value, str) else None
     return f"{text} ({named})" if named else text
@@ -388,7 +445,7 @@ def _entry(report: Mapping[str, Any]) -> Entry:
         country=country_name,
         parameters=[(k, parameter_text(v)) for k, v in parameters.items()],
         results=key_results(results, headline.get("labels")),
-        raw=raw_results(results),
+        raw=raw_results(results, headline.get("labels")),
         data=provenance(report.get("datasets") or []),
         links=_links(stem, files),
         page=_file_name(files["html"], f"report {stem!r} files.html")
@@ -552,6 +609,7 @@ def render_site(run: Mapping[str, Any], folder: Path) -> dict[str, bytes]:
         .render(
             css=stylesheet(),
             version=run.get("version") or __version__,
+            citation=suggested_citation(),
             finished=_when(run.get("finished")),
             started=_when(run.get("started")),
             total=total,
