@@ -156,7 +156,7 @@ def test_country_profile_support_section_matches_kiel():
     assert round(key["support_total_eur_bn"]) == 115
     assert round(key["support_military_eur_bn"], 1) == 64.6
     dnk = country_profile.run(country="DNK").key_results
-    assert dnk["pledges"] == ["P002", "P003", "P008"]
+    assert dnk["pledge_ids"] == ["P002", "P003", "P008"]
 
 
 def test_country_profile_iceland_has_no_nato_figure_but_a_profile():
@@ -169,7 +169,7 @@ def test_country_profile_iceland_has_no_nato_figure_but_a_profile():
     row = sipri[(sipri.iso3 == "ISL") & (sipri.indicator == "milex_share_gdp_pct")]
     last = row.sort_values("year").iloc[-1]
     assert (key["sipri_last_year"], key["sipri_last_share_pct"]) == (last["year"], last["value"])
-    assert "P008" in key["pledges"]  # the Nordic-Baltic PURL package of November 2025
+    assert "P008" in key["pledge_ids"]  # the Nordic-Baltic PURL package of November 2025
 
 
 @pytest.mark.parametrize(

@@ -461,7 +461,7 @@ def named_pledges(result: AnalysisResult) -> None:
     pledges = load_pledges(alternatives=False)
     donors = pledges["donor_codes"].fillna("").str.split(";")
     named = pledges[donors.map(lambda codes: key["country"] in codes).astype(bool)]
-    key["pledges"] = list(named["pledge_id"])
+    key["pledge_ids"] = list(named["pledge_id"])  # machine-readable only (never shown)
     if len(named):
         columns = ["date", "donor", "amount", "scale", "currency", "channel", "aid_type", "kind"]
         result.tables["pledges"] = named.set_index("pledge_id")[columns]

@@ -21,7 +21,9 @@ Pairs with ``notebooks/restrictions_mechanisms.ipynb`` (same name).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -315,10 +317,32 @@ def named_pledges(day: pd.Timestamp, chosen: list[str]) -> pd.DataFrame:
 def _statements(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     """(topic, statement, source row, URL) tuples as a table indexed by topic."""
     table = pd.DataFrame(
-        [{"topic": t, "statement": s, "source": f"{ref}; {url}"} for t, s, ref, url in rows],
-        columns=["topic", "statement", "source"],
+        [
+            {"topic": t, "statement": s, "source_row": ref, "source_url": url}
+            for t, s, ref, url in rows
+        ],
+        columns=["topic", "statement", "source_row", "source_url"],
     )
     return table.set_index("topic")
+
+
+def statements_markdown(statements: pd.DataFrame) -> str:
+    """The statements as Markdown for readers: one paragraph each, its source a link named by the
+    source's site (the source row stays in the table's CSV)."""
+    paragraphs = []
+    for topic, row in statements.iterrows():
+        url = row["source_url"]
+        source = ""
+        if isinstance(url, str) and url:
+            site = (urlsplit(url).hostname or "source").removeprefix("www.")
+            source = f" Source: [{_escaped(site)}](<{url}>)."
+        paragraphs.append(f"**{_escaped(str(topic))}**: {_escaped(str(row['statement']))}.{source}")
+    return "\n\n".join(paragraphs)
+
+
+def _escaped(text: str) -> str:
+    """Text with Markdown's emphasis and link characters escaped."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 
 
 def status_statements(status: pd.DataFrame) -> pd.DataFrame:
@@ -392,8 +416,15 @@ def key_results(
         "purl_packages_funded": int(
             facts[(facts["lane"] == "PURL") & facts["fact_type"].str.contains("funded")].shape[0]
         ),
-        "undated_facts": sorted(load_mechanisms().loc[lambda f: f["date_to"].isna(), "fact_id"]),
+        "undated_facts": undated_facts(),
     }
+
+
+def undated_facts() -> list[str]:
+    """Mechanism facts without a date, as readers name them: "NSATU: commander"."""
+    facts = load_mechanisms()
+    undated = facts[facts["date_to"].isna()].sort_values("fact_id")
+    return [f"{row['institution']}: {row['fact_type']}" for _, row in undated.iterrows()]
 
 
 def restrictions_title(key: dict[str, Any]) -> str:
@@ -471,8 +502,8 @@ def notes(key: dict[str, Any]) -> list[str]:
     if key["udcg_without_post_meeting_report"]:
         found.append(
             "Contact Group meetings counted as held but known only from announcements and "
-            f"same-day previews (no report after the meeting found): "
-            f"{key['udcg_without_post_meeting_report']}."
+            "same-day previews (no report after the meeting found): meeting no. "
+            f"{listing(str(n) for n in key['udcg_without_post_meeting_report'])}."
         )
     if key["superseded"]:
         found.append(
@@ -480,5 +511,7 @@ def notes(key: dict[str, Any]) -> list[str]:
             "of the same donor's weapons are shown as superseded and not counted."
         )
     if key["undated_facts"]:
-        found.append(f"Facts without a date (not on the timeline): {key['undated_facts']}.")
+        found.append(
+            f"Facts without a date (not on the timeline): {listing(key['undated_facts'])}."
+        )
     return found

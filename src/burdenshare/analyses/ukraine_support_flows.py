@@ -160,7 +160,7 @@ def run(
     purl_packages(result)
     result.notes += [
         "Kiel dates allocations at announcement, not delivery; a 0 in R28/R30 may be a blank "
-        "cell (zero_may_be_blank).",
+        "cell in Kiel's release, not a reported zero.",
         "Europe = EU members, other European donors (United Kingdom, Norway, Switzerland, "
         "Iceland, Türkiye) and EU institutions, as in Kiel's 'European donors and the EU'.",
         "PURL packages are listed as announced, in their own currencies; rows overlap and are "
@@ -340,8 +340,8 @@ def purl_packages(result: AnalysisResult) -> None:
     key["purl_donors"] = sorted(
         {c for codes in packages["donor_codes"].dropna() for c in str(codes).split(";")}
     )
-    columns = ["date", "donor", "amount", "scale", "currency", "part_of"]
-    result.tables["purl"] = purl[columns].set_index("date")
+    columns = ["pledge_id", "date", "donor", "amount", "scale", "currency", "part_of"]
+    result.tables["purl"] = purl[columns].set_index("pledge_id")
     result.sources += cite((PLEDGES, latest(PLEDGES)))
 
 

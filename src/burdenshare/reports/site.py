@@ -275,9 +275,12 @@ def raw_results(
     results: Mapping[str, Any], labels: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:
     """Every result as ``(name, value)`` for readers: its label (or its key in words) and the
-    value formatted as a key result (unrounded values stay in ``manifest.json``)."""
+    value formatted as a key result (unrounded values stay in ``manifest.json``). Results named
+    ``..._ids`` hold internal row ids for machines and are left out."""
     rows = []
     for key, value in results.items():
+        if str(key).endswith("_ids"):
+            continue
         label = (labels or {}).get(key)
         name, unit = split_label(str(label)) if label else (humanize(str(key)), "")
         rows.append((name, format_value(value, unit, name)))
