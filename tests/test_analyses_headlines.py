@@ -172,7 +172,7 @@ def test_a_filtered_ranking_says_it_is_filtered():
     unfiltered = plots.title_of(ukraine_support_flows.run().figures["donors"])
     assert unfiltered == "United States gives the most: 115.38 bn EUR"
     chosen = restrictions_mechanisms.run(countries=["DEU", "USA", "GBR"]).title
-    assert "3 of the 3 donors selected allowed" in chosen
+    assert "3 of the 3 donors selected with a reported decision allowed" in chosen
 
 
 def test_a_trend_that_turns_names_its_turn():

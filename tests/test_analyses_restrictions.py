@@ -190,7 +190,9 @@ def test_every_donor_asked_for_is_counted_or_named(data):
 def test_a_donor_without_a_reported_decision_is_named_not_dropped():
     result = rm.run("2025-12-31", ["ISL", "DEU", "GBR"])
     assert result.key_results["without_decision"] == ["ISL"]
-    assert result.title.startswith("By 31 December 2025, 2 of 2 donors with a reported decision")
+    assert result.title.startswith(
+        "By 31 December 2025, 2 of the 2 donors selected with a reported decision"
+    )
     assert result.title.endswith("; no reported decision for Iceland")
     alone = rm.run("2025-12-31", ["ISL"])
     assert alone.title.endswith("in the data for Iceland")

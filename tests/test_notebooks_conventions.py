@@ -62,7 +62,7 @@ def test_kernelspec_and_language_are_what_ipykernel_writes(path: Path):
 def test_report_metadata_usage_cells_and_the_recorded_finding(path: Path):
     nb = _load(path)
     meta = nb["metadata"]["burdenshare"]
-    assert set(meta) == {"title", "description", "section"}
+    assert set(meta) == {"title", "description", "section", "terms"}
     assert meta["title"].strip() and meta["description"].strip() and meta["section"] in SECTIONS
     cells = nb["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]

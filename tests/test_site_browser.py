@@ -9,6 +9,7 @@ Needs the system's Chromium (``apt-get install chromium``) and axe-core from npm
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from burdenshare.reports.pdf import find_chromium
+from burdenshare.reports.pdf import find_chromium, print_pdfs
 from burdenshare.reports.runner import run_report
 from tests import REPO
 
@@ -171,6 +172,36 @@ def test_every_link_resolves_or_is_a_well_formed_url(seen):
             elif parts.scheme not in ("", "mailto", "data"):
                 bad.append((name, link))
     assert bad == []
+
+
+def _pages(pdf: bytes) -> list[tuple[str, int]]:
+    """Each page of a PDF: its text and how many images it draws."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return [(page.extract_text() or "", len(page.images)) for page in reader.pages]
+
+
+def test_every_report_prints_without_empty_pages_and_the_briefing_on_two(seen):
+    """``--pdf`` prints each report page on A4: no page is empty, the one-page briefing takes at
+    most two pages, and screen-only words stay off paper."""
+    out, pages = seen
+    stems = [name.removesuffix(".html") for name in pages if name != "index.html"]
+    pdfs = print_pdfs(out, stems)
+    assert sorted(pdfs) == sorted(f"{stem}.pdf" for stem in stems)
+    empty, counts = [], {}
+    for name, pdf in pdfs.items():
+        printed = _pages(pdf)
+        counts[name] = len(printed)
+        empty += [
+            (name, i + 1)
+            for i, (text, images) in enumerate(printed)
+            if not (text.strip() or images)
+        ]
+        words = " ".join(text for text, _ in printed)
+        assert "hover" not in words and "Download this table" not in words, name
+    assert empty == []
+    assert 1 <= counts["commitments_briefing.pdf"] <= 2, counts["commitments_briefing.pdf"]
 
 
 def test_the_checks_can_fail(tmp_path):

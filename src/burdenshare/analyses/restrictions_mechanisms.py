@@ -438,7 +438,7 @@ def restrictions_title(key: dict[str, Any]) -> str:
     restricting = names(key["restricting"])
     who = f" ({listing(restricting)})" if 0 < len(restricting) <= 4 else ""
     donors = (
-        f"the {key['donors']} selected donors with a reported decision"
+        f"the {key['donors']} donors selected with a reported decision"
         if key["countries"]
         else f"{key['donors']} donors with a reported decision"
     )
