@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Sequence
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import burdenshare
 from burdenshare.cli import main
 
 #: What a case's ``prepare`` returns: the hostile action, called once with no arguments.
@@ -63,5 +67,33 @@ def cli(*argv: str | Path) -> Action:
             except SystemExit as exc:  # argparse usage errors
                 code = exc.code if isinstance(exc.code, int) else 2
         return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def process(
+    *argv: str | Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    cwd: Path | None = None,
+) -> Action:
+    """An action that runs ``python -m burdenshare ARGV`` as a real process (for hangs, pipes,
+    signals and encodings) and returns its :class:`CliResult`; a process still running after
+    ``timeout`` seconds is killed and fails the case (``subprocess.TimeoutExpired``)."""
+
+    source = str(Path(burdenshare.__file__).resolve().parents[1])  # this checkout's package
+    path = os.pathsep.join(filter(None, (source, os.environ.get("PYTHONPATH"))))
+
+    def run() -> CliResult:
+        done = subprocess.run(
+            [sys.executable, "-m", "burdenshare", *map(str, argv)],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            env={**os.environ, "PYTHONPATH": path, **(env or {})},
+            cwd=cwd,
+        )
+        out, err = (b.decode("utf-8", "backslashreplace") for b in (done.stdout, done.stderr))
+        return CliResult(done.returncode, out, err)
 
     return run

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from burdenshare.importers import import_workbook
 from burdenshare.paths import USER_DATA_ENV, bundled_data_dir
-from tests.adversarial import Action, Case, CliResult, cli
+from tests.adversarial import Action, Case, CliResult, cli, process
 from tests.test_importers_kiel import build_kiel
 from tests.test_importers_workbook import build_nato
 
@@ -197,4 +197,48 @@ CASES: list[Case] = [
     Case("report: -f with a python tag", _yaml_file("country: !!python/object/apply:os.getcwd []\n"),
          2, ("line 1",)),
     Case("report: -f not YAML", _yaml_file("country: [DEU\nstart_year: 2014\n"), 2, ("line 2",)),
+]  # fmt: skip
+
+
+def _loop(folder: Path) -> Path:
+    (folder / "loop").symlink_to("loop")
+    return folder / "loop"
+
+
+def _ascii_output(*argv: str) -> Callable[[Path], Action]:
+    """``argv`` with a non-ASCII user data folder, printed to an ASCII-only standard output."""
+
+    def prepare(folder: Path) -> Action:
+        home = folder / "dätä"
+        import_workbook("nato", _workbook(folder), "2031", folder=home)
+        args = [a.format(folder=folder, home=home) for a in argv]
+        env = {USER_DATA_ENV: str(home), "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+        return process(*args, env=env)
+
+    return prepare
+
+
+CASES += [
+    Case("import: workbook in a symlink loop",
+         lambda f: cli("data", "import", "nato", _loop(f) / "n.xlsx"), 2,
+         ("{folder}/loop/n.xlsx", "symbolic link loop")),
+    Case("import: kiel folder in a symlink loop",
+         lambda f: cli("data", "import", "kiel", _loop(f) / "r31"), 2,
+         ("{folder}/loop/r31", "symbolic link loop")),
+    Case("import: data home in a symlink loop",
+         lambda f: _with_home(_loop(f) / "home", cli("data", "import", "nato", _workbook(f))), 2,
+         ("{folder}/loop/home", "symbolic link loop")),
+    Case("verify: --data-dir in a symlink loop",
+         lambda f: cli("data", "verify", "--data-dir", _loop(f) / "d"), 2,
+         ("{folder}/loop/d",)),
+    Case("verify --imported: --data-dir in a symlink loop",
+         lambda f: cli("data", "verify", "--imported", "--data-dir", _loop(f) / "d"), 2,
+         ("{folder}/loop/d", "symbolic link loop")),
+    Case("diff: --out in a symlink loop",
+         lambda f: cli("data", "diff", "sipri_milex", "2025", "2026", "--out", _loop(f) / "d.csv"),
+         2, ("{folder}/loop/d.csv", "symbolic link loop")),
+    Case("info: non-ASCII data folder on an ASCII output", _ascii_output("data", "info"), 0,
+         ("{folder}/d\\xe4t\\xe4", "nato_spending")),
+    Case("verify --imported: non-ASCII folder on an ASCII output",
+         _ascii_output("data", "verify", "--imported"), 0, ("OK: ", "d\\xe4t\\xe4")),
 ]  # fmt: skip

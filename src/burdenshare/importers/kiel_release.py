@@ -42,6 +42,7 @@ import pandas as pd
 from .. import datasets
 from ..countries import code_for_name, eu_members, is_known_code
 from ..errors import DataError
+from ..paths import missing_reason
 from ..schemas import HEAVY_WEAPONS, SUPPORT, SUPPORT_MONTHLY, SUPPORT_MONTHLY_TOTALS
 from ..schemas import KIEL_FIRST_MONTH as FIRST_MONTH
 from ..validation import TableSpec, read_text
@@ -225,6 +226,8 @@ def read_files(source: str | Path) -> dict[str, SourceFile]:
         found = _from_folder(path)
     elif path.is_file():
         found = _from_zip(path)
+    elif missing_reason(path) not in (None, "not found"):
+        raise DataError(f"{path}: {missing_reason(path)}")
     else:
         raise DataError(f"{path}: no such folder or file. Check the path you passed.")
     missing = [name for name in LAYOUTS if name not in found]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .. import datasets
 from ..manifest import entries
 from ..paths import bundled_data_dir
-from .cache import ReportCache, report_key
+from .cache import ReportCache, report_key, unsafe_cache_folder
 from .options import RunOptions
 from .outcome import ReportOutcome, utc_now
 from .planning import ReportSpec
@@ -217,7 +217,9 @@ def execute(
 def run_job(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
     """Serve or execute one report (what a Dask worker runs). File contents come back as bytes,
     since the caller may be on another machine."""
-    cache = ReportCache(options.cache_dir) if options.use_cache and options.cache_dir else None
+    cache = None
+    if options.use_cache and options.cache_dir and not unsafe_cache_folder(options.cache_dir):
+        cache = ReportCache(options.cache_dir)  # a worker never trusts a cache others can write
     check = DataCheck()
     job = prepare(spec, cache)
     outcome = None

@@ -29,6 +29,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ..errors import ReportError
+from ..paths import resolved
 
 #: Files of a run that are not named in its manifest's reports.
 RUN_FILES = ("index.html", "manifest.json")
@@ -37,7 +38,7 @@ _RENAME_EXCHANGE = 2
 
 
 def _resolved(out: Path) -> Path:
-    return Path(os.path.abspath(Path(out).expanduser().resolve()))
+    return resolved(out, lambda message: ReportError(f"--out {message}"))
 
 
 def check_out(out: Path, keep_clear: Iterable[Path] = ()) -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import platform
 import queue
 import signal
@@ -547,6 +548,11 @@ def _run(specs: Sequence[ReportSpec], setup: _Setup) -> RunSummary:
                 target = (staging / name).resolve()
                 if staging.resolve() not in target.parents:
                     raise ReportError(f"the site renderer named a file outside the run: {name!r}")
+                if os.path.lexists(target):  # a report's own file: never replaced by the site's
+                    raise ReportError(
+                        f"the site's file {name!r} has the name of a report's file; rename the"
+                        " notebook (or report this as a bug)."
+                    )
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             run["site_files"] = sorted(site_files)
