@@ -35,13 +35,14 @@ class Case:
     and returns the action. ``error`` is the exception type the action must raise, or an int: the
     action is then a CLI call (see :func:`cli`) that must return that exit code. ``names``: text
     the message must contain (the file, line and column; sheet and cell; or parameter), where
-    ``{folder}`` stands for the case's folder.
+    ``{folder}`` stands for the case's folder. ``slow``: the case runs reports (marked slow).
     """
 
     id: str
     prepare: Callable[[Path], Action]
     error: type[BaseException] | int
     names: Sequence[str] = field(default_factory=tuple)
+    slow: bool = False
 
 
 @dataclass
@@ -76,17 +77,19 @@ def process(
     env: Mapping[str, str] | None = None,
     timeout: float = 30.0,
     cwd: Path | None = None,
+    python: Sequence[str] = (),
 ) -> Action:
     """An action that runs ``python -m burdenshare ARGV`` as a real process (for hangs, pipes,
     signals and encodings) and returns its :class:`CliResult`; a process still running after
-    ``timeout`` seconds is killed and fails the case (``subprocess.TimeoutExpired``)."""
+    ``timeout`` seconds is killed and fails the case (``subprocess.TimeoutExpired``). ``python``:
+    options for the interpreter (e.g. ``("-W", "error")``)."""
 
     source = str(Path(burdenshare.__file__).resolve().parents[1])  # this checkout's package
     path = os.pathsep.join(filter(None, (source, os.environ.get("PYTHONPATH"))))
 
     def run() -> CliResult:
         done = subprocess.run(
-            [sys.executable, "-m", "burdenshare", *map(str, argv)],
+            [sys.executable, *python, "-m", "burdenshare", *map(str, argv)],
             capture_output=True,
             stdin=subprocess.DEVNULL,
             timeout=timeout,

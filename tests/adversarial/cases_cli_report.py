@@ -11,7 +11,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from tests import FIXTURE_NOTEBOOKS
-from tests.adversarial import Action, Case, cli, process
+from tests.adversarial import Action, Case, CliResult, cli, process
 
 
 def _report(*extra: str | Path, out: str = "out") -> Callable[[Path], Action]:
@@ -362,5 +362,38 @@ CASES += [
         _shared_cache_subfolder,
         2,
         ("{folder}/cache/entries is writable by other users",),
+    ),
+]
+
+
+def _warnings_as_errors(*extra: str) -> Callable[[Path], Action]:
+    """A report run with every warning an error: no "Exception ignored" (unclosed event loops,
+    sockets) on the way out. Its output and cache lie beside the case's folder."""
+
+    def prepare(folder: Path) -> Action:
+        run = process(
+            "report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+            "--out", folder.parent / "out", "--cache-dir", folder.parent / "cache", *extra,
+            python=("-W", "error"), timeout=120,
+        )  # fmt: skip
+
+        def action() -> CliResult:
+            result = run()
+            assert "Exception ignored" not in str(result), str(result)
+            return result
+
+        return action
+
+    return prepare
+
+
+CASES += [
+    Case("report -W error: no unclosed loops", _warnings_as_errors(), 0, ("1/1 reports",), True),
+    Case(
+        "report -W error on ordinary kernels",
+        _warnings_as_errors("--engine", "papermill", "--no-cache"),
+        0,
+        ("1/1 reports",),
+        True,
     ),
 ]
