@@ -78,14 +78,22 @@ def process(
     timeout: float = 30.0,
     cwd: Path | None = None,
     python: Sequence[str] = (),
+    limits: Mapping[int, int] | None = None,
 ) -> Action:
     """An action that runs ``python -m burdenshare ARGV`` as a real process (for hangs, pipes,
     signals and encodings) and returns its :class:`CliResult`; a process still running after
     ``timeout`` seconds is killed and fails the case (``subprocess.TimeoutExpired``). ``python``:
-    options for the interpreter (e.g. ``("-W", "error")``)."""
+    options for the interpreter (e.g. ``("-W", "error")``); ``limits``: resource limits of the
+    process (``{resource.RLIMIT_FSIZE: 100_000}``)."""
 
     source = str(Path(burdenshare.__file__).resolve().parents[1])  # this checkout's package
     path = os.pathsep.join(filter(None, (source, os.environ.get("PYTHONPATH"))))
+
+    def limited() -> None:
+        import resource
+
+        for which, value in (limits or {}).items():
+            resource.setrlimit(which, (value, value))
 
     def run() -> CliResult:
         done = subprocess.run(
@@ -95,6 +103,7 @@ def process(
             timeout=timeout,
             env={**os.environ, "PYTHONPATH": path, **(env or {})},
             cwd=cwd,
+            preexec_fn=limited if limits else None,
         )
         out, err = (b.decode("utf-8", "backslashreplace") for b in (done.stdout, done.stderr))
         return CliResult(done.returncode, out, err)

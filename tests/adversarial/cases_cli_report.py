@@ -3,6 +3,7 @@ with a message naming the option, file or folder, and nothing is written."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -396,4 +397,38 @@ CASES += [
         ("1/1 reports",),
         True,
     ),
+]
+
+
+def _notebook_called(name: str) -> Callable[[Path], Action]:
+    """A report run whose notebook is named like one of the site's own files. The run's output
+    lies beside the case's folder; the action checks the site's page survived."""
+
+    def prepare(folder: Path) -> Action:
+        notebooks = folder / "nb"
+        notebooks.mkdir()
+        shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", notebooks / f"{name}.ipynb")
+        out = folder.parent / "out"
+        run = cli(
+            "report", "--notebooks-dir", notebooks, "--out", out,
+            "--cache-dir", folder.parent / "cache",
+        )  # fmt: skip
+
+        def action() -> CliResult:
+            result = run()
+            manifest = json.loads((out / "manifest.json").read_text())
+            page = manifest["reports"][0]["files"]["html"]
+            assert page == f"{name}__report.html", page
+            assert "index.html" in manifest["site_files"]
+            assert "<title>" in (out / "index.html").read_text() and (out / page).is_file()
+            return result
+
+        return action
+
+    return prepare
+
+
+CASES += [
+    Case("report notebook named index", _notebook_called("index"), 0, ("1/1 reports",), True),
+    Case("report notebook named Manifest", _notebook_called("Manifest"), 0, ("1/1",), True),
 ]

@@ -54,7 +54,7 @@ def _verify_imported(args: argparse.Namespace) -> int:
     from ..importers.store import leftovers, read_user_manifest, user_folder, verify_imported
 
     folder = user_folder(args.data_dir)
-    if not (folder / "manifest.json").is_file():
+    if not os.path.lexists(folder / "manifest.json"):
         print(f"No imported data in {folder}: nothing to check.")
         return 0
     checked, findings = verify_imported(folder)
