@@ -432,3 +432,44 @@ CASES += [
     Case("report notebook named index", _notebook_called("index"), 0, ("1/1 reports",), True),
     Case("report notebook named Manifest", _notebook_called("Manifest"), 0, ("1/1",), True),
 ]
+
+
+def _notebook_special(make: Callable[[Path], None]) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        notebooks = folder / "nb"
+        notebooks.mkdir()
+        shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", notebooks)
+        make(notebooks / "odd.ipynb")
+        return process(
+            "report", "--notebooks-dir", notebooks, "--out", folder / "out",
+            "--cache-dir", folder / "cache", timeout=30,
+        )  # fmt: skip
+
+    return prepare
+
+
+def _to_dev_zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _cache_left_pipes(folder: Path) -> Action:
+    """A cache whose entries and objects were replaced by named pipes (a broken or hostile
+    cache): the report runs again instead of waiting on them."""
+    cache, out = folder.parent / "cache", folder.parent / "out"
+    args = ("report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+            "--out", out, "--cache-dir", cache)  # fmt: skip
+    first = cli(*args)()
+    assert first.code == 0, str(first)
+    for path in [*cache.glob("entries/*.json"), *cache.glob("objects/*/*")]:
+        path.unlink()
+        os.mkfifo(path)
+    return process(*args, timeout=120)
+
+
+CASES += [
+    Case("report notebook is a named pipe", _notebook_special(os.mkfifo), 2,
+         ("{folder}/nb/odd.ipynb", "not a regular file")),
+    Case("report notebook links to /dev/zero", _notebook_special(_to_dev_zero), 2,
+         ("{folder}/nb/odd.ipynb", "not a regular file")),
+    Case("report cache entries are named pipes", _cache_left_pipes, 0, ("1 ran",), True),
+]  # fmt: skip

@@ -186,6 +186,8 @@ class ReportCache:
         digest = sha256_bytes(data)
         path = self._object_path(digest)
         try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):  # a pipe or link left here: replaced
+                raise FileNotFoundError(path)
             os.utime(path)  # present: mark it used, so a concurrent prune keeps it
         except OSError:
             self._write(path, data)

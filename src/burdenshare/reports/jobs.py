@@ -20,7 +20,7 @@ from ..paths import bundled_data_dir
 from .cache import ReportCache, report_key, unsafe_cache_folder
 from .options import RunOptions
 from .outcome import ReportOutcome, utc_now
-from .planning import ReportSpec
+from .planning import ReportSpec, read_notebook
 from .provenance import DataCheck, environment, kernel_identity, sha256_bytes
 
 if TYPE_CHECKING:  # the notebook machinery loads only when a report runs
@@ -72,7 +72,7 @@ def prepare(
 ) -> Job:
     """Read the notebook and, with a cache, compute the report's key (``context``: the
     :func:`key_context` of the run, measured once)."""
-    job = Job(spec, Path(spec.path).read_bytes())
+    job = Job(spec, read_notebook(spec.path))
     if cache is None:
         job.note = "cache not used"
         return job

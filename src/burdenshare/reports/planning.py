@@ -130,10 +130,7 @@ def discover(folder: Path | None = None, memo: InspectionMemo | None = None) -> 
         raise ReportError(f"{folder}: no notebooks folder; pass --notebooks-dir DIR.")
     found = []
     for path in sorted(folder.glob("*.ipynb")):
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ReportError(f"{path}: cannot read the notebook ({exc.strerror}).") from None
+        raw = read_notebook(path)
         digest = hashlib.sha256(raw).hexdigest()
         inspected = memo.get_inspection(digest) if memo is not None else None
         if inspected is None:
@@ -143,6 +140,16 @@ def discover(folder: Path | None = None, memo: InspectionMemo | None = None) -> 
         params = tuple(Parameter(**p) for p in inspected["parameters"])
         found.append(NotebookInfo(path.stem, path, params, dict(inspected.get("meta", {}))))
     return found
+
+
+def read_notebook(path: Path | str) -> bytes:
+    """A notebook's bytes: a regular file within the size limit, else a ReportError naming it
+    (a pipe or device named *.ipynb never holds a run up)."""
+    return read_regular_file(
+        path,
+        what="a notebook",
+        error=lambda m: ReportError(f"{m} Fix it or move it out of the notebooks folder."),
+    )
 
 
 def parse_value(text: str) -> Any:

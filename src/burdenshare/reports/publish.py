@@ -29,7 +29,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ..errors import ReportError
-from ..paths import resolved
+from ..paths import read_regular_file, resolved
 
 #: Files of a run that are not named in its manifest's reports.
 RUN_FILES = ("index.html", "manifest.json")
@@ -113,7 +113,8 @@ def run_files(folder: Path) -> set[str]:
     """Top-level names in ``folder`` that its published run wrote (from its manifest)."""
     names = set(RUN_FILES)
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        raw = read_regular_file(folder / "manifest.json", what="a run manifest", error=OSError)
+        manifest = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         return names
     if not isinstance(manifest, dict):
