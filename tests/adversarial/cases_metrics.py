@@ -267,3 +267,27 @@ CASES += [
     for kind in _KINDS
     if kind not in _accepted(name)
 ]
+
+
+def _revisions_of(kind: str) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        table = _tables()[kind]
+        return lambda: bs.largest_revisions(table, 3)
+
+    return prepare
+
+
+@cache
+def _diff() -> pd.DataFrame:
+    return bs.compare_releases("nato_spending", "2025", "2026")
+
+
+CASES += [
+    Case("largest_revisions negative n", _on(bs.largest_revisions, _diff, n=-1), E, ("'n'", "-1")),
+    Case("largest_revisions NaN n", _on(bs.largest_revisions, _diff, n=math.nan), E, ("'n'",)),
+    Case("largest_revisions n as text", _on(bs.largest_revisions, _diff, n="3"), E, ("'n'", "'3'")),
+    Case("largest_revisions n as bool", _on(bs.largest_revisions, _diff, n=True), E, ("'n'",)),
+] + [
+    Case(f"largest_revisions given {kind}", _revisions_of(kind), E, ("bs.compare_releases",))
+    for kind in _KINDS
+]
