@@ -76,3 +76,11 @@ def test_every_public_metric_is_tried_with_tables_of_the_wrong_kind():
     ids = {case.id for case in CASES}
     untried = [name for name in public_metrics() if f"{name} given None" not in ids]
     assert not untried
+
+
+def test_every_public_loader_is_tried_with_arguments_of_the_wrong_kind():
+    from tests.adversarial.cases_loaders import _arguments, public_loaders
+
+    tried = {case.id.split("(")[0] for case in CASES if "=<a list>)" in case.id}
+    with_arguments = {name for name in public_loaders() if _arguments(name)}
+    assert len(with_arguments) >= 15 and with_arguments - tried == {"restriction_status"}
