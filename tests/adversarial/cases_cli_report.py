@@ -473,3 +473,22 @@ CASES += [
          ("{folder}/nb/odd.ipynb", "not a regular file")),
     Case("report cache entries are named pipes", _cache_left_pipes, 0, ("1 ran",), True),
 ]  # fmt: skip
+
+
+def _lock_left_as(make: Callable[[Path], None]) -> Callable[[Path], Action]:
+    """Something other than a file left where the run's lock beside --out goes."""
+
+    def prepare(folder: Path) -> Action:
+        make(folder / ".out.lock")
+        return process(
+            "report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+            "--out", folder / "out", "--cache-dir", folder / "cache", timeout=30,
+        )  # fmt: skip
+
+    return prepare
+
+
+CASES += [
+    Case("report lock left as a named pipe", _lock_left_as(os.mkfifo), 2,
+         ("--out {folder}/out", "lock {folder}/.out.lock", "not a regular file")),
+]  # fmt: skip

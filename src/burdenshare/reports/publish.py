@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,18 @@ def run_files(folder: Path) -> set[str]:
     return names
 
 
+def _open_lock_file(path: Path) -> None:
+    """Create the lock file (or open it) without waiting: a named pipe or device left at its
+    name is an OSError, never a wait for a reader."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags, 0o666)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+    finally:
+        os.close(handle)
+
+
 def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target, follow_symlinks=False)
@@ -160,8 +173,7 @@ class Publication:
         try:
             # filelock takes a lock file it cannot open for one held by another run: open it
             # ourselves first, so that case is an error rather than an endless wait.
-            with open(self.lock_path, "a"):
-                pass
+            _open_lock_file(self.lock_path)
             self._lock.acquire(timeout=0)
         except Timeout:
             if not self.wait:
@@ -179,7 +191,8 @@ class Publication:
         except OSError as exc:
             self._remove_made()
             raise ReportError(
-                f"--out {self.out}: cannot create the lock {self.lock_path} ({exc.strerror})."
+                f"--out {self.out}: cannot create the lock {self.lock_path} ({exc.strerror});"
+                " remove it if it is not a regular file, or choose another --out."
             ) from None
         try:
             self._remove_leftovers()
