@@ -242,9 +242,11 @@ def _shared_cache_subfolder(folder: Path) -> Action:
 
 
 def _yaml_bomb(levels: int) -> str:
-    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    """Billion laughs under the parameter ``label`` (which ok_report declares): ``levels``
+    nested anchors, each list nine of the one before (9 ** levels strings once expanded)."""
+    lines = ["label:", '  - &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for i in range(1, levels):
-        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+        lines.append(f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
     return "\n".join(lines) + "\n"
 
 
