@@ -44,7 +44,11 @@ def test_case_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(case, marks=[pytest.mark.slow] if case.slow else []) for case in CASES],
+    ids=[case.id for case in CASES],
+)
 def test_hostile_input_is_refused_and_changes_nothing(case: Case, tmp_path: Path):
     folder = tmp_path / "case"
     folder.mkdir()
@@ -64,3 +68,19 @@ def test_hostile_input_is_refused_and_changes_nothing(case: Case, tmp_path: Path
     for name in case.names:
         assert name.format(folder=folder) in message, message
     assert _snapshot(*watched) == before
+
+
+def test_every_public_metric_is_tried_with_tables_of_the_wrong_kind():
+    from tests.adversarial.cases_metrics import public_metrics
+
+    ids = {case.id for case in CASES}
+    untried = [name for name in public_metrics() if f"{name} given None" not in ids]
+    assert not untried
+
+
+def test_every_public_loader_is_tried_with_arguments_of_the_wrong_kind():
+    from tests.adversarial.cases_loaders import _arguments, public_loaders
+
+    tried = {case.id.split("(")[0] for case in CASES if "=<a list>)" in case.id}
+    with_arguments = {name for name in public_loaders() if _arguments(name)}
+    assert len(with_arguments) >= 15 and with_arguments - tried == {"restriction_status"}

@@ -185,7 +185,7 @@ def test_import_serves_latest_and_records_origin(tmp_path):
     entry = json.loads((user_data_dir_path() / "manifest.json").read_text())["files"]
     monthly_entry = entry[result.tables[0].path.relative_to(user_data_dir_path()).as_posix()]
     assert monthly_entry["data_through"] == "2026-05" and monthly_entry["released"] == "2026-09-08"
-    assert monthly_entry["import_command"] == "burdenshare data import kiel r31"
+    assert monthly_entry["import_command"] == f"burdenshare data import kiel {source} --release R31"
     assert {s["file"] for s in monthly_entry["sources"]} == set(bs.importers.kiel_release.LAYOUTS)
     assert verify_imported() == (4, [])
 

@@ -37,7 +37,7 @@ def test_layout_manifest_lock_and_content_named_tables(workbook):
     entry = read_user_manifest(folder)["files"][name]
     assert name == f"tables/nato_defexp_2031.{entry['sha256'][:12]}.csv"
     assert entry["kind"] == "nato" and entry["source_file"] == workbook.name
-    assert entry["import_command"] == f"burdenshare data import nato {workbook.name}"
+    assert entry["import_command"] == f"burdenshare data import nato {workbook} --edition 2031"
     assert bs.manifest.verify(folder) == []  # data verify --data-dir <user folder> works too
     assert verify_imported() == (1, [])
 
@@ -119,7 +119,7 @@ def test_entry_missing_a_field_names_entry_field_and_command(workbook):
         verify_imported()
     message = str(info.value)
     assert f"entry '{name}' lacks the field(s) sha256" in message
-    assert f"burdenshare data import nato {workbook.name} --replace" in message
+    assert f"burdenshare data import nato {workbook} --edition 2031 --replace" in message
 
 
 def test_data_home_that_is_a_file(workbook, tmp_path, monkeypatch):
@@ -165,10 +165,10 @@ def test_deleted_import_is_reported_with_the_command_that_restores_it(workbook, 
     checked, findings = verify_imported()
     assert checked == 1 and len(findings) == 1
     assert "nato_spending 2031 was deleted" in str(findings[0])
-    assert f"`burdenshare data import nato {workbook.name}`" in str(findings[0])
+    assert f"`burdenshare data import nato {workbook} --edition 2031`" in str(findings[0])
     assert main(["data", "verify", "--imported"]) == 1
     err = capsys.readouterr().err
-    assert "was deleted" in err and f"burdenshare data import nato {workbook.name}" in err
+    assert "was deleted" in err and f"burdenshare data import nato {workbook} --edition 2031" in err
     assert import_workbook("nato", workbook, "2031").status == "replaced"  # the command works
     assert verify_imported() == (1, [])
 

@@ -9,6 +9,8 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from burdenshare.errors import ParameterError, ReportError
 from burdenshare.reports.options import RunOptions, check_options
@@ -183,3 +185,45 @@ def test_log_lines_name_report_status_and_time(capsys):
         "[1/2] country_profile country=DEU ok 1.2 s",
         "[2/2] country_profile country=POL ok 1.2 s",
     ]
+
+
+@pytest.mark.parametrize("name", ["index", "INDEX", "manifest"])
+def test_report_names_never_collide_with_the_sites_files(name):
+    info = NotebookInfo(name, FIXTURE_NOTEBOOKS / f"{name}.ipynb", ())
+    (spec,) = plan([info])
+    assert spec.stem == f"{name}__report"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("NO", "NO"), ("2024-12-31", "2024-12-31"), ("017", 17), ("1e3", 1000.0), ("yes", "yes"),
+     ("true", True), ("None", None), ("0x10", "0x10"), ("1_000", 1000), ("-2.5", -2.5)],
+)  # fmt: skip
+def test_yaml_and_p_read_a_value_alike(text, value):
+    from_p = merge_parameters(None, None, [("x", text)])["x"]
+    from_y = merge_parameters(None, [f"x: {text}"])["x"]
+    assert from_p == from_y == value and type(from_p) is type(from_y)
+
+
+def test_quoted_yaml_values_stay_text_and_nulls_are_none():
+    assert merge_parameters(None, ["{a: '017', b: \"true\", c: ~, d: null, e: }"]) == {
+        "a": "017",
+        "b": "true",
+        "c": None,
+        "d": None,
+        "e": None,
+    }
+
+
+@given(st.from_regex(r"[A-Za-z0-9_.+-]{1,12}", fullmatch=True))
+def test_a_plain_value_means_the_same_in_p_and_yaml(text):
+    """Any one-word value: -p and -y/-f read it as the same value, or both refuse it."""
+    outcomes = []
+    for read in (lambda: merge_parameters(None, None, [("x", text)]), lambda: merge_parameters(None, [f"x: {text}"])):  # fmt: skip
+        try:
+            value = read()["x"]
+            outcomes.append((type(value), value))
+        except ParameterError:
+            outcomes.append("refused")
+    assume(not text.startswith("-") or outcomes[1] != "refused")  # YAML: "- " starts a list
+    assert outcomes[0] == outcomes[1]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import shlex
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -136,26 +137,24 @@ class Edition:
     source_file: str = ""  # imported editions: the publisher's workbook it came from
     import_command: str = ""  # imported editions: the command that imports it again
     published: dt.date | None = None  # public by this date at the latest (None: not recorded)
+    root: Path | None = None  # the data folder holding its manifest (default: the file's folder)
 
     @property
     def folder(self) -> Path:
-        """The data folder the file belongs to (bundled data or the user data folder)."""
-        return self.path.parent
+        """The data folder the file belongs to (bundled data or the user data folder), where
+        its ``manifest.json`` is."""
+        return self.root if self.root is not None else self.path.parent
 
     def remedy(self) -> str:
         """What to do when this edition's file is missing or changed."""
         if self.origin == "bundled":
             return "Reinstall burdenshare or restore data/ from a clean checkout."
-        kind = IMPORT_KINDS.get(self.dataset, "<kind>")
-        workbook = self.source_file or "<workbook.xlsx>"
-        command = (
-            f"{self.import_command} --replace"
-            if self.import_command
-            else f"burdenshare data import {kind} {workbook} --edition {self.label} --replace"
+        command = self.import_command or import_command(
+            IMPORT_KINDS.get(self.dataset, "nato"), self.source_file, self.label
         )
         return (
-            f"Import it again: `{command}`. To use an edited copy on purpose, pass it as path="
-            " instead."
+            f"Import it again: `{command} --replace`. To use an edited copy on purpose, pass it"
+            " as path= instead."
         )
 
 
@@ -186,6 +185,24 @@ def _published(entry: dict[str, Any], where: str) -> dt.date | None:
         ) from None
 
 
+def import_command(kind: str, source: str, label: str) -> str:
+    """The complete command that imports ``source`` as ``label`` again, quoted for the shell
+    (``source``: the file or folder as given, best an absolute path; the label is always given,
+    so a release imported under another label than the one it states comes back the same)."""
+    option = "--release" if kind == "kiel" else "--edition"
+    return shlex.join(
+        ["burdenshare", "data", "import", kind, source or "WORKBOOK.xlsx", option, label]
+    )
+
+
+def entry_command(entry: dict[str, Any]) -> str:
+    """:func:`import_command` for an imported manifest entry (from its fields, never the stored
+    text, which older versions wrote unquoted and without the label)."""
+    kind = str(entry.get("kind") or IMPORT_KINDS.get(str(entry.get("dataset")), "nato"))
+    source = str(entry.get("source_path") or entry.get("source_file") or "")
+    return import_command(kind, source, str(entry.get("edition", "")))
+
+
 def _checked_label(dataset: str, label: object, where: str) -> str:
     try:
         return check_label(dataset, label)
@@ -204,8 +221,9 @@ def _imported(dataset: str, folder: Path) -> list[Edition]:
             "imported",
             str(e["sha256"]),
             str(e.get("source_file", "")),
-            str(e.get("import_command", "")),
+            entry_command(e),
             _published(e, f"{where}, entry {name!r}"),
+            folder,
         )
         for name, e in files.items()
         if e.get("dataset") == dataset

@@ -30,14 +30,36 @@ IMPORTED_FIELDS = ("dataset", "edition", "sha256", "rows")
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """Hex sha256 of a data file's bytes (read as :func:`~burdenshare.paths.read_data_file`)."""
+    return hashlib.sha256(read_data_file(path)).hexdigest()
 
 
 def count_rows(path: Path) -> int:
     """Number of data rows of a CSV file (header excluded; quoted newlines handled)."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    text = read_data_file(path).decode("utf-8-sig")
     return sum(1 for row in csv.reader(io.StringIO(text)) if row) - 1
+
+
+def check_inside(folder: Path, names: Sequence[str]) -> None:
+    """A DataError unless every manifest entry names a file inside ``folder``: a relative path
+    without ``..`` that, its symbolic links followed, stays in the folder. Checked before any
+    file is read, so a manifest can never make burdenshare read (and print the checksum of) a
+    file elsewhere."""
+    root = Path(folder).resolve()
+    for name in names:
+        relative = Path(name)
+        outside = relative.is_absolute() or ".." in relative.parts or not name.strip()
+        if not outside:
+            try:
+                outside = root not in (root / relative).resolve().parents
+            except (OSError, RuntimeError):  # a link loop: not a file of this folder either
+                outside = True
+        if outside:
+            raise DataError(
+                f"{Path(folder) / MANIFEST_NAME}: entry {name!r} names a file outside {folder}"
+                " (a manifest lists only files in its own folder); nothing was read. Restore the"
+                f" manifest. {_remedy(Path(folder))}"
+            )
 
 
 def _is_bundled(folder: Path) -> bool:
@@ -157,13 +179,18 @@ def verify(folder: Path | None = None) -> list[Mismatch]:
     """
     folder = Path(folder or bundled_data_dir())
     listed = read_manifest(folder, IMPORTED_FIELDS)["files"]
+    check_inside(folder, list(listed))
     problems: list[Mismatch] = []
     for name, entry in sorted(listed.items()):
         path = folder / name
         if not path.is_file():
             problems.append(Mismatch(name, "file is missing"))
             continue
-        digest = sha256_of(path)
+        try:
+            digest = sha256_of(path)
+        except DataError as exc:
+            problems.append(Mismatch(name, f"cannot be read: {exc}"))
+            continue
         if digest != entry["sha256"]:
             problems.append(
                 Mismatch(
@@ -172,7 +199,7 @@ def verify(folder: Path | None = None) -> list[Mismatch]:
             )
         try:
             rows = count_rows(path)
-        except (UnicodeDecodeError, csv.Error):
+        except (UnicodeDecodeError, csv.Error, DataError):
             problems.append(Mismatch(name, "is not a UTF-8 CSV file"))
             continue
         if rows != entry["rows"]:

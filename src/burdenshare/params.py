@@ -59,10 +59,20 @@ def check_type(name: str, value: Any, expected: type | tuple[type, ...]) -> None
         )
 
 
+def _one_of(value: Any, options: list[Any]) -> bool:
+    """Whether ``value`` is one of ``options``; a list, mapping or table never is (comparing
+    one with ``in`` would fail or compare element by element)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return value in options
+
+
 def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``choices``; else raise naming the valid choices."""
     options = list(choices)
-    if value not in options:
+    if not _one_of(value, options):
         raise ParameterError(
             f"Parameter {name!r} = {_short(value)} is not valid. Choose one of: "
             f"{_listing(options)}."
@@ -79,7 +89,7 @@ def check_choices(name: str, values: Sequence[Any], choices: Iterable[Any]) -> l
         raise ParameterError(
             f"Parameter {name!r} is empty; give at least one of: {_listing(options)}."
         )
-    bad = [v for v in values if v not in options]
+    bad = [v for v in values if not _one_of(v, options)]
     if bad:
         raise ParameterError(
             f"Parameter {name!r} holds invalid value(s) {_short(bad)}. Choose from: "

@@ -1,14 +1,17 @@
 """Where the bundled data and the user's imported data live, and how a data file is read.
 
-Every data file (bundled, imported or passed as ``path=``) is read with :func:`read_data_file`: only
-a regular file (never a device, a pipe or a folder, which could block or never end) and only up to
-:func:`max_file_bytes`, so a wrong path cannot exhaust memory.
+Every file read from outside the program (data files, workbooks, YAML parameter files, notebooks,
+cache entries) is read with :func:`read_regular_file`: only a regular file (never a device, a pipe
+or a folder, which could block or never end) and only up to :func:`max_file_bytes`, so a wrong
+path cannot hang a run or exhaust memory.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -73,41 +76,100 @@ def max_file_bytes() -> int:
     return int(megabytes * 1_000_000)
 
 
-def read_data_file(path: Path | str) -> bytes:
-    """The bytes of a data file, or a :class:`DataError` saying why it is not read.
+def read_regular_file(
+    path: Path | str,
+    *,
+    what: str = "a CSV file",
+    error: Callable[[str], Exception] = DataError,
+    limit: int | None = None,
+) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (default :func:`max_file_bytes`),
+    or ``error(message)`` saying why it is not read. Every input boundary reads through here.
 
-    Refused: a missing path, anything that is not a regular file (folder, device such as
-    /dev/zero, pipe, socket) and a file larger than :func:`max_file_bytes`.
+    Refused: a missing path, a symbolic link loop, anything that is not a regular file (folder,
+    device such as /dev/zero, named pipe, socket) and a file above the limit. The file is opened
+    without blocking (a named pipe with no writer cannot hold the read up) and checked on the open
+    handle, so a path swapped after a check cannot slip through.
     """
     path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        info = path.stat()
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found. Check the path you passed.") from None
+        raise error(f"{path}: file not found. Check the path you passed.") from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror}).") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise DataError(f"{path}: is a folder, not a CSV file.")
-    if not stat.S_ISREG(info.st_mode):
-        raise DataError(
-            f"{path}: is not a regular file (a device, pipe or socket); pass a CSV file on disk."
-        )
-    limit = max_file_bytes()
-    if info.st_size > limit:
-        raise DataError(_too_large(path, info.st_size, limit))
+        if exc.errno == errno.ELOOP:
+            raise error(f"{path}: {LOOP_ADVICE}") from None
+        if exc.errno == errno.EISDIR:
+            raise error(f"{path}: is a folder, not {what}.") from None
+        raise error(f"{path}: cannot be read ({exc.strerror}).") from None
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error(f"{path}: is a folder, not {what}.")
+        if not stat.S_ISREG(info.st_mode):
+            raise error(
+                f"{path}: is not a regular file (a device, pipe or socket); pass {what} on disk."
+            )
+        limit = max_file_bytes() if limit is None else limit
+        if info.st_size > limit:
+            raise error(_too_large(path, info.st_size, limit))
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
     except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror}).") from None
-    if len(raw) > limit:  # the file grew while we read it
-        raise DataError(_too_large(path, len(raw), limit))
-    return raw
+        raise error(f"{path}: cannot be read ({exc.strerror}).") from None
+    finally:
+        os.close(fd)
+    if size > limit:  # the file grew while we read it
+        raise error(_too_large(path, size, limit))
+    return b"".join(chunks)
+
+
+def read_data_file(path: Path | str) -> bytes:
+    """The bytes of a data file, or a :class:`DataError` saying why it is not read (see
+    :func:`read_regular_file`)."""
+    return read_regular_file(path)
+
+
+#: What to do about a symbolic link loop.
+LOOP_ADVICE = (
+    "a symbolic link loop (a link that leads back to itself); fix or remove the link, or give"
+    " another path."
+)
+
+
+def missing_reason(path: Path | str) -> str | None:
+    """Why ``path`` cannot be found ("not found", a link loop, no permission), or None if it
+    exists."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return "not found"
+    except OSError as exc:
+        return LOOP_ADVICE if exc.errno == errno.ELOOP else f"cannot be reached ({exc.strerror})"
+    return None
+
+
+def resolved(path: Path | str, error: Callable[[str], Exception] = DataError) -> Path:
+    """``path`` made absolute with its symbolic links followed; a link loop is ``error(message)``
+    naming the path (instead of pathlib's RuntimeError)."""
+    try:
+        return Path(os.path.abspath(Path(path).expanduser().resolve()))
+    except (RuntimeError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
+            raise
+        raise error(f"{path}: {LOOP_ADVICE}") from None
 
 
 def _too_large(path: Path, size: int, limit: int) -> str:
     return (
-        f"{path}: {size / 1e6:,.1f} MB is above the size limit of {limit / 1e6:,.0f} MB for a data"
-        f" file. If the file is right, raise the limit: set {MAX_FILE_ENV} to a larger number of"
-        " megabytes (e.g. 500)."
+        f"{path}: {size / 1e6:,.1f} MB is above the size limit of {limit / 1e6:,.0f} MB for an"
+        f" input file. If the file is right, raise the limit: set {MAX_FILE_ENV} to a larger"
+        " number of megabytes (e.g. 500)."
     )

@@ -25,6 +25,7 @@ and one in EUR share no money rows (comparing two releases with no unit in commo
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ from .loaders import (
     load_support_monthly,
     load_support_monthly_totals,
 )
+from .params import check_int
 
 #: NATO indicators that do not depend on the definition of defence expenditure.
 DEFINITION_FREE = frozenset(
@@ -231,7 +233,19 @@ def compare_releases(dataset: str, old: str, new: str) -> pd.DataFrame:
 
 def largest_revisions(diff: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
     """The compared values that were revised, largest first: by the size of the relative
-    revision (``|revision_pct|``), then of the revision itself (for old values of 0)."""
+    revision (``|revision_pct|``), then of the revision itself (for old values of 0).
+
+    ``diff``: the table of :func:`compare_releases` (anything else is a ParameterError); ``n``:
+    None for all, else a whole number >= 0."""
+    needed = ("status", "revision", "revision_pct")
+    if not isinstance(diff, pd.DataFrame) or any(c not in diff.columns for c in needed):
+        got = type(diff).__name__ if not isinstance(diff, pd.DataFrame) else "another table"
+        raise ParameterError(
+            "largest_revisions: 'diff' must be the table of bs.compare_releases(dataset, old,"
+            f" new) (with the columns {', '.join(needed)}), got {got}."
+        )
+    if n is not None:
+        n = check_int("n", n, 0, sys.maxsize)
     revised = diff[diff["status"] == "revised"]
     order = pd.DataFrame(
         {"pct": revised["revision_pct"].abs().fillna(np.inf), "abs": revised["revision"].abs()}

@@ -126,7 +126,7 @@ def _read_installed(edition: Edition, spec: TableSpec) -> tuple[pd.DataFrame, st
 
 
 def _record(edition: Edition, digest: str) -> None:
-    relative = edition.path.relative_to(edition.folder).as_posix()
+    relative = edition.path.name
     _READS.append(Read(edition.dataset, edition.label, edition.origin, relative, digest))
 
 

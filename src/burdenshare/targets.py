@@ -17,6 +17,7 @@ compliance`).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -48,10 +49,14 @@ def target_value(target: str | float, unit: str = "% of GDP") -> float:
     Raises :class:`~burdenshare.ParameterError` for an unknown id, a target without a value, or a
     target in another unit than ``unit``.
     """
-    if isinstance(target, int | float):
+    if not isinstance(unit, str):
+        raise ParameterError(f"unit={unit!r}: give a unit such as '% of GDP'.")
+    if isinstance(target, int | float) and not isinstance(target, bool):
+        if not math.isfinite(target):
+            raise ParameterError(f"Target {target!r}: give a finite number or a target id.")
         return float(target)
     table = targets_by_id()
-    if target not in table.index:
+    if not isinstance(target, str) or target not in table.index:
         valued = table.index[table["value"].notna() & (table["unit"] == unit)]
         raise ParameterError(
             f"Unknown target {target!r}; choose one of {', '.join(valued)} or pass a number."
@@ -87,7 +92,7 @@ def target_bound(target: str) -> str:
 def target_year(target: str) -> int:
     """The year by which a target is to be met (e.g. ``"hague_core_3_5"`` -> 2035), from the data."""
     table = targets_by_id()
-    if target not in table.index:
+    if not isinstance(target, str) or target not in table.index:
         raise ParameterError(f"Unknown target {target!r}; choose one of {', '.join(table.index)}.")
     raw = str(table.at[target, "target_year"] or "")
     if not raw.isdigit():

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Sequence
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import burdenshare
 from burdenshare.cli import main
 
 #: What a case's ``prepare`` returns: the hostile action, called once with no arguments.
@@ -31,13 +35,14 @@ class Case:
     and returns the action. ``error`` is the exception type the action must raise, or an int: the
     action is then a CLI call (see :func:`cli`) that must return that exit code. ``names``: text
     the message must contain (the file, line and column; sheet and cell; or parameter), where
-    ``{folder}`` stands for the case's folder.
+    ``{folder}`` stands for the case's folder. ``slow``: the case runs reports (marked slow).
     """
 
     id: str
     prepare: Callable[[Path], Action]
     error: type[BaseException] | int
     names: Sequence[str] = field(default_factory=tuple)
+    slow: bool = False
 
 
 @dataclass
@@ -63,5 +68,44 @@ def cli(*argv: str | Path) -> Action:
             except SystemExit as exc:  # argparse usage errors
                 code = exc.code if isinstance(exc.code, int) else 2
         return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def process(
+    *argv: str | Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    cwd: Path | None = None,
+    python: Sequence[str] = (),
+    limits: Mapping[int, int] | None = None,
+) -> Action:
+    """An action that runs ``python -m burdenshare ARGV`` as a real process (for hangs, pipes,
+    signals and encodings) and returns its :class:`CliResult`; a process still running after
+    ``timeout`` seconds is killed and fails the case (``subprocess.TimeoutExpired``). ``python``:
+    options for the interpreter (e.g. ``("-W", "error")``); ``limits``: resource limits of the
+    process (``{resource.RLIMIT_FSIZE: 100_000}``)."""
+
+    source = str(Path(burdenshare.__file__).resolve().parents[1])  # this checkout's package
+    path = os.pathsep.join(filter(None, (source, os.environ.get("PYTHONPATH"))))
+
+    def limited() -> None:
+        import resource
+
+        for which, value in (limits or {}).items():
+            resource.setrlimit(which, (value, value))
+
+    def run() -> CliResult:
+        done = subprocess.run(
+            [sys.executable, *python, "-m", "burdenshare", *map(str, argv)],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            env={**os.environ, "PYTHONPATH": path, **(env or {})},
+            cwd=cwd,
+            preexec_fn=limited if limits else None,
+        )
+        out, err = (b.decode("utf-8", "backslashreplace") for b in (done.stdout, done.stderr))
+        return CliResult(done.returncode, out, err)
 
     return run

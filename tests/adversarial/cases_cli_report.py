@@ -3,6 +3,8 @@ with a message naming the option, file or folder, and nothing is written."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from tests import FIXTURE_NOTEBOOKS
-from tests.adversarial import Action, Case, cli
+from tests.adversarial import Action, Case, CliResult, cli, process
 
 
 def _report(*extra: str | Path, out: str = "out") -> Callable[[Path], Action]:
@@ -207,3 +209,288 @@ CASES: list[Case] = [
         ("--out {folder}/out", "lock {folder}/.out.lock", "--no-wait"),
     ),
 ]
+
+
+def _loop(folder: Path) -> Path:
+    """``{folder}/loop``: a symbolic link to itself."""
+    (folder / "loop").symlink_to("loop")
+    return folder / "loop"
+
+
+def _with_loop(then: Callable[[Path], Action]) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        _loop(folder)
+        return then(folder)
+
+    return prepare
+
+
+def _shared_cache(mode: int) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        (folder / "cache").mkdir()
+        (folder / "cache").chmod(mode)
+        return _report()(folder)
+
+    return prepare
+
+
+def _shared_cache_subfolder(folder: Path) -> Action:
+    (folder / "cache" / "entries").mkdir(parents=True)
+    (folder / "cache").chmod(0o700)
+    (folder / "cache" / "entries").chmod(0o777)
+    return _report()(folder)
+
+
+def _yaml_bomb(levels: int) -> str:
+    """Billion laughs under the parameter ``label`` (which ok_report declares): ``levels``
+    nested anchors, each list nine of the one before (9 ** levels strings once expanded)."""
+    lines = ["label:", '  - &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def _fifo_file(folder: Path) -> Action:
+    os.mkfifo(folder / "p.yaml")
+    return process(
+        "report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+        "-f", folder / "p.yaml", "--out", folder / "out", "--cache-dir", folder / "cache",
+        timeout=20,
+    )  # fmt: skip
+
+
+def _device_file(device: str) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        return process(
+            "report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+            "-f", device, "--out", folder / "out", "--cache-dir", folder / "cache", timeout=20,
+        )  # fmt: skip
+
+    return prepare
+
+
+CASES += [
+    Case(
+        "report cache folder in a symlink loop",
+        _with_loop(_report("--cache-dir", "{folder}/loop/cache")),
+        2,
+        ("--cache-dir {folder}/loop/cache", "symbolic link loop"),
+    ),
+    Case(
+        "report out in a symlink loop",
+        _with_loop(_report(out="{folder}/loop/out")),
+        2,
+        ("--out {folder}/loop/out", "symbolic link loop"),
+    ),
+    Case(
+        "report out is a symlink loop",
+        _with_loop(_report(out="{folder}/loop")),
+        2,
+        ("--out {folder}/loop", "symbolic link loop"),
+    ),
+    Case(
+        "report -f in a symlink loop",
+        _with_loop(_report("-f", "{folder}/loop/p.yaml")),
+        2,
+        ("-f {folder}/loop/p.yaml", "symbolic link loop"),
+    ),
+    Case(
+        "report notebooks folder in a symlink loop",
+        lambda f: cli("report", "--notebooks-dir", _loop(f) / "nb", "--out", f / "out"),
+        2,
+        ("{folder}/loop/nb",),
+    ),
+    Case("report -p nan", _report("-p", "label", "nan"), 2, ("'label'", "nan", "finite")),
+    Case("report -p 1e999", _report("-p", "label", "1e999"), 2, ("'label'", "inf", "finite")),
+    Case("report -y -inf", _report("-y", "label: -Infinity"), 2, ("'label'", "-inf")),
+    Case(
+        "report -y list holding nan",
+        _report("-y", "label: [1.5, nan]"),
+        2,
+        ("-y", "'label[1]'", "nan"),
+    ),
+    Case(
+        "report -y mapping holding 1e999",
+        _report("-y", "label:\n  a:\n    b: 1e999\n"),
+        2,
+        ("label['a']['b']", "inf"),
+    ),
+    Case(
+        "report -f holding nan",
+        _with_file("p.yaml", "label: [NaN]\n", _report("-f", "{folder}/p.yaml")),
+        2,
+        ("-f {folder}/p.yaml", "'label[0]'", "nan"),
+    ),
+    Case(
+        "report --for-each inf",
+        _report("--for-each", "label=a,inf"),
+        2,
+        ("--for-each", "'label[1]'", "inf"),
+    ),
+    Case(
+        "report -f billion laughs",
+        _with_file("bomb.yaml", _yaml_bomb(9), _report("-f", "{folder}/bomb.yaml")),
+        2,
+        ("-f {folder}/bomb.yaml", "more than 100,000 values", "aliases"),
+    ),
+    Case(
+        "report -y billion laughs",
+        lambda f: _report("-y", _yaml_bomb(7))(f),
+        2,
+        ("-y", "more than 100,000 values"),
+    ),
+    Case(
+        "report -y nested too deeply",
+        _report("-y", "label: " + "[" * 5000 + "]" * 5000),
+        2,
+        ("-y", "nested too deeply"),
+    ),
+    Case("report -f named pipe", _fifo_file, 2, ("-f {folder}/p.yaml", "not a regular file")),
+    Case("report -f /dev/zero", _device_file("/dev/zero"), 2, ("-f /dev/zero", "not a regular")),
+    Case("report -f /dev/stdin", _device_file("/dev/stdin"), 2, ("-f /dev/stdin",)),
+    Case(
+        "report cache folder writable by all",
+        _shared_cache(0o777),
+        2,
+        ("--cache-dir {folder}/cache", "writable by other users", "chmod -R go-w"),
+    ),
+    Case(
+        "report cache folder writable by group",
+        _shared_cache(0o770),
+        2,
+        ("--cache-dir {folder}/cache", "mode 0770"),
+    ),
+    Case(
+        "report cache subfolder writable by all",
+        _shared_cache_subfolder,
+        2,
+        ("{folder}/cache/entries is writable by other users",),
+    ),
+]
+
+
+def _warnings_as_errors(*extra: str) -> Callable[[Path], Action]:
+    """A report run with every warning an error: no "Exception ignored" (unclosed event loops,
+    sockets) on the way out. Its output and cache lie beside the case's folder."""
+
+    def prepare(folder: Path) -> Action:
+        run = process(
+            "report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+            "--out", folder.parent / "out", "--cache-dir", folder.parent / "cache", *extra,
+            python=("-W", "error"), timeout=120,
+        )  # fmt: skip
+
+        def action() -> CliResult:
+            result = run()
+            assert "Exception ignored" not in str(result), str(result)
+            return result
+
+        return action
+
+    return prepare
+
+
+CASES += [
+    Case("report -W error: no unclosed loops", _warnings_as_errors(), 0, ("1/1 reports",), True),
+    Case(
+        "report -W error on ordinary kernels",
+        _warnings_as_errors("--engine", "papermill", "--no-cache"),
+        0,
+        ("1/1 reports",),
+        True,
+    ),
+]
+
+
+def _notebook_called(name: str) -> Callable[[Path], Action]:
+    """A report run whose notebook is named like one of the site's own files. The run's output
+    lies beside the case's folder; the action checks the site's page survived."""
+
+    def prepare(folder: Path) -> Action:
+        notebooks = folder / "nb"
+        notebooks.mkdir()
+        shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", notebooks / f"{name}.ipynb")
+        out = folder.parent / "out"
+        run = cli(
+            "report", "--notebooks-dir", notebooks, "--out", out,
+            "--cache-dir", folder.parent / "cache",
+        )  # fmt: skip
+
+        def action() -> CliResult:
+            result = run()
+            manifest = json.loads((out / "manifest.json").read_text())
+            page = manifest["reports"][0]["files"]["html"]
+            assert page == f"{name}__report.html", page
+            assert "index.html" in manifest["site_files"]
+            assert "<title>" in (out / "index.html").read_text() and (out / page).is_file()
+            return result
+
+        return action
+
+    return prepare
+
+
+CASES += [
+    Case("report notebook named index", _notebook_called("index"), 0, ("1/1 reports",), True),
+    Case("report notebook named Manifest", _notebook_called("Manifest"), 0, ("1/1",), True),
+]
+
+
+def _notebook_special(make: Callable[[Path], None]) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        notebooks = folder / "nb"
+        notebooks.mkdir()
+        shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", notebooks)
+        make(notebooks / "odd.ipynb")
+        return process(
+            "report", "--notebooks-dir", notebooks, "--out", folder / "out",
+            "--cache-dir", folder / "cache", timeout=30,
+        )  # fmt: skip
+
+    return prepare
+
+
+def _to_dev_zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _cache_left_pipes(folder: Path) -> Action:
+    """A cache whose entries and objects were replaced by named pipes (a broken or hostile
+    cache): the report runs again instead of waiting on them."""
+    cache, out = folder.parent / "cache", folder.parent / "out"
+    args = ("report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+            "--out", out, "--cache-dir", cache)  # fmt: skip
+    first = cli(*args)()
+    assert first.code == 0, str(first)
+    for path in [*cache.glob("entries/*.json"), *cache.glob("objects/*/*")]:
+        path.unlink()
+        os.mkfifo(path)
+    return process(*args, timeout=120)
+
+
+CASES += [
+    Case("report notebook is a named pipe", _notebook_special(os.mkfifo), 2,
+         ("{folder}/nb/odd.ipynb", "not a regular file")),
+    Case("report notebook links to /dev/zero", _notebook_special(_to_dev_zero), 2,
+         ("{folder}/nb/odd.ipynb", "not a regular file")),
+    Case("report cache entries are named pipes", _cache_left_pipes, 0, ("1 ran",), True),
+]  # fmt: skip
+
+
+def _lock_left_as(make: Callable[[Path], None]) -> Callable[[Path], Action]:
+    """Something other than a file left where the run's lock beside --out goes."""
+
+    def prepare(folder: Path) -> Action:
+        make(folder / ".out.lock")
+        return process(
+            "report", "--notebooks-dir", FIXTURE_NOTEBOOKS, "--notebook", "ok_report",
+            "--out", folder / "out", "--cache-dir", folder / "cache", timeout=30,
+        )  # fmt: skip
+
+    return prepare
+
+
+CASES += [
+    Case("report lock left as a named pipe", _lock_left_as(os.mkfifo), 2,
+         ("--out {folder}/out", "lock {folder}/.out.lock", "not a regular file")),
+]  # fmt: skip

@@ -6,6 +6,9 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import openpyxl
 
 import burdenshare as bs
 from burdenshare.importers import import_kiel, import_workbook, read_sipri_workbook
-from tests.adversarial import Action, Case
+from tests.adversarial import Action, Case, process
 from tests.test_importers_kiel import Files, build_kiel, zip_folder
 from tests.test_importers_workbook import KEEP, build_nato, build_sipri
 
@@ -206,4 +209,83 @@ CASES: list[Case] = [
          ("{folder}/r31.zip: not a readable zip archive",)),
     Case("kiel release label in other digits", _kiel(None, "R٣١"), bs.ParameterError,
          ("Release label 'R٣١'",)),
+]  # fmt: skip
+
+
+# Bounded inputs: a small file that declares a huge sheet, pipes, devices and sparse giants are
+# refused promptly (real processes, each with its own time bound).
+def _sheet_bomb(folder: Path) -> Action:
+    """A NATO workbook whose TABLE3 declares A1:XFD1048576 and holds one cell in row 200000."""
+    plain = folder / "plain.xlsx"
+    build_nato(plain)
+    bomb = folder / "def-exp-2031-en.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        sheets = _sheet_parts(source)
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == sheets["TABLE3"]:
+                text = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>',
+                              data.decode())  # fmt: skip
+                far = '<row r="200000"><c r="XFD200000" t="n"><v>1</v></c></row>'
+                data = text.replace("</sheetData>", far + "</sheetData>").encode()
+            out.writestr(item, data)
+    plain.unlink()
+    return process("data", "import", "nato", bomb, "--edition", "2031", timeout=60)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part in the archive (from the workbook's relationships)."""
+    book = archive.read("xl/workbook.xml").decode()
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'Id="([^"]+)" Target="/?(?:xl/)?([^"]+)"', rels))
+    targets.update({k: v for v, k in re.findall(r'Target="/?(?:xl/)?([^"]+)"[^>]*Id="([^"]+)"', rels)})  # fmt: skip
+    found = re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book)
+    return {name: "xl/" + targets[rid] for name, rid in found}
+
+
+def _special_source(kind: str, name: str, make: Callable[[Path], None]) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        make(folder / name)
+        return process("data", "import", kind, folder / name, timeout=30)
+
+    return prepare
+
+
+def _kiel_with(name: str, make: Callable[[Path], None]) -> Callable[[Path], Action]:
+    """Kiel's release files with ``name`` replaced by what ``make`` puts there."""
+
+    def prepare(folder: Path) -> Action:
+        source = build_kiel(folder / "r31")
+        (source / name).unlink()
+        make(source / name)
+        return process("data", "import", "kiel", source, timeout=30)
+
+    return prepare
+
+
+def _sparse(size: int) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        with path.open("wb") as handle:
+            handle.truncate(size)
+
+    return make
+
+
+CASES += [
+    Case("nato: a sheet declaring A1:XFD1048576 with a cell in row 200000", _sheet_bomb, 2,
+         ("sheet 'TABLE3'", "beyond 10,000 rows")),
+    Case("nato: workbook is a named pipe", _special_source("nato", "w.xlsx", os.mkfifo), 2,
+         ("{folder}/w.xlsx", "not a regular file")),
+    Case("sipri: workbook is /dev/zero", lambda f: process("data", "import", "sipri", "/dev/zero"),
+         2, ("/dev/zero", "not a regular file")),
+    Case("nato: a 3 GB sparse workbook", _special_source("nato", "big.xlsx", _sparse(3 * 10**9)), 2,
+         ("{folder}/big.xlsx", "size limit")),
+    Case("kiel: weapons.csv of 3 GB (sparse) in a folder", _kiel_with("weapons.csv", _sparse(3 * 10**9)),
+         2, ("{folder}/r31/weapons.csv", "size limit")),
+    Case("kiel: weapons.csv a named pipe in a folder", _kiel_with("weapons.csv", os.mkfifo), 2,
+         ("{folder}/r31/weapons.csv", "not a regular file")),
+    Case("kiel: the release is /dev/zero", lambda f: process("data", "import", "kiel", "/dev/zero"),
+         2, ("/dev/zero", "not a regular file")),
+    Case("kiel: the release zip is a named pipe", _special_source("kiel", "r.zip", os.mkfifo), 2,
+         ("{folder}/r.zip", "not a regular file")),
 ]  # fmt: skip

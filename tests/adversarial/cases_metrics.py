@@ -219,3 +219,116 @@ CASES: list[Case] = [
         ("'aid_types'", "'military'"),
     ),
 ]
+
+
+# Every public metric given a table of the wrong kind: a ParameterError naming the table expected.
+@cache
+def _tables() -> dict[str, Any]:
+    monthly = _monthly()
+    return {
+        "panel": _panel(),
+        "support": bs.load_support(),
+        "monthly": monthly,
+        "annual": bs.annual_support(monthly),
+        "amounts": _amounts(),
+        "empty": pd.DataFrame(),
+        "None": None,
+        "text": "DEU",
+    }
+
+
+_KINDS = ("panel", "support", "monthly", "annual", "amounts", "empty", "None", "text")
+#: What each kind of table is called in the messages.
+_EXPECTED = {
+    "panel": "spending_panel",
+    "support": "bs.load_support()",
+    "monthly": "bs.load_support_monthly()",
+    "annual": "bs.annual_support",
+    "amounts": "Series of amounts by donor",
+}
+#: The table argument each public metric takes, the kinds it accepts, and how to call it.
+_PANEL_EXTRA: dict[str, tuple[Any, ...]] = {
+    "cagr": (2014, 2024),
+    "movers": (2014, 2024),
+    "group_burden": (["USA"],),
+}
+_PANEL_KWARGS = {name: {"gdp_growth": G} for name in ("pathway", "pathway_summary", "pathway_fan")}
+_SUPPORT_SIGNATURES: dict[str, tuple[str, ...]] = {
+    "annual_support": ("monthly",),
+    "monthly_flows": ("monthly",),
+    "by_region": ("support", "annual"),
+    "support_share_of_gdp": ("support", "annual"),
+    "delivery_ratio": ("support",),
+    "donor_totals": ("support",),
+    "concentration": ("amounts",),
+    "top_donors": ("amounts",),
+    "support_vs_defence": ("annual",),
+    "spending_with_support": ("annual",),
+}
+
+
+def _call(name: str, table: Any) -> Any:
+    metric = getattr(bs, name)
+    if name == "support_share_of_gdp":
+        return metric(table, bs.load_donor_gdp())
+    if name == "support_vs_defence":
+        return metric(table, _panel())
+    if name == "spending_with_support":
+        return metric(_panel(), table, double_count="acknowledge")
+    return metric(table, *_PANEL_EXTRA.get(name, ()), **_PANEL_KWARGS.get(name, {}))
+
+
+def _wrong_kind(name: str, kind: str) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        table = _tables()[kind]
+        return lambda: _call(name, table)
+
+    return prepare
+
+
+def public_metrics() -> list[str]:
+    """Every public metric function (the functions of ``burdenshare.metrics.__all__``)."""
+    import inspect
+
+    return [n for n in bs.metrics.__all__ if inspect.isfunction(getattr(bs.metrics, n))]
+
+
+def _accepted(name: str) -> tuple[str, ...]:
+    return _SUPPORT_SIGNATURES.get(name, ("panel",))
+
+
+CASES += [
+    Case(
+        f"{name} given {kind}",
+        _wrong_kind(name, kind),
+        E,
+        tuple(_EXPECTED[k] for k in _accepted(name)[:1]),
+    )
+    for name in public_metrics()
+    for kind in _KINDS
+    if kind not in _accepted(name)
+]
+
+
+def _revisions_of(kind: str) -> Callable[[Path], Action]:
+    def prepare(folder: Path) -> Action:
+        table = _tables()[kind]
+        return lambda: bs.largest_revisions(table, 3)
+
+    return prepare
+
+
+@cache
+def _diff() -> pd.DataFrame:
+    return bs.compare_releases("nato_spending", "2025", "2026")
+
+
+CASES += [
+    Case("largest_revisions negative n", _on(bs.largest_revisions, _diff, n=-1), E, ("'n'", "-1")),
+    Case("largest_revisions NaN n", _on(bs.largest_revisions, _diff, n=math.nan), E, ("'n'",)),
+    Case("largest_revisions n as text", _on(bs.largest_revisions, _diff, n="3"), E, ("'n'", "'3'")),
+    Case("largest_revisions n as bool", _on(bs.largest_revisions, _diff, n=True), E, ("'n'",)),
+] + [
+    Case(f"largest_revisions given {kind}", _revisions_of(kind), E, ("bs.compare_releases",))
+    for kind in _KINDS
+]

@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import csv
 import errno
+import io
 import json
 import os
 import sys
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import BurdenshareError
+from ..paths import LOOP_ADVICE
 from .data import add_data_commands
 from .report import add_report_commands
 
@@ -44,6 +46,8 @@ _OS_ADVICE = {
     errno.EDQUOT: "the disk quota is exhausted; free some space and try again",
     errno.ENOTDIR: "a part of the path is a file, not a folder; check the path",
     errno.EISDIR: "this is a folder; pass a file",
+    errno.ELOOP: "a symbolic link loop; fix or remove the link, or give another path",
+    errno.EFBIG: "the file is larger than this system allows; choose another location",
 }
 
 
@@ -96,6 +100,13 @@ def describe(exc: BaseException) -> tuple[int, str]:
             f"a JSON file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg});"
             " restore the file (a manifest: reinstall burdenshare or import again)."
         )
+    if isinstance(exc, RuntimeError) and str(exc).startswith("Symlink loop from"):
+        return FAILED, f"{str(exc)[len('Symlink loop from ') :]}: {LOOP_ADVICE}"
+    if isinstance(exc, UnicodeEncodeError):
+        return FAILED, (
+            f"the output cannot be written in this terminal's encoding ({_one_line(str(exc))});"
+            " set PYTHONIOENCODING=utf-8 (or a UTF-8 locale) and run the command again."
+        )
     if isinstance(exc, UnicodeDecodeError):
         return FAILED, f"a file is not UTF-8 text ({_one_line(str(exc))}); re-save it as UTF-8."
     if isinstance(exc, csv.Error | zipfile.BadZipFile):
@@ -135,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``burdenshare`` console script (see the module docstring for exit
     codes)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a path the terminal cannot encode is escaped
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)  # usage errors: argparse prints them and exits with 2
     debug = _debugging(argv) or bool(getattr(args, "debug", False))

@@ -8,12 +8,15 @@ commands start quickly.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 
 from .. import datasets
-from ..errors import ParameterError
+from ..errors import DataError, ParameterError
+from ..paths import resolved
 
 #: How each dataset names its labels and which loader serves them (for the messages).
 _WORDS = {
@@ -51,7 +54,7 @@ def _verify_imported(args: argparse.Namespace) -> int:
     from ..importers.store import leftovers, read_user_manifest, user_folder, verify_imported
 
     folder = user_folder(args.data_dir)
-    if not (folder / "manifest.json").is_file():
+    if not os.path.lexists(folder / "manifest.json"):
         print(f"No imported data in {folder}: nothing to check.")
         return 0
     checked, findings = verify_imported(folder)
@@ -84,38 +87,94 @@ def _format(value: object) -> str:
     return str(value)
 
 
+#: ``--out -``: the CSV goes to standard output (and the summary to standard error).
+STDOUT = "-"
+
+
+def _out_target(out: Path | None) -> tuple[str, Path | None]:
+    """How ``--out`` is written, checked before any work: ("stdout", None); ("stream", path) for
+    a named pipe, a device or a link to an open descriptor such as /dev/stdout (written as it
+    is, never replaced); ("file", path) for a regular file, replaced atomically (a symbolic link
+    is followed: its target is replaced)."""
+    if out is None:
+        return "file", None
+    if str(out) == STDOUT:
+        return "stdout", None
+    if not out.name or str(out).endswith(os.sep):
+        raise _usage("--out", out, "a file name for the CSV (it is a folder)")
+    target = resolved(out, lambda message: ParameterError(f"--out {message}"))
+    try:
+        info = os.stat(out)
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise _usage("--out", out, "a file in an existing folder") from None
+        return "file", target
+    except OSError as exc:
+        raise _usage("--out", out, f"a file that can be written ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _usage("--out", out, "a file name for the CSV (it is a folder)")
+    if not stat.S_ISREG(info.st_mode) or os.path.abspath(out).startswith(("/proc/", "/dev/")):
+        return "stream", out
+    return "file", target
+
+
+def _write_out(how: str, out: Path, data: bytes) -> None:
+    """Write the CSV as :func:`_out_target` decided; a failure names the file."""
+    from ..importers.store import replace_file  # lazy: the store's machinery
+
+    try:
+        if how == "stream":
+            sys.stdout.flush()  # /dev/stdout: after the summary, which it may share
+            with open(out, "ab") as stream:  # a pipe or device: written as it is, appended to
+                stream.write(data)
+        else:
+            replace_file(out, data)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise DataError(
+            f"--out {out}: writing the CSV failed ({exc.strerror or exc}); {out} is unchanged."
+            " Free some space or raise the file-size limit, or choose another --out."
+        ) from None
+
+
 def _data_diff(args: argparse.Namespace) -> int:
-    from ..importers.store import replace_file
     from ..revisions import compare_releases, largest_revisions  # lazy: loads the data
 
     if args.top < 0:
         raise _usage("--top", args.top, "a count >= 0")
-    if args.out is not None and (args.out.is_dir() or not args.out.name):
-        raise _usage("--out", args.out, "a file name for the CSV (it is a folder)")
+    how, target = _out_target(args.out)
     diff = compare_releases(args.dataset, args.old, args.new)
     old, new = diff.attrs["old"], diff.attrs["new"]
-    out = args.out or Path(f"{args.dataset}_{_safe(old)}_vs_{_safe(new)}.csv")
+    if how == "file" and target is None:
+        target = Path(f"{args.dataset}_{_safe(old)}_vs_{_safe(new)}.csv")
+        how, target = _out_target(target)
+    say = sys.stderr if how == "stdout" else sys.stdout
+    out = args.out if args.out is not None else target
     counts = diff["status"].value_counts()
-    print(f"{args.dataset}: {old} -> {new}, {len(diff)} keys")
+    print(f"{args.dataset}: {old} -> {new}, {len(diff)} keys", file=say)
     print(
         "  "
         + ", ".join(f"{status} {int(counts.get(status, 0))}" for status in _STATUS_ORDER)
         + f"; new series {int(diff['new_series'].sum())} rows,"
-        f" dropped series {int(diff['dropped_series'].sum())} rows"
+        f" dropped series {int(diff['dropped_series'].sum())} rows",
+        file=say,
     )
     if diff["definition_changed"].any():
         print(
             f"  definition changed: {diff.attrs['old_definition']} -> "
-            f"{diff.attrs['new_definition']} ({int(diff['definition_changed'].sum())} rows)"
+            f"{diff.attrs['new_definition']} ({int(diff['definition_changed'].sum())} rows)",
+            file=say,
         )
     if diff["basis_changed"].any():
         print(
             f"  currency or price base year changed for {int(diff['basis_changed'].sum())} rows"
-            " (money in them: 'not comparable', no revision computed)"
+            " (money in them: 'not comparable', no revision computed)",
+            file=say,
         )
     top = largest_revisions(diff, args.top)
     if len(top):
-        print(f"Largest revisions (relative), top {len(top)}:")
+        print(f"Largest revisions (relative), top {len(top)}:", file=say)
         key = [c for c in diff.columns if c not in _NOT_KEY and not c.startswith(("old_", "new_"))]
         for _, row in top.iterrows():
             what = " ".join(_format(row[c]) for c in key)
@@ -128,13 +187,16 @@ def _data_diff(args: argparse.Namespace) -> int:
             )
             print(
                 f"  {what}: {_format(row['old_value'])} -> {_format(row['new_value'])}"
-                f" ({row['revision']:+.6g}, {relative}){blank}"
+                f" ({row['revision']:+.6g}, {relative}){blank}",
+                file=say,
             )
     text = diff.to_csv(index=False, lineterminator="\n", date_format="%Y-%m")
-    try:
-        replace_file(out, text.encode("utf-8"))
-    except FileNotFoundError:
-        raise _usage("--out", out, "a file in an existing folder") from None
+    if how == "stdout":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    assert target is not None
+    _write_out(how, target, text.encode("utf-8"))
     print(f"Every key, with both values and the flags: {out}")
     return 0
 
@@ -221,7 +283,12 @@ def add_import_commands(data_commands: argparse._SubParsersAction) -> None:
     diff.add_argument("old", help="the earlier edition or release, e.g. 2024 or R28")
     diff.add_argument("new", help="the later one, e.g. 2026, R30 or latest")
     diff.add_argument(
-        "--out", type=Path, default=None, help="CSV to write (default: DATASET_OLD_vs_NEW.csv)"
+        "--out",
+        type=Path,
+        default=None,
+        help="CSV to write (default: DATASET_OLD_vs_NEW.csv; - for standard output, the summary"
+        " then goes to standard error); a pipe or device is written as it is, a file replaced"
+        " atomically",
     )
     diff.add_argument("--top", type=int, default=10, help="largest revisions to print")
     diff.set_defaults(func=_data_diff)

@@ -1,6 +1,10 @@
 """Reading publishers' workbooks cell by cell, with errors that name the sheet and the cell.
 
-A workbook is read with openpyxl in read-only mode. Formula cells are served by the value the
+A workbook is read with openpyxl in read-only mode, from bytes read as a regular file within the
+size limit (:func:`burdenshare.paths.read_regular_file`); its members may not unpack to more than
+that limit, and a sheet may hold at most :data:`MAX_SHEET_ROWS` rows and :data:`MAX_SHEET_COLUMNS`
+columns (a declared dimension such as ``A1:XFD1048576`` is not believed), so a small hostile file
+cannot make an import run for hours or exhaust memory. Formula cells are served by the value the
 workbook stored when it was last saved; a formula without a stored value (a workbook written by a
 script and never recalculated) stops the import naming its sheet and cell, since its value is
 unknown. Every layout problem raises :class:`~burdenshare.DataError` saying which file, sheet and
@@ -10,6 +14,7 @@ half-imported edition.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import zipfile
@@ -24,8 +29,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..errors import DataError
+from ..paths import MAX_FILE_ENV, max_file_bytes, read_regular_file
 from ..validation import MAX_LISTED
 
+#: Bounds of one sheet: the publishers' tables are a few hundred rows by about a hundred columns.
+MAX_SHEET_ROWS = 10_000
+MAX_SHEET_COLUMNS = 1_000
 _YEAR = re.compile(r"^\s*(\d{4})\s*(e)?\s*$", re.IGNORECASE)
 #: Publishers' country names that neither data/countries.csv nor pycountry resolve.
 
@@ -93,7 +102,9 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._formulas = _load(path, data_only=False)
+        self.raw = read_regular_file(path, what="an .xlsx workbook")
+        _check_members(path, self.raw)
+        self._formulas = _load(path, self.raw, data_only=False)
         self._values: openpyxl.Workbook | None = None
 
     @property
@@ -110,7 +121,7 @@ class Workbook:
 
     def stored_values(self, name: str) -> object:
         if self._values is None:
-            self._values = _load(self.path, data_only=True)
+            self._values = _load(self.path, self.raw, data_only=True)
         return self._values[name]
 
     def close(self) -> None:
@@ -119,9 +130,31 @@ class Workbook:
             self._values.close()
 
 
-def _load(path: Path, *, data_only: bool) -> openpyxl.Workbook:
+def _check_members(path: Path, raw: bytes) -> None:
+    """A DataError when the workbook's members would unpack to more than the size limit."""
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataError(
+            f"{path}: not a readable .xlsx workbook ({exc}). Pass the publisher's Excel file as"
+            " downloaded (not a CSV, PDF or .xls)."
+        ) from None
+    limit = max_file_bytes()
+    if unpacked > limit:
+        raise DataError(
+            f"{path}: its parts unpack to {unpacked / 1e6:,.0f} MB, above the size limit of"
+            f" {limit / 1e6:,.0f} MB; a publisher's workbook is far smaller. Pass the workbook as"
+            f" downloaded (or, if it is right, set {MAX_FILE_ENV} to a larger number of MB)."
+        )
+
+
+def _load(path: Path, raw: bytes, *, data_only: bool) -> openpyxl.Workbook:
+    try:
+        # the data of a read-only workbook is read lazily from the zip member; keep_links off
+        return openpyxl.load_workbook(
+            io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False
+        )
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise DataError(
             f"{path}: not a readable .xlsx workbook ({exc}). Pass the publisher's Excel file as"
@@ -131,9 +164,47 @@ def _load(path: Path, *, data_only: bool) -> openpyxl.Workbook:
 
 def open_workbook(path: Path) -> Workbook:
     """Open an .xlsx file read-only, or raise a DataError saying why it cannot be read."""
-    if not path.is_file():
-        raise DataError(f"{path}: file not found. Check the path you passed.")
     return Workbook(path)
+
+
+def sheet_rows(path: Path, name: str, worksheet: object, values_only: bool) -> list[tuple]:
+    """The rows of a read-only worksheet, at most :data:`MAX_SHEET_ROWS` by
+    :data:`MAX_SHEET_COLUMNS`, or a DataError naming the sheet and the cell beyond them. A
+    declared dimension beyond the bounds is ignored (rows are then as wide as their cells)."""
+    rows_declared = getattr(worksheet, "max_row", None) or 0
+    columns_declared = getattr(worksheet, "max_column", None) or 0
+    if rows_declared > MAX_SHEET_ROWS or columns_declared > MAX_SHEET_COLUMNS:
+        worksheet.reset_dimensions()  # type: ignore[attr-defined]
+    rows = []
+    for r, cells in enumerate(worksheet.iter_rows(values_only=values_only)):  # type: ignore[attr-defined]
+        if len(cells) > MAX_SHEET_COLUMNS:
+            values = cells if values_only else [getattr(c, "value", None) for c in cells]
+            used = [c for c, v in enumerate(values) if v is not None]
+            if used and used[-1] >= MAX_SHEET_COLUMNS:
+                raise _too_big(path, name, r, used[-1])
+            cells = cells[: max(used, default=-1) + 1]
+        if r >= MAX_SHEET_ROWS:
+            raise _too_big(path, name, r, 0)
+        rows.append(tuple(cells))
+    width = max((len(cells) for cells in rows), default=0)
+    filler = None if values_only else _EMPTY
+    return [cells + (filler,) * (width - len(cells)) for cells in rows]
+
+
+class _Empty:
+    value = None
+    font = None
+
+
+_EMPTY = _Empty()
+
+
+def _too_big(path: Path, name: str, row: int, col: int) -> DataError:
+    return DataError(
+        f"{path}: sheet '{name}' reaches cell {cell_ref(row, col)}, beyond {MAX_SHEET_ROWS:,} rows"
+        f" by {MAX_SHEET_COLUMNS:,} columns; a publisher's table is far smaller. Pass the"
+        " publisher's workbook as downloaded."
+    )
 
 
 def _is_formula(value: object) -> bool:
@@ -158,7 +229,7 @@ def _resolve_formulas(
     if not formulas:
         return rows
     stored: dict[tuple[int, int], object] = {}
-    for r, cells in enumerate(book.stored_values(name).iter_rows(values_only=True)):
+    for r, cells in enumerate(sheet_rows(book.path, name, book.stored_values(name), True)):
         for c, value in enumerate(cells):
             if (r, c) in formulas:
                 stored[(r, c)] = value
@@ -205,12 +276,12 @@ def read_sheet(book: Workbook, name: str, *, fonts: bool = False, what: str = ""
         )
     worksheet = book.formulas(name)
     if not fonts:
-        rows = [tuple(r) for r in worksheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+        rows = sheet_rows(path, name, worksheet, values_only=True)
         return Sheet(path, name, _resolve_formulas(book, name, rows))
     palette = book.palette
     rows = []
     blue: list[tuple[bool, ...]] = []
-    for cells in worksheet.iter_rows():  # type: ignore[attr-defined]
+    for cells in sheet_rows(path, name, worksheet, values_only=False):
         rows.append(tuple(getattr(c, "value", None) for c in cells))
         blue.append(tuple(_is_blue(c, palette) for c in cells))
     return Sheet(path, name, _resolve_formulas(book, name, rows), blue)

@@ -32,6 +32,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ import pandas as pd
 from .. import datasets
 from ..countries import code_for_name, eu_members, is_known_code
 from ..errors import DataError
+from ..paths import MAX_FILE_ENV, max_file_bytes, missing_reason, read_regular_file
 from ..schemas import HEAVY_WEAPONS, SUPPORT, SUPPORT_MONTHLY, SUPPORT_MONTHLY_TOTALS
 from ..schemas import KIEL_FIRST_MONTH as FIRST_MONTH
 from ..validation import TableSpec, read_text
@@ -58,8 +60,6 @@ LICENCE = (
 )
 #: Kiel's donor codes that are not ISO3 codes -> ours.
 KIEL_CODES = {"EU": "EU_INST"}
-#: Largest file accepted from a zip archive (Kiel's files are well under 1 MB).
-MAX_MEMBER_BYTES = 64 << 20
 
 #: Each file's columns and their kinds: text, code (donor code), year, month (1-12), number
 #: (a finite decimal), count (a whole number >= 0).
@@ -174,8 +174,9 @@ class SourceFile:
 
 
 def _from_zip(path: Path) -> dict[str, SourceFile]:
+    raw = read_regular_file(path, what="a .zip of Kiel's release files")
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataError(
             f"{path}: not a readable zip archive ({exc}). Pass the folder with Kiel's six CSV"
@@ -193,10 +194,11 @@ def _from_zip(path: Path) -> dict[str, SourceFile]:
                     f"{shown}: a second {base} in the archive (first: {found[base].shown}). Zip"
                     " one release's six files only."
                 )
-            if member.file_size > MAX_MEMBER_BYTES:
+            if member.file_size > max_file_bytes():
                 raise DataError(
-                    f"{shown}: {member.file_size} bytes when unpacked; Kiel's release files are"
-                    f" far smaller (limit {MAX_MEMBER_BYTES >> 20} MB). Check the archive."
+                    f"{shown}: {member.file_size:,} bytes when unpacked, above the size limit of"
+                    f" {max_file_bytes() / 1e6:,.0f} MB; Kiel's release files are far smaller."
+                    f" Check the archive (or, if it is right, set {MAX_FILE_ENV} to more MB)."
                 )
             try:
                 data = archive.read(member)
@@ -210,23 +212,21 @@ def _from_folder(path: Path) -> dict[str, SourceFile]:
     found = {}
     for name in LAYOUTS:
         file = path / name
-        if file.is_file():
-            try:
-                found[name] = SourceFile(name, str(file), file.read_bytes())
-            except OSError as exc:
-                raise DataError(f"{file}: cannot be read ({exc.strerror}).") from None
+        if os.path.lexists(file):  # a pipe, device or oversized file is refused, not skipped
+            data = read_regular_file(file, what="one of Kiel's release CSV files")
+            found[name] = SourceFile(name, str(file), data)
     return found
 
 
 def read_files(source: str | Path) -> dict[str, SourceFile]:
     """The six release files from a folder or a zip archive, or a DataError naming what lacks."""
     path = Path(source)
-    if path.is_dir():
-        found = _from_folder(path)
-    elif path.is_file():
-        found = _from_zip(path)
-    else:
+    reason = missing_reason(path)
+    if reason == "not found":
         raise DataError(f"{path}: no such folder or file. Check the path you passed.")
+    if reason is not None:
+        raise DataError(f"{path}: {reason}")
+    found = _from_folder(path) if path.is_dir() else _from_zip(path)
     missing = [name for name in LAYOUTS if name not in found]
     if missing:
         raise DataError(

@@ -8,6 +8,7 @@ parses its source into validated tables (:mod:`.nato_workbook`, :mod:`.sipri_wor
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 
 from .. import datasets
 from ..errors import DataError, ParameterError
+from ..paths import read_regular_file
 from .kiel_release import LICENCE as KIEL_LICENCE
 from .kiel_release import fingerprint, read_files, read_kiel_release
 from .labels import check_kiel_label, check_year_label
@@ -25,7 +27,6 @@ from .store import (
     ImportResult,
     Release,
     already_imported,
-    file_sha256,
     staged_csv,
     store_release,
     user_folder,
@@ -46,9 +47,7 @@ class Kind:
 def _file_sha(path: Path) -> str:
     if path.is_dir():
         raise DataError(f"{path}: is a folder; pass the publisher's .xlsx workbook file.")
-    if not path.is_file():
-        raise DataError(f"{path}: file not found. Check the path you passed.")
-    return file_sha256(path)
+    return hashlib.sha256(read_regular_file(path, what="an .xlsx workbook")).hexdigest()
 
 
 def _workbook_release(

@@ -46,9 +46,10 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from .._version import __version__
+from ..editions import entry_command, import_command
 from ..errors import DataError, ParameterError
 from ..manifest import MANIFEST_NAME, entries
-from ..paths import USER_DATA_ENV, bundled_data_dir, user_data_dir_path
+from ..paths import USER_DATA_ENV, bundled_data_dir, read_data_file, user_data_dir_path
 from ..schemas import SPECS
 from ..validation import read_table
 
@@ -216,11 +217,11 @@ def read_user_manifest(folder: Path) -> dict[str, Any]:
     has no ``files`` table, or an entry lacks a required field.
     """
     path = folder / MANIFEST_NAME
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return _empty_manifest()
-    except (OSError, UnicodeDecodeError) as exc:
+    try:
+        text = read_data_file(path).decode("utf-8")
+    except (DataError, UnicodeDecodeError) as exc:
         raise DataError(
             f"{path}: the imported-data manifest cannot be read ({exc}). Check the file's"
             " permissions, or move the folder aside and import the releases again."
@@ -255,7 +256,7 @@ def read_user_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _fix_entry(entry: object) -> str:
-    command = entry.get("import_command") if isinstance(entry, dict) else None
+    command = entry_command(entry) if isinstance(entry, dict) and entry.get("edition") else None
     again = f"run `{command} --replace`" if command else "import that release again"
     return f"Delete the entry (or the folder) and {again}."
 
@@ -486,7 +487,8 @@ def already_imported(
 
 
 def _entry(release: Release, table: StagedTable, imported: str) -> dict[str, Any]:
-    command = f"burdenshare data import {release.kind} {release.source.name}"
+    source = os.path.abspath(release.source)
+    command = import_command(release.kind, source, release.label)
     return {
         "title": table.title,
         "dataset": table.dataset,
@@ -495,6 +497,7 @@ def _entry(release: Release, table: StagedTable, imported: str) -> dict[str, Any
         "kind": release.kind,
         "imported": imported,
         "source_file": release.source.name,
+        "source_path": source,
         "source_sha256": release.source_sha256,
         "sources": release.sources,
         "licence": release.licence,
@@ -585,6 +588,21 @@ class Finding:
         return f"{self.file}: {self.problem}; {self.fix}"
 
 
+def _refused_by_loaders(entry: dict[str, Any]) -> str | None:
+    """Why the loaders would refuse this entry (the rules :mod:`burdenshare.editions` applies to
+    a dataset's labels), or None."""
+    from ..editions import IMPORTABLE, check_label
+
+    dataset = str(entry["dataset"])
+    if dataset not in IMPORTABLE:
+        return f"{dataset!r} is not a dataset that can be imported"
+    try:
+        check_label(dataset, entry["edition"])
+    except (ParameterError, DataError) as exc:
+        return str(exc).rstrip(".")
+    return None
+
+
 def verify_imported(folder: str | Path | None = None) -> tuple[int, list[Finding]]:
     """Check every stored table against the user manifest: (tables checked, problems).
 
@@ -598,12 +616,20 @@ def verify_imported(folder: str | Path | None = None) -> tuple[int, list[Finding
     findings: list[Finding] = []
     for name, entry in sorted(manifest["files"].items()):
         path = target / name
-        command = (
-            entry.get("import_command")
-            or f"burdenshare data import ... {entry.get('source_file', '')}"
-        )
+        command = entry_command(entry)
         again = f"import it again: `{command}` (with the file as you downloaded it)"
+        replace = f"import it again: `{command} --replace` (with the file as you downloaded it)"
         what = f"{entry['dataset']} {entry['edition']}"
+        refused = _refused_by_loaders(entry)
+        if refused:
+            findings.append(
+                Finding(
+                    name,
+                    f"{what}: the loaders refuse this entry ({refused})",
+                    "delete the entry (or move the folder aside) and import the release again",
+                )
+            )
+            continue
         if not path.is_file():
             findings.append(Finding(name, f"{what} was deleted", again))
             continue
@@ -614,13 +640,13 @@ def verify_imported(folder: str | Path | None = None) -> tuple[int, list[Finding
                     name,
                     f"{what}: sha256 {digest[:12]}… differs from the manifest's"
                     f" {str(entry['sha256'])[:12]}… (the file was changed)",
-                    f"{again} and pass --replace",
+                    replace,
                 )
             )
             continue
         try:
             rows = count_rows(path)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, DataError):
             rows = -1
         if rows != entry["rows"]:
             findings.append(

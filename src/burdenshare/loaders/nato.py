@@ -18,6 +18,7 @@ import pandas as pd
 from ..datasets import NATO_SPENDING as DATASET
 from ..editions import resolve
 from ..errors import DataError
+from ..params import check_flag
 from ..schemas import SPENDING
 from ..tables import read_derived, read_edition, read_user_file
 
@@ -70,6 +71,7 @@ def spending_panel(
     edition = str(edition)
     if edition == "all":
         raise DataError("spending_panel needs one edition; 'all' would mix editions.")
+    check_flag("include_aggregates", include_aggregates)
     if path is not None:
         return _panel(load_spending(edition, path), include_aggregates)
     (chosen,) = resolve(DATASET, edition)

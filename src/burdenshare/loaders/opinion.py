@@ -29,7 +29,7 @@ def _filter(frame: pd.DataFrame, column: str, wanted: str | None) -> pd.DataFram
     if wanted is None:
         return frame
     options = sorted(frame[column].dropna().unique())
-    if wanted not in options:
+    if not isinstance(wanted, str) or wanted not in options:
         raise ParameterError(f"{column}={wanted!r} is unknown; choose one of {', '.join(options)}.")
     return frame[frame[column] == wanted]
 

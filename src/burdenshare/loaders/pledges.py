@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import datasets
+from ..params import check_flag
 from ..schemas import PLEDGES
 from ..tables import load_table
 
@@ -25,6 +26,7 @@ from ..tables import load_table
 def load_pledges(path: str | Path | None = None, alternatives: bool = True) -> pd.DataFrame:
     """The pledges table (see the module docstring). ``alternatives=False`` keeps only the first
     reported figure of each package (rows without ``alternative_to``)."""
+    check_flag("alternatives", alternatives)
     frame = load_table(datasets.PLEDGES, PLEDGES, path)
     if not alternatives:
         frame = frame[frame["alternative_to"].isna()].reset_index(drop=True)

@@ -50,7 +50,7 @@ def release_order(label: str) -> tuple[int, ...]:
 def _unit_of(currency: str | None) -> str | None:
     if currency is None:
         return None
-    if currency not in CURRENCIES:
+    if not isinstance(currency, str) or currency not in CURRENCIES:
         raise ParameterError(
             f"currency={currency!r} is not available in the Kiel summaries; choose 'EUR', 'USD', "
             "or None for every unit (incl. % of 2021 GDP)."
@@ -229,7 +229,7 @@ def load_donor_gdp(release: str | None = None, path: str | Path | None = None) -
     frame = load_table(datasets.KIEL_DONOR_GDP, DONOR_GDP, path)
     if release is None:
         return frame
-    if release not in set(frame["release"]):
+    if not isinstance(release, str) or release not in set(frame["release"]):
         raise ParameterError(
             f"release={release!r}: donor GDP is available for {', '.join(sorted(set(frame['release'])))}."
         )

@@ -42,6 +42,65 @@ class DoubleCountWarning(UserWarning):
     """Ukraine support added to NATO-reported spending may already be inside it for some allies."""
 
 
+#: The tables the support metrics take: kind -> (columns it must have, columns it must not have,
+#: how to get one). :func:`require_table` checks an argument against its kind.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "monthly": (
+        ("iso3", "donor", "month", "measure", "aid_type", "value", "unit"),
+        (),
+        "the monthly Kiel flows, bs.load_support_monthly()",
+    ),
+    "support": (
+        ("release", "iso3", "donor", "measure", "aid_type", "scope", "value", "unit"),
+        ("month",),
+        "the Kiel totals per donor, bs.load_support()",
+    ),
+    "donor": (
+        ("iso3", "value", "unit"),
+        ("month",),
+        "support per donor, bs.load_support() or bs.annual_support(...)",
+    ),
+    "annual": (
+        ("iso3", "year", "aid_type", "value", "unit"),
+        ("month",),
+        "annual support, bs.annual_support(bs.load_support_monthly())",
+    ),
+    "gdp": (("iso3", "value", "unit"), ("month",), "donor GDP, bs.load_donor_gdp()"),
+}
+
+
+def require_table(frame: object, kind: str, what: str, name: str) -> pd.DataFrame:
+    """``frame`` if it is a table of ``kind`` (see :data:`TABLES`), else a ParameterError naming
+    the table expected and how to get it."""
+    needed, refused, source = TABLES[kind]
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(
+            f"{what}: {name!r} must be {source} (a DataFrame), got {type(frame).__name__}."
+        )
+    missing = [c for c in needed if c not in frame.columns]
+    extra = [c for c in refused if c in frame.columns]
+    if missing or extra:
+        problem = (
+            f"it lacks the column(s) {', '.join(missing)}"
+            if missing
+            else f"it has a {extra[0]!r} column"
+        )
+        raise ParameterError(
+            f"{what}: {name!r} must be {source}; this table is of another kind ({problem})."
+        )
+    return frame
+
+
+def require_amounts(values: object, what: str) -> pd.Series:
+    """``values`` if it is a Series of numbers by donor, else a ParameterError saying so."""
+    source = "a Series of amounts by donor, e.g. bs.donor_totals(bs.load_support())"
+    if not isinstance(values, pd.Series):
+        raise ParameterError(f"{what}: 'values' must be {source}, got {type(values).__name__}.")
+    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+        raise ParameterError(f"{what}: 'values' must be {source}; got {values.dtype} values.")
+    return values
+
+
 @cache
 def region(iso3: str) -> str:
     """Kiel-style donor region: ``"Europe"``, ``"United States"`` or ``"Other"``."""
@@ -90,6 +149,7 @@ def annual_support(
     ``iso3, donor, year, aid_type, value, unit, months, complete`` where ``months`` counts the
     tracker's months in that year and ``complete`` is True when all 12 are covered.
     """
+    require_table(monthly, "monthly", "annual_support", "monthly")
     if isinstance(aid_types, str) or not isinstance(aid_types, Sequence):
         raise ParameterError(
             f"Parameter 'aid_types' must be a list such as ['military'], got {aid_types!r}."
@@ -125,6 +185,8 @@ def support_share_of_gdp(support: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFra
     (:func:`burdenshare.load_donor_gdp`); a frame with a ``year`` column is matched year by year
     (same-year GDP). Donors without a GDP get NaN, never 0.
     """
+    require_table(support, "donor", "support_share_of_gdp", "support")
+    require_table(gdp, "gdp", "support_share_of_gdp", "gdp")
     _require_same_unit(support, gdp, "support_share_of_gdp")
     keys = ["iso3", "year"] if "year" in support and "year" in gdp else ["iso3"]
     denominator = gdp.drop_duplicates(keys).set_index(keys)["value"].rename("gdp")
@@ -142,6 +204,7 @@ def delivery_ratio(support: pd.DataFrame) -> pd.DataFrame:
     without a prior commitment. ``zero_may_be_blank`` is carried: True if either figure may be a
     blank written as 0 by the extraction.
     """
+    require_table(support, "support", "delivery_ratio", "support")
     if support["release"].nunique() != 1:
         raise ParameterError("delivery_ratio needs one release; filter the 'release' column first.")
     _money_unit(support, "delivery_ratio")
@@ -182,6 +245,7 @@ def monthly_flows(
     ``by``: "iso3" (donor) or "region" (Europe / United States / Other). Months without activity
     count as 0 flow; ``cumulative=True`` gives the running total since the tracker's first month.
     """
+    require_table(monthly, "monthly", "monthly_flows", "monthly")
     check_choice("by", by, ("iso3", "region"))
     check_flag("cumulative", cumulative)
     rows = monthly[
@@ -210,6 +274,7 @@ def by_region(support: pd.DataFrame) -> pd.DataFrame:
     Sums ``value`` over donors per region and every other key present among ``measure``,
     ``aid_type``, ``scope``, ``year``; units must be one.
     """
+    require_table(support, "donor", "by_region", "support")
     unit = _money_unit(support, "by_region")
     keys = [k for k in ("measure", "aid_type", "scope", "year") if k in support]
     out = (
@@ -234,6 +299,7 @@ def donor_totals(
     bilateral aid plus its share of EU-institution aid, by its share of the EU budget) for EU
     members, leaves other donors bilateral, and drops the EU institutions' own rows.
     """
+    require_table(support, "support", "donor_totals", "support")
     check_choice("eu_institutions", eu_institutions, ("separate", "reassign"))
     _money_unit(support, "donor_totals")
     rows = support[(support["measure"] == measure) & (support["aid_type"] == aid_type)]
@@ -258,7 +324,7 @@ def concentration(values: pd.Series, top_n: int = 5) -> dict[str, float]:
     hhi (the number of equal donors with the same concentration).
     """
     top_n = check_int("top_n", top_n, 1, MAX_COUNT)
-    clean = values.dropna()
+    clean = require_amounts(values, "concentration").dropna()
     if (clean < 0).any():
         raise ParameterError("concentration needs non-negative amounts.")
     total = float(clean.sum())
@@ -285,9 +351,8 @@ def _support_usd_m(annual: pd.DataFrame, what: str) -> pd.Series:
     return series.groupby(level=["iso3", "year"]).sum()
 
 
-def _annual_of(annual: pd.DataFrame, counts: str) -> pd.DataFrame:
-    if "aid_type" not in annual:
-        raise ParameterError("Pass annual_support(...) output (it has an 'aid_type' column).")
+def _annual_of(annual: pd.DataFrame, counts: str, what: str) -> pd.DataFrame:
+    require_table(annual, "annual", what, "annual")
     check_choice("counts", counts, ("military", "all"))
     if counts == "military":
         wanted = ["military"]
@@ -327,7 +392,7 @@ def support_vs_defence(
     """
     p = u.as_panel(panel)
     _require_current_usd(p, spending, "support_vs_defence")
-    support = _support_usd_m(_annual_of(annual, counts), "support_vs_defence")
+    support = _support_usd_m(_annual_of(annual, counts, "support_vs_defence"), "support_vs_defence")
     joined = pd.concat(
         [support.rename("support_usd_m"), p[spending].rename("defence_usd_m")], axis=1
     )
@@ -381,7 +446,7 @@ def spending_with_support(
     if real:
         u.require_constant(p, constant, "spending_with_support")
     u.require_same_basis(p, constant if real else spending, gdp, "spending_with_support")
-    rows = _annual_of(annual, counts)
+    rows = _annual_of(annual, counts, "spending_with_support")
     support = _support_usd_m(rows, "spending_with_support")
     tracked = set(rows["iso3"])
     out = pd.DataFrame(
@@ -424,7 +489,7 @@ def spending_with_support(
 def top_donors(values: pd.Series, n: int = 10) -> pd.Series:
     """The ``n`` largest amounts (``n``: 1 to 1,000), largest first (ties broken by code)."""
     n = check_int("n", n, 1, MAX_COUNT)
-    frame = values.dropna().rename("value").reset_index()
+    frame = require_amounts(values, "top_donors").dropna().rename("value").reset_index()
     key = frame.columns[0]
     frame = frame.sort_values(["value", key], ascending=[False, True])
     return frame.head(n).set_index(key)["value"]

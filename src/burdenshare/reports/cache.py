@@ -16,7 +16,13 @@ temporary name and renamed into place)::
                            checksum of the entry itself
 
 A corrupted object or entry is detected, removed and the report re-runs: the cache never serves
-bytes it cannot verify. Only successful reports are stored.
+bytes it cannot verify. Only successful reports are stored. Files are read only as regular files
+within the size limit (a pipe or device left in the cache is an unreadable entry, never a wait).
+
+The checksums catch accidents, not someone who can write the cache: whoever can write the folder
+decides what the reports show. So the folder is created private to its user (0700), and a cache
+folder that another user owns or that group or others may write is refused, as ssh refuses such a
+key folder (:func:`check_cache_folder`).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shlex
+import stat
 import tempfile
 import time
 from collections.abc import Mapping
@@ -33,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
+from ..paths import read_regular_file, resolved
 from .provenance import DataCheck, canonical_json, digest_of, sha256_bytes
 
 #: Version of the cache layout; part of every key.
@@ -114,6 +123,13 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create the cache folder if missing, private to its user (mode 0700; its parents as usual)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -137,14 +153,26 @@ class CacheCorrupted(Exception):
     """An object or entry did not match its checksum (it has been removed)."""
 
 
+def _read(path: Path, what: str) -> bytes:
+    """A cache file's bytes (CacheCorrupted for a missing, odd or oversized one)."""
+    return read_regular_file(path, what=what, error=CacheCorrupted)
+
+
 class ReportCache:
-    """The cache in ``folder`` (created on first write)."""
+    """The cache in ``folder`` (created private to its user on first write)."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.objects = self.folder / "objects"
         self.entries = self.folder / "entries"
         self._inspections: dict[str, dict[str, Any]] = {}
+        self._made = False
+
+    def _write(self, path: Path, data: bytes) -> None:
+        if not self._made:
+            make_private_folder(self.folder)
+            self._made = True
+        _write_atomic(path, data)
 
     # objects ---------------------------------------------------------------------------------
 
@@ -158,18 +186,22 @@ class ReportCache:
         digest = sha256_bytes(data)
         path = self._object_path(digest)
         try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):  # a pipe or link left here: replaced
+                raise FileNotFoundError(path)
             os.utime(path)  # present: mark it used, so a concurrent prune keeps it
         except OSError:
-            _write_atomic(path, data)
+            self._write(path, data)
         return digest
 
     def get(self, digest: str) -> bytes:
         """The bytes of an object, verified (CacheCorrupted if missing or altered)."""
         path = self._object_path(digest)
         try:
-            data = path.read_bytes()
-        except OSError:
-            raise CacheCorrupted(f"object {digest[:12]}… is missing") from None
+            data = _read(path, "a cache object")
+        except CacheCorrupted as exc:
+            if path.is_symlink() or path.exists():
+                _discard(path)
+            raise CacheCorrupted(f"object {digest[:12]}… is unreadable ({exc})") from None
         if sha256_bytes(data) != digest:
             _discard(path)
             raise CacheCorrupted(f"object {digest[:12]}… does not match its sha256")
@@ -183,11 +215,12 @@ class ReportCache:
     def load(self, key: str) -> dict[str, Any] | None:
         """The entry of ``key`` (None if absent; CacheCorrupted if it fails its checksum)."""
         path = self._entry_path(key)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(path):
             return None
-        except OSError as exc:
+        try:
+            raw = _read(path, "a cache entry")
+        except CacheCorrupted as exc:
+            _discard(path)
             raise CacheCorrupted(f"entry {key[:12]}… is unreadable ({exc})") from None
         try:
             entry = json.loads(raw)
@@ -212,7 +245,7 @@ class ReportCache:
     def _save(self, entry: dict[str, Any]) -> None:
         body = {k: v for k, v in entry.items() if k != "checksum"}
         entry = {**body, "checksum": digest_of(body)}
-        _write_atomic(self._entry_path(entry["key"]), canonical_json(entry).encode("utf-8"))
+        self._write(self._entry_path(entry["key"]), canonical_json(entry).encode("utf-8"))
 
     def store(
         self,
@@ -298,13 +331,15 @@ class ReportCache:
             return self._inspections[digest]
         path = self.folder / "notebooks" / f"{digest}.json"
         try:
-            found = json.loads(path.read_bytes())
+            if not os.path.lexists(path):
+                return None
+            found = json.loads(_read(path, "a cached inspection"))
             body = found["inspection"]
             if found.get("checksum") != digest_of(body) or found.get("format") != FORMAT:
                 raise ValueError("checksum")
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, CacheCorrupted):
             _discard(path)
             return None
         return body
@@ -323,7 +358,7 @@ class ReportCache:
                 "checksum": digest_of(inspection),
             }
             with contextlib.suppress(OSError):
-                _write_atomic(
+                self._write(
                     self.folder / "notebooks" / f"{digest}.json", canonical_json(record).encode()
                 )
         self._inspections.clear()
@@ -342,8 +377,8 @@ class ReportCache:
                     path.unlink()
                     removed += 1
                     continue
-                entry = json.loads(path.read_bytes())
-            except (OSError, ValueError):
+                entry = json.loads(_read(path, "a cache entry"))
+            except (OSError, ValueError, CacheCorrupted):
                 continue
             referenced.add(str(entry.get("notebook")))
             for pages in (entry.get("pages") or {}).values():
@@ -357,8 +392,10 @@ class ReportCache:
 
 
 def check_cache_folder(folder: Path) -> Path:
-    """The cache folder, checked to be creatable and writable (ReportError otherwise)."""
-    folder = Path(folder).expanduser()
+    """The cache folder, checked to be creatable and writable by this user and private to it
+    (ReportError otherwise, saying what to do)."""
+    given = Path(folder).expanduser()
+    folder = resolved(given, lambda message: ReportError(f"--cache-dir {message}"))
     probe = folder
     while not probe.exists():
         if probe.parent == probe:
@@ -366,12 +403,53 @@ def check_cache_folder(folder: Path) -> Path:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ReportError(
-            f"--cache-dir {folder}: {probe} is a file, not a folder; choose another --cache-dir"
+            f"--cache-dir {given}: {probe} is a file, not a folder; choose another --cache-dir"
             " or pass --no-cache."
         )
     if not os.access(probe, os.W_OK | os.X_OK):
         raise ReportError(
-            f"--cache-dir {folder}: {probe} is not writable; choose another --cache-dir or pass"
+            f"--cache-dir {given}: {probe} is not writable; choose another --cache-dir or pass"
             " --no-cache."
         )
-    return folder
+    problem = unsafe_cache_folder(folder)
+    if problem:
+        raise ReportError(f"--cache-dir {given}: {problem}")
+    return given
+
+
+def unsafe_cache_folder(folder: Path) -> str | None:
+    """Why the cache in ``folder`` must not be trusted (None when it is safe or not there yet).
+
+    Anyone who can write the cache decides what the reports it serves show (its checksums catch
+    accidents, not a writer), so like ssh with a key folder, the folder and its subfolders must
+    belong to this user and be writable by no one else.
+    """
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no POSIX modes to check
+        return None
+    folders = [folder]
+    with contextlib.suppress(OSError):
+        folders += [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+        objects = folder / "objects"
+        if objects.is_dir() and not objects.is_symlink():
+            folders += [p for p in objects.iterdir() if p.is_dir() and not p.is_symlink()]
+    for path in folders:
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISLNK(info.st_mode) and path != folder:
+            return f"{path} is a symbolic link; remove it (the cache never needs one)."
+        if info.st_uid != os.getuid():
+            return (
+                f"{path} belongs to another user (uid {info.st_uid}), who decides what the cached"
+                " reports show; use a cache folder of your own (--cache-dir DIR) or pass"
+                " --no-cache."
+            )
+        if info.st_mode & 0o022:
+            return (
+                f"{path} is writable by other users (mode {stat.S_IMODE(info.st_mode):04o}), and"
+                " whoever can write the cache decides what the cached reports show. Make it"
+                f" private: chmod -R go-w {shlex.quote(str(folder))} (or choose another"
+                " --cache-dir, or pass --no-cache)."
+            )
+    return None

@@ -36,7 +36,7 @@ from ..errors import ReportError
 from .forking import FORKED, ORDINARY, ForkServer, default_server
 from .kernel_side import PROFILE_CODE, STATE_EXPRESSION, parse_state
 from .outcome import ReportOutcome, report_metadata, utc_now
-from .planning import ReportSpec
+from .planning import ReportSpec, read_notebook
 from .results import read_headline, read_results
 
 ENGINE_NAME = "burdenshare"
@@ -382,7 +382,7 @@ def run_notebook(
     server = (server or default_server()) if engine == "fork" else None
     ran_at = utc_now()
     start = time.perf_counter()
-    raw = source if source is not None else Path(spec.path).read_bytes()
+    raw = source if source is not None else read_notebook(spec.path)
     capture = _Capture(profile=profile, guard=guard)
     nb, status, error = _run_papermill(
         spec, _papermill_notebook(raw), engine, server, timeout, cell_timeout, capture

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from .. import datasets
 from ..manifest import entries
 from ..paths import bundled_data_dir
-from .cache import ReportCache, report_key
+from .cache import ReportCache, report_key, unsafe_cache_folder
 from .options import RunOptions
 from .outcome import ReportOutcome, utc_now
-from .planning import ReportSpec
+from .planning import ReportSpec, read_notebook
 from .provenance import DataCheck, environment, kernel_identity, sha256_bytes
 
 if TYPE_CHECKING:  # the notebook machinery loads only when a report runs
@@ -72,7 +72,7 @@ def prepare(
 ) -> Job:
     """Read the notebook and, with a cache, compute the report's key (``context``: the
     :func:`key_context` of the run, measured once)."""
-    job = Job(spec, Path(spec.path).read_bytes())
+    job = Job(spec, read_notebook(spec.path))
     if cache is None:
         job.note = "cache not used"
         return job
@@ -217,7 +217,9 @@ def execute(
 def run_job(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
     """Serve or execute one report (what a Dask worker runs). File contents come back as bytes,
     since the caller may be on another machine."""
-    cache = ReportCache(options.cache_dir) if options.use_cache and options.cache_dir else None
+    cache = None
+    if options.use_cache and options.cache_dir and not unsafe_cache_folder(options.cache_dir):
+        cache = ReportCache(options.cache_dir)  # a worker never trusts a cache others can write
     check = DataCheck()
     job = prepare(spec, cache)
     outcome = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 import yaml
 
 from ..errors import ParameterError, ReportError
+from ..paths import missing_reason, read_regular_file
 
 #: Grids of the default report set: notebook -> {parameter: keyword or values}.
 DEFAULT_EXPANSIONS: dict[str, dict[str, str]] = {
@@ -128,10 +130,7 @@ def discover(folder: Path | None = None, memo: InspectionMemo | None = None) -> 
         raise ReportError(f"{folder}: no notebooks folder; pass --notebooks-dir DIR.")
     found = []
     for path in sorted(folder.glob("*.ipynb")):
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ReportError(f"{path}: cannot read the notebook ({exc.strerror}).") from None
+        raw = read_notebook(path)
         digest = hashlib.sha256(raw).hexdigest()
         inspected = memo.get_inspection(digest) if memo is not None else None
         if inspected is None:
@@ -141,6 +140,16 @@ def discover(folder: Path | None = None, memo: InspectionMemo | None = None) -> 
         params = tuple(Parameter(**p) for p in inspected["parameters"])
         found.append(NotebookInfo(path.stem, path, params, dict(inspected.get("meta", {}))))
     return found
+
+
+def read_notebook(path: Path | str) -> bytes:
+    """A notebook's bytes: a regular file within the size limit, else a ReportError naming it
+    (a pipe or device named *.ipynb never holds a run up)."""
+    return read_regular_file(
+        path,
+        what="a notebook",
+        error=lambda m: ReportError(f"{m} Fix it or move it out of the notebooks folder."),
+    )
 
 
 def parse_value(text: str) -> Any:
@@ -159,11 +168,71 @@ def parse_value(text: str) -> Any:
     return text
 
 
+#: At most this many values (list items, mapping entries, scalars) in one YAML text once its
+#: aliases are expanded: a few nested anchors ("billion laughs") cannot exhaust memory.
+MAX_YAML_VALUES = 100_000
+_PLAIN = "tag:burdenshare:plain"
+_YAML_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, reading an unquoted scalar by the ``-p`` rule (:func:`parse_value`), so a
+    value means the same in ``-p``, ``-y`` and ``-f``: ``NO`` is the text "NO" (Norway), not
+    False; ``2024-12-31`` is text, not a date; ``017`` is 17. Quoted scalars are text."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and value not in ("<<", "="):
+            return _PLAIN
+        return super().resolve(kind, value, implicit)
+
+
+def _plain(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    text = loader.construct_scalar(node)
+    return None if text in _YAML_NULLS else parse_value(str(text))
+
+
+_Loader.add_constructor(_PLAIN, _plain)
+
+
+def _count_values(value: Any, budget: int) -> int:
+    """How many values ``value`` holds with shared parts counted every time (stops past
+    ``budget``)."""
+    count, stack = 0, [value]
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+            count += len(item)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def check_plain(name: str, value: Any, where: str = "parameters") -> None:
+    """A ParameterError naming the parameter for a value no notebook can be given: NaN or
+    infinity (strict JSON has neither), also inside lists, or a mapping key that is not text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(
+            f"{where}: parameter {name!r} = {value!r} is not a finite number; give a number such"
+            " as 0.015 (NaN and infinity are not parameter values)."
+        )
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            check_plain(f"{name}[{i}]", item, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ParameterError(f"{where}: parameter {name!r}: key {key!r} is not text.")
+            check_plain(f"{name}[{key!r}]", item, where)
+
+
 def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
-    """A YAML mapping from ``text`` (safe loader: no Python objects), or a ParameterError naming
+    """A YAML mapping from ``text`` (safe loader, unquoted values read as ``-p`` reads them, at
+    most :data:`MAX_YAML_VALUES` values once aliases are expanded), or a ParameterError naming
     ``where`` with the line and column of the problem."""
     try:
-        loaded = yaml.safe_load(text)
+        loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f" line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
@@ -172,6 +241,16 @@ def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
             f"{where}{place}: not plain YAML ({problem}). Write parameters as a mapping of plain"
             " values, e.g. `targets: [2, 3.5]`; Python objects and tags are refused."
         ) from None
+    except RecursionError:
+        raise ParameterError(
+            f"{where}: lists or mappings nested too deeply; parameters are short lists and"
+            " mappings: write them out."
+        ) from None
+    if _count_values(loaded, MAX_YAML_VALUES) > MAX_YAML_VALUES:
+        raise ParameterError(
+            f"{where}: more than {MAX_YAML_VALUES:,} values once its aliases (*name) are expanded;"
+            " parameters are short lists and mappings: write them out."
+        )
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -182,6 +261,8 @@ def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
     bad = [k for k in loaded if not isinstance(k, str) or not k.isidentifier()]
     if bad:
         raise ParameterError(f"{where}: {bad[0]!r} is not a parameter name.")
+    for key, value in loaded.items():
+        check_plain(key, value, where)
     return loaded
 
 
@@ -194,23 +275,25 @@ def merge_parameters(
     order (later ones win), as papermill merges them. Files must exist and hold a YAML mapping."""
     params: dict[str, Any] = {}
     for path in files or []:
+        reason = missing_reason(path)
+        if reason is not None:
+            found = "no such parameters file" if reason == "not found" else reason
+            raise ParameterError(f"-f {path}: {found}.".replace("..", "."))
+        raw = read_regular_file(
+            path, what="a parameters file", error=lambda m: ParameterError(f"-f {m}")
+        )
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ParameterError(f"-f {path}: no such parameters file.") from None
-        except IsADirectoryError:
-            raise ParameterError(f"-f {path}: is a folder, not a parameters file.") from None
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ParameterError(f"-f {path}: byte {exc.start} is not UTF-8 text.") from None
-        except OSError as exc:
-            raise ParameterError(f"-f {path}: cannot read it ({exc.strerror}).") from None
         params.update(_yaml_mapping(text, f"-f {path}"))
     for text in yaml_texts or []:
-        params.update(_yaml_mapping(text, f"-y {text!r}"))
+        params.update(_yaml_mapping(text, f"-y {text[:60]!r}"))
     for key, value in pairs or []:
         if not key.isidentifier():
             raise ParameterError(f"-p {key!r}: not a parameter name.")
         params[key] = parse_value(value)
+        check_plain(key, params[key], "-p")
     return params
 
 
@@ -327,6 +410,9 @@ def plan(
     for key, values in grids.items():
         if not values:
             raise ParameterError(f"--for-each {key}= has no values.")
+        check_plain(key, values, "--for-each")
+    for key, value in parameters.items():
+        check_plain(key, value)
     specs: list[ReportSpec] = []
     for info in chosen:
         own = {k: v for k, v in parameters.items() if k in info.parameter_names}
@@ -342,11 +428,18 @@ def plan(
     return _unique_stems(specs)
 
 
+#: Stems the site's own files use (``index.html``, ``manifest.json``): a report whose name would
+#: be one of them (in any case, for case-insensitive file systems) gets ``__report`` appended.
+SITE_STEMS = ("index", "manifest")
+
+
 def _unique_stems(specs: list[ReportSpec]) -> list[ReportSpec]:
     seen: dict[str, int] = {}
     named = []
     for spec in specs:
         stem = output_stem(spec.notebook, spec.parameters)
+        if stem.lower() in SITE_STEMS:
+            stem = f"{stem}__report"
         if stem in seen:
             seen[stem] += 1
             stem = f"{stem}__{seen[stem]}"

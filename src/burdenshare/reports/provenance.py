@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
+from ..errors import DataError
 from ..manifest import MANIFEST_NAME
-from ..paths import bundled_data_dir, file_identity, user_data_dir_path
+from ..paths import bundled_data_dir, file_identity, read_data_file, user_data_dir_path
 
 _SKIPPED_PARTS = {"__pycache__", "data", "notebooks"}  # data and notebooks are inputs of their own
 
@@ -153,8 +154,8 @@ class FileHashes:
             if key in self._known:
                 return self._known[key]
         try:
-            digest = sha256_bytes(path.read_bytes())
-        except OSError:
+            digest = sha256_bytes(read_data_file(path))
+        except DataError:
             return None
         with self._lock:
             self._known[key] = digest
@@ -164,9 +165,11 @@ class FileHashes:
 def _manifest_files(folder: Path) -> dict[str, Any]:
     """The ``files`` of a data folder's manifest, read now (empty when there is none)."""
     path = folder / MANIFEST_NAME
+    if not os.path.lexists(path):
+        return {}
     try:
-        files = json.loads(path.read_text(encoding="utf-8")).get("files", {})
-    except (OSError, ValueError, AttributeError):
+        files = json.loads(read_data_file(path).decode("utf-8")).get("files", {})
+    except (DataError, ValueError, AttributeError):
         return {}
     return files if isinstance(files, dict) else {}
 

@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ..errors import ReportError
+from ..paths import read_regular_file, resolved
 
 #: Files of a run that are not named in its manifest's reports.
 RUN_FILES = ("index.html", "manifest.json")
@@ -37,7 +39,7 @@ _RENAME_EXCHANGE = 2
 
 
 def _resolved(out: Path) -> Path:
-    return Path(os.path.abspath(Path(out).expanduser().resolve()))
+    return resolved(out, lambda message: ReportError(f"--out {message}"))
 
 
 def check_out(out: Path, keep_clear: Iterable[Path] = ()) -> Path:
@@ -112,7 +114,8 @@ def run_files(folder: Path) -> set[str]:
     """Top-level names in ``folder`` that its published run wrote (from its manifest)."""
     names = set(RUN_FILES)
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        raw = read_regular_file(folder / "manifest.json", what="a run manifest", error=OSError)
+        manifest = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         return names
     if not isinstance(manifest, dict):
@@ -123,6 +126,18 @@ def run_files(folder: Path) -> set[str]:
             listed.extend(value if isinstance(value, list) else [value])
     names.update(str(name).split("/")[0] for name in listed if name)
     return names
+
+
+def _open_lock_file(path: Path) -> None:
+    """Create the lock file (or open it) without waiting: a named pipe or device left at its
+    name is an OSError, never a wait for a reader."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags, 0o666)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+    finally:
+        os.close(handle)
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -158,8 +173,7 @@ class Publication:
         try:
             # filelock takes a lock file it cannot open for one held by another run: open it
             # ourselves first, so that case is an error rather than an endless wait.
-            with open(self.lock_path, "a"):
-                pass
+            _open_lock_file(self.lock_path)
             self._lock.acquire(timeout=0)
         except Timeout:
             if not self.wait:
@@ -177,7 +191,8 @@ class Publication:
         except OSError as exc:
             self._remove_made()
             raise ReportError(
-                f"--out {self.out}: cannot create the lock {self.lock_path} ({exc.strerror})."
+                f"--out {self.out}: cannot create the lock {self.lock_path} ({exc.strerror});"
+                " remove it if it is not a regular file, or choose another --out."
             ) from None
         try:
             self._remove_leftovers()

@@ -12,15 +12,18 @@ kernel, removes the staging folder and leaves the published output as it was
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import math
+import os
 import platform
 import queue
 import signal
 import threading
 import time
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -338,10 +341,16 @@ def _execute_local(
         if guard.stopped.is_set():
             done.put(outcome)
             return
-        done.put(finish(job, outcome, nb, options, cache, check, server))
+        try:
+            done.put(finish(job, outcome, nb, options, cache, check, server))
+        finally:
+            close_thread_loop()
 
     def kernel(job: Job) -> None:
-        outcome, nb = run_kernel(job, options, server, guard)
+        try:
+            outcome, nb = run_kernel(job, options, server, guard)
+        finally:
+            close_thread_loop()
         try:
             pages.submit(page, job, outcome, nb)
         except RuntimeError:  # the run is stopping: no more pages
@@ -366,6 +375,21 @@ def _execute_local(
         if server is not None:
             server.close()
     return outcomes
+
+
+def close_thread_loop() -> None:
+    """Close the event loop that nbclient's ``run_sync`` left in this worker thread (it keeps one
+    per thread and never closes it: "unclosed event loop" and its sockets at exit). The next
+    call in the thread makes a new one."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop in this thread
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+    asyncio.set_event_loop(None)
 
 
 def _dask_task(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
@@ -547,6 +571,11 @@ def _run(specs: Sequence[ReportSpec], setup: _Setup) -> RunSummary:
                 target = (staging / name).resolve()
                 if staging.resolve() not in target.parents:
                     raise ReportError(f"the site renderer named a file outside the run: {name!r}")
+                if os.path.lexists(target):  # a report's own file: never replaced by the site's
+                    raise ReportError(
+                        f"the site's file {name!r} has the name of a report's file; rename the"
+                        " notebook (or report this as a bug)."
+                    )
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             run["site_files"] = sorted(site_files)
