@@ -83,4 +83,4 @@ def test_every_public_loader_is_tried_with_arguments_of_the_wrong_kind():
 
     tried = {case.id.split("(")[0] for case in CASES if "=<a list>)" in case.id}
     with_arguments = {name for name in public_loaders() if _arguments(name)}
-    assert len(with_arguments) >= 15 and with_arguments - tried == {"restriction_status"}
+    assert len(with_arguments) >= 15 and with_arguments - tried == set()

@@ -707,7 +707,4 @@ CASES += [
     for argument in _arguments(name)[:3]
     for what, value in _WRONG_KINDS.items()
     if not (name == "convert" and argument in ("values", "year"))  # arrays are its input
-    # restriction_status (loaders/context.py) is being reworked elsewhere: NaN dates and lists of
-    # countries still end in pandas' errors there (reported, left to that work)
-    and name != "restriction_status"
 ]

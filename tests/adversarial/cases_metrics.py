@@ -252,7 +252,10 @@ _PANEL_EXTRA: dict[str, tuple[Any, ...]] = {
     "movers": (2014, 2024),
     "group_burden": (["USA"],),
 }
-_PANEL_KWARGS = {name: {"gdp_growth": G} for name in ("pathway", "pathway_summary", "pathway_fan")}
+_PANEL_KWARGS = {
+    name: {"gdp_growth": G}
+    for name in ("pathway", "pathway_summary", "pathway_fan", "track_verdicts")
+}
 _SUPPORT_SIGNATURES: dict[str, tuple[str, ...]] = {
     "annual_support": ("monthly",),
     "monthly_flows": ("monthly",),
@@ -275,6 +278,8 @@ def _call(name: str, table: Any) -> Any:
         return metric(table, _panel())
     if name == "spending_with_support":
         return metric(_panel(), table, double_count="acknowledge")
+    if name == "chain_editions":  # the table beside a good panel of another edition
+        return metric(table, bs.spending_panel("2024"))
     return metric(table, *_PANEL_EXTRA.get(name, ()), **_PANEL_KWARGS.get(name, {}))
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .. import datasets
 from ..errors import ParameterError
+from ..params import check_flag
 from ..schemas import MECHANISMS, RESTRICTIONS, UDCG_MEETINGS
 from ..schemas.context import covered
 from ..tables import load_table
@@ -57,12 +58,20 @@ def restriction_status(
     (conflicting reports are not resolved). Pairs with no report by then are absent. ``country``
     (ISO3) and ``weapon_system`` narrow the result after supersession is judged.
     """
+    if isinstance(on, dt.datetime) or not isinstance(on, str | dt.date):
+        raise ParameterError(f"on={on!r} is not a date; use YYYY-MM-DD text or a datetime.date.")
     try:
         day = pd.Timestamp(on)
     except (ValueError, TypeError):
         raise ParameterError(f"on={on!r} is not a date; use YYYY-MM-DD.") from None
+    if pd.isna(day):
+        raise ParameterError(f"on={on!r} is not a date; use YYYY-MM-DD.")
     table = load_restrictions(path)
     for column, wanted in (("iso3", country), ("weapon_system", weapon_system)):
+        if wanted is not None and not isinstance(wanted, str):
+            raise ParameterError(
+                f"{column}={wanted!r} must be one text value (or None for every one)."
+            )
         if wanted is not None and wanted not in set(table[column]):
             options = ", ".join(sorted(set(table[column])))
             raise ParameterError(f"{column}={wanted!r} is unknown; choose one of {options}.")
@@ -114,6 +123,7 @@ def load_udcg_meetings(path: str | Path | None = None, alternatives: bool = True
     without the dissenting reports and the meeting that was not held. Count meetings by a date
     from ``date_to`` (a meeting counts from the last day of its stated date).
     """
+    check_flag("alternatives", alternatives)
     frame = load_table(datasets.UDCG_MEETINGS, UDCG_MEETINGS, path)
     if not alternatives:
         frame = frame[frame["report"] == "meeting"].reset_index(drop=True)
