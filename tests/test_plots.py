@@ -328,3 +328,27 @@ def test_target_lines_are_labelled_once_and_always_in_range():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["2%", "2.1%", "100%"]
     assert ax.get_xlim()[1] >= 100
     check_figure(apart), check_figure(close)
+
+
+def test_every_builder_keeps_the_data_it_draws():
+    values = pd.Series({"POL": 4.2, "DEU": 2.1, "ISL": np.nan})
+    bars = plots.ranking_bars(values, title="t", xlabel="x", source="s")
+    assert plots.data_of(bars)["value"].to_dict() == pytest.approx(values.to_dict(), nan_ok=True)
+    frame = pd.DataFrame({"POL": [1.0, 2.0]}, index=[2024, 2025])
+    estimate = pd.DataFrame({"POL": [False, True]}, index=[2024, 2025])
+    lines = plots.time_lines(frame, title="t", ylabel="%", source="s", estimate=estimate)
+    assert plots.data_of(lines).to_dict("list") == {
+        "POL": [1.0, 2.0],
+        "POL_estimate": [False, True],
+    }
+    assert plots.data_of(Figure()) is None  # a figure built elsewhere carries none
+
+
+@pytest.mark.slow
+def test_every_figure_of_the_default_set_carries_its_data():
+    from burdenshare.analyses import ANALYSES
+
+    for name, analysis in ANALYSES.items():
+        for key, figure in analysis.run().figures.items():
+            data = plots.data_of(figure)
+            assert data is not None and len(data) and len(data.columns), (name, key)

@@ -33,6 +33,7 @@ from markupsafe import escape
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from PIL import Image as PILImage
 
+from burdenshare import plots
 from burdenshare.analyses import ANALYSES, png_bytes
 from burdenshare.cli import main
 from burdenshare.countries import name as country_name
@@ -109,8 +110,13 @@ def _table(frame: pd.DataFrame, name: str) -> Any:
 
 
 def _figure(fig: Any, name: str, title: str) -> Any:
+    """The output ``burdenshare.analyses.show(fig, name=name)`` records."""
     image = Image(data=png_bytes(fig), format="png")
-    return _shown(image, {"burdenshare_figure": {"name": name, "title": title}})
+    meta = {"name": name, "title": title}
+    data = plots.data_of(fig)
+    if data is not None:
+        meta["csv"] = data.to_csv()
+    return _shown(image, {"burdenshare_figure": meta})
 
 
 def _recorded(results: dict[str, Any], title: str, labels: dict[str, str]) -> Any:
@@ -438,7 +444,8 @@ def test_reader_page_hides_code_and_usage_and_shows_parameters_and_units(allianc
     assert "edition 2026 (default)" in page.text
     assert "Share of GDP (%)" in page.text  # the readable header, unit included
     assert "index.html" in page.links and "alliance_overview.ipynb" in page.links
-    assert page.text.count("Download this table as CSV") == len(rendered.files) > 0
+    tables = [n for n in rendered.files if not n.endswith("_figure_data.csv")]
+    assert page.text.count("Download this table as CSV") == len(tables) > 0
     # key results, formatted: the issue's raw value with its name, unit and rounding
     assert "Money gap to 3.5% of GDP 448,271 million US$" in page.text
     assert "Allies at or above 3.5% of GDP Estonia, Lithuania, Latvia, Poland" in page.text
@@ -459,7 +466,10 @@ def test_tables_are_downloads_with_the_machine_readable_csv(alliance):
         for o in c.get("outputs", [])
         if "burdenshare_table" in o.get("metadata", {})
     ]
-    assert sorted(rendered.files) == sorted(f"alliance_overview__{t['name']}.csv" for t in tables)
+    figures = [n for n in rendered.files if n.endswith("_figure_data.csv")]  # beside each figure
+    assert sorted(set(rendered.files) - set(figures)) == sorted(
+        f"alliance_overview__{t['name']}.csv" for t in tables
+    )
     league = pd.read_csv(io.BytesIO(rendered.files["alliance_overview__league.csv"]))
     assert "share_gdp_pct" in league.columns  # the original column names
     poland = league.set_index("country").loc[country_name("POL"), "share_gdp_pct"]
@@ -746,6 +756,20 @@ def test_pages_define_their_terms_and_suggest_a_citation(alliance, site):
     assert "Version " in citation and f"Suggested citation: {citation}" in page.text
     folder, _ = site
     assert f"Suggested citation: {citation}" in page_of(folder / "index.html").text
+
+
+def test_a_figure_offers_the_data_it_draws_as_csv_with_its_as_of_date(alliance):
+    nb, _ = alliance
+    rendered = render_report(nb, stem="alliance_overview", show_code=False)
+    figures = [n for n in rendered.files if n.endswith("_figure_data.csv")]
+    assert figures, rendered.files.keys()
+    for name in figures:
+        frame = pd.read_csv(io.BytesIO(rendered.files[name]))
+        assert len(frame) and len(frame.columns) >= 2
+        assert (
+            f'href="{name}" download>Download the data behind this figure as CSV' in rendered.html
+        )
+    assert re.search(r"data as of \d{1,2} \w+ 20\d\d", rendered.html)
 
 
 # --- PDFs and the site in a real browser ----------------------------------------------------------

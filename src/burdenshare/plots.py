@@ -82,6 +82,13 @@ def label_of(code: str) -> str:
         return code
 
 
+def data_of(fig: Figure) -> pd.DataFrame | None:
+    """The data a figure draws (as its builder received it), or None for a figure built
+    elsewhere."""
+    found = getattr(fig, "burdenshare_data", None)
+    return found if isinstance(found, pd.DataFrame) else None
+
+
 def title_of(fig: Figure) -> str:
     """The finding title of a figure built here."""
     return getattr(fig, "burdenshare_title", fig.get_suptitle())
@@ -147,9 +154,20 @@ def fit_text(text: str, width_px: float, size: float, bold: bool = False) -> str
     return "\n".join(lines)
 
 
-def _finish(fig: Figure, title: str, source: str, footnotes: Sequence[str] = ()) -> Figure:
+def _finish(
+    fig: Figure,
+    title: str,
+    source: str,
+    footnotes: Sequence[str] = (),
+    *,
+    data: pd.DataFrame | pd.Series | None = None,
+) -> Figure:
     """Finding title on top, footnotes and the source line at the bottom, both wrapped to the
-    figure's width; :func:`title_of` returns the title as given."""
+    figure's width; :func:`title_of` returns the title as given and :func:`data_of` the data the
+    figure draws (``data``), which a report offers as a CSV download beside the figure."""
+    if data is not None:
+        frame = data.to_frame() if isinstance(data, pd.Series) else data
+        fig.burdenshare_data = frame.copy()
     width = fig.get_figwidth() * DPI * 0.98 - 8
     fig.suptitle(
         fit_text(title, width, 12, bold=True),
@@ -392,7 +410,10 @@ def ranking_bars(
     handles += label_targets(ax, lines, horizontal=False)
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8)
-    return _finish(fig, title, source, _missing_note(absent, missing))
+    data = pd.DataFrame({"value": values})
+    if estimate is not None:
+        data["estimate"] = estimate.reindex(values.index)
+    return _finish(fig, title, source, _missing_note(absent, missing), data=data)
 
 
 def _draw_series(
@@ -500,7 +521,19 @@ def time_lines(
     has_estimates = estimate is not None and bool(estimate.to_numpy(dtype=bool).any())
     if drawn > 1 or extrapolated or has_estimates or in_legend:
         ax.legend(loc="best", fontsize=8)
-    return _finish(fig, title, source, notes)
+    return _finish(fig, title, source, notes, data=_with_estimates(frame, estimate))
+
+
+def _with_estimates(frame: pd.DataFrame, estimate: pd.DataFrame | None) -> pd.DataFrame:
+    """The plotted values with, per column that has estimates, an ``<column>_estimate`` flag."""
+    if estimate is None:
+        return frame
+    flags = {
+        f"{column}_estimate": estimate[column].reindex(frame.index)
+        for column in frame.columns
+        if column in estimate.columns
+    }
+    return frame.assign(**flags) if flags else frame
 
 
 def _off_chart(ax: Axes, frame: pd.DataFrame, extrapolated: Sequence[str]) -> list[str]:
@@ -558,7 +591,13 @@ def time_panels(
         ax.set_title(fit_text(subtitle, width, 10), loc="left", fontsize=10, parse_math=False)
         ax.set_ylabel(ylabels[subtitle])
         ax.legend(loc="best", fontsize=8)
-    return _finish(fig, title, source)
+    data = pd.concat(
+        {subtitle: frame for subtitle, frame in panels.items()},
+        axis=1,
+        names=["panel", "series"],
+        sort=True,
+    )
+    return _finish(fig, title, source, data=data)
 
 
 def fan_chart(
@@ -600,7 +639,8 @@ def fan_chart(
     label_targets(ax, lines)
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper left", fontsize=8)
-    return _finish(fig, title, source)
+    data = bands if history is None else bands.join(history.rename("history"), how="outer")
+    return _finish(fig, title, source, data=data)
 
 
 def scatter_labelled(
@@ -643,7 +683,7 @@ def scatter_labelled(
         _zero_based(ax, frame[x], axis="x")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    _finish(fig, title, source)
+    _finish(fig, title, source, data=frame[[x, y]])
     texts = [
         ax.text(row[x], row[y], label_of(str(code)), fontsize=7) for code, row in frame.iterrows()
     ]
@@ -687,7 +727,7 @@ def stacked_bars(
     ax.grid(axis="y", visible=False)
     _zero_based(ax, left, axis="x")
     ax.legend(loc="lower right", fontsize=8)
-    return _finish(fig, title, source)
+    return _finish(fig, title, source, data=ordered)
 
 
 def timeline(
@@ -732,7 +772,8 @@ def timeline(
     _date_ticks(ax)
     ax.legend(loc="upper left", fontsize=8, ncols=min(4, len(colours)))
     ax.set_ylim(0.4, len(lanes) + 0.6 + 0.6 * np.ceil(len(colours) / 4))
-    _finish(fig, title, source)
+    kept = [c for c in (lane, date, kind, note) if c is not None and c in events.columns]
+    _finish(fig, title, source, data=events[kept])
     if note is not None:
         _notes_beside(fig, ax, events.dropna(subset=[note]), note, date, lane, position)
     return fig

@@ -3,8 +3,9 @@
 ``show(table, name=...)`` displays the table with readable headers that carry units ("Share of
 GDP (%)") and puts its machine-readable CSV (original column names) in the output metadata,
 ``{"burdenshare_table": {"name": ..., "csv": ...}}``; ``show(figure, name=...)`` displays the
-figure as PNG with ``{"burdenshare_figure": {"name": ..., "title": ...}}`` in the metadata (the
-report site offers the CSVs for download and leads with the first figure).
+figure as PNG with ``{"burdenshare_figure": {"name": ..., "title": ..., "csv": ...}}`` in the metadata (the
+data the figure draws; the report site offers the CSVs for download and leads with the first
+figure).
 """
 
 from __future__ import annotations
@@ -131,6 +132,9 @@ def show(
         raise ParameterError("Parameter 'name' is required to show a table or a figure.")
     if isinstance(item, Figure):
         meta = {FIGURE_KEY: {"name": name, "title": plots.title_of(item)}}
+        data = plots.data_of(item)
+        if data is not None:  # the data behind the figure, for a CSV download beside it
+            meta[FIGURE_KEY]["csv"] = data.to_csv()
         display(Image(data=plots.render_png(item), format="png"), metadata=meta)
         return
     table = item.to_frame() if isinstance(item, pd.Series) else item

@@ -35,6 +35,7 @@ from .results import JSON_MIME, RESULTS_KEY, read_headline
 from .site import (
     TEMPLATES,
     about_the_data,
+    as_of,
     environment,
     key_results,
     parameter_text,
@@ -52,6 +53,7 @@ READER_HIDDEN_TAGS = frozenset(
     {"parameters", "injected-parameters", "usage", "papermill-error-cell-tag"}
 )
 TABLE_KEY = "burdenshare_table"
+FIGURE_KEY = "burdenshare_figure"
 PARAMETERS_TAG = "burdenshare-parameters"
 
 
@@ -164,6 +166,7 @@ def _page_context(nb: Any, stem: str, show_code: bool) -> dict[str, Any]:
         meta.get("title") or _first_heading(nb) or headline.get("title"), notebook, parameters
     )
     ipynb = f"{stem}.ipynb"
+    reads = provenance(report.get("datasets") or [])
     env = environment()
     top = env.get_template("report_top.html.j2").render(
         ipynb=ipynb,
@@ -178,8 +181,9 @@ def _page_context(nb: Any, stem: str, show_code: bool) -> dict[str, Any]:
         "top": top,
         "parameters": parameter_rows(nb, parameters if isinstance(given, dict) else None),
         "labels": headline.get("labels") or {},
+        "as_of": as_of(reads),
         "bottom_context": {
-            "data": provenance(report.get("datasets") or []),
+            "data": reads,
             "notebook": notebook,
             "engine": str(report.get("engine") or ""),
             "engine_reason": str(report.get("engine_reason") or ""),
@@ -227,6 +231,10 @@ class SitePagePreprocessor(Preprocessor):
                 table = (output.get("metadata") or {}).get(TABLE_KEY)
                 if table is not None:
                     self._table(index, table, page, files, tables)
+                meta = output.get("metadata") or {}
+                figure = meta.get(FIGURE_KEY) or (meta.get("image/png") or {}).get(FIGURE_KEY)
+                if isinstance(figure, dict) and isinstance(figure.get("csv"), str):
+                    self._figure_data(figure, page, files, tables)
             if self.reader:
                 cell["outputs"] = [self._reader(o, page) for o in cell.get("outputs", []) or []]
         page["bottom"] = (
@@ -268,6 +276,20 @@ class SitePagePreprocessor(Preprocessor):
         file = _table_file(page["stem"], name, set(files))
         files[file] = csv.encode("utf-8")
         table["file"] = file
+        tables.append(file)
+
+    @staticmethod
+    def _figure_data(
+        figure: dict[str, Any], page: dict[str, Any], files: dict[str, bytes], tables: list[str]
+    ) -> None:
+        """The CSV of the data a figure draws, written beside the page (``figure["file"]``)."""
+        if page["stem"] is None:
+            return
+        name = f"{figure.get('name') or 'figure'}_figure_data"
+        file = _table_file(page["stem"], name, set(files))
+        files[file] = figure["csv"].encode("utf-8")
+        figure["file"] = file
+        figure["as_of"] = page["as_of"]
         tables.append(file)
 
     @staticmethod

@@ -15,6 +15,7 @@ the unit in parentheses decides the rounding (:func:`format_value`). Missing val
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import math
@@ -31,9 +32,9 @@ import jinja2
 import yaml
 from PIL import Image
 
-from .. import countries
+from .. import countries, editions
 from .._version import __version__
-from ..errors import ReportError
+from ..errors import BurdenshareError, ReportError
 from .planning import slugify
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -343,6 +344,22 @@ class DataRead:
     @property
     def short(self) -> str:
         return self.sha256[:12]
+
+    @property
+    def published(self) -> dt.date | None:
+        """The date the edition was public by (the editions registry), None if unknown."""
+        try:
+            found = editions.editions(self.dataset).get(self.label)
+        except BurdenshareError:  # an unknown dataset or a broken manifest: no date to show
+            return None
+        return found.published if found is not None else None
+
+
+def as_of(reads: Sequence[DataRead]) -> str:
+    """The newest publication date of the data a report read, as text ("27 November 2026");
+    "" where no date is recorded."""
+    days = [d for d in (r.published for r in reads) if d is not None]
+    return f"{max(days):%d %B %Y}".lstrip("0") if days else ""
 
 
 def provenance(reads: Iterable[Mapping[str, Any]]) -> list[DataRead]:
