@@ -82,6 +82,7 @@ LABEL_RULES: dict[str, LabelRule] = {
     datasets.TARGETS: YEAR,
     datasets.COUNTRIES: YEAR,
     datasets.FX: YEAR,
+    datasets.PPP: YEAR,
     datasets.KIEL_SUPPORT: KIEL_RELEASE,
     datasets.KIEL_MONTHLY: KIEL_RELEASE,
     datasets.KIEL_MONTHLY_TOTALS: KIEL_RELEASE,

@@ -78,6 +78,7 @@ LOADERS: dict[str, Loader] = {
     ),
     "pledges": Loader(lambda p: bs.load_pledges(path=p), "pledges_2024_2025.csv", schemas.PLEDGES),
     "fx": Loader(lambda p: bs.load_fx(path=p), "fx_ecb_annual.csv", schemas.FX),
+    "ppp": Loader(lambda p: bs.load_ppp(path=p), "wb_ppp_2026.csv", schemas.PPP),
     "opinion": Loader(
         lambda p: bs.load_opinion(path=p), "opinion_ukraine_nato.csv", schemas.OPINION
     ),

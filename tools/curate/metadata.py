@@ -1,4 +1,5 @@
-"""The metadata files beside the curation code (``spending.yaml``, ``support.yaml``), read and checked.
+"""The metadata files beside the curation code (``spending.yaml``, ``support.yaml``,
+``ppp.yaml``), read and checked.
 
 A metadata file has these sections:
 

@@ -10,6 +10,7 @@ from .context import load_mechanisms, load_restrictions, load_udcg_meetings, res
 from .nato import load_gdp, load_spending, spending_panel
 from .opinion import load_opinion
 from .pledges import load_pledges
+from .ppp import load_ppp
 from .sipri import load_sipri
 from .support import (
     latest_support_release,
@@ -26,6 +27,7 @@ from .support import (
 __all__ = [
     # defence spending
     "load_gdp",
+    "load_ppp",
     "load_sipri",
     "load_spending",
     "load_targets",
