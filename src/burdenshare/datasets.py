@@ -10,6 +10,7 @@ from typing import Final
 
 NATO_SPENDING: Final = "nato_spending"
 SIPRI_MILEX: Final = "sipri_milex"
+SIPRI_WORLD: Final = "sipri_world"
 TARGETS: Final = "targets"
 COUNTRIES: Final = "countries"
 KIEL_SUPPORT: Final = "kiel_support"

@@ -79,6 +79,7 @@ MONTH = LabelRule(r"[0-9]{4}-(0[1-9]|1[0-2])", "2025-12", "a month YYYY-MM")
 LABEL_RULES: dict[str, LabelRule] = {
     datasets.NATO_SPENDING: YEAR,
     datasets.SIPRI_MILEX: YEAR,
+    datasets.SIPRI_WORLD: YEAR,
     datasets.TARGETS: YEAR,
     datasets.COUNTRIES: YEAR,
     datasets.FX: YEAR,

@@ -11,7 +11,7 @@ from .nato import load_gdp, load_spending, spending_panel
 from .opinion import load_opinion
 from .pledges import load_pledges
 from .ppp import load_ppp
-from .sipri import load_sipri
+from .sipri import load_sipri, load_sipri_world
 from .support import (
     latest_support_release,
     load_disbursements,
@@ -29,6 +29,7 @@ __all__ = [
     "load_gdp",
     "load_ppp",
     "load_sipri",
+    "load_sipri_world",
     "load_spending",
     "load_targets",
     "spending_panel",

@@ -47,6 +47,28 @@ def _factors(ppp: pd.DataFrame) -> pd.DataFrame:
     return rows.set_index(["iso3", "year"])[["value", "currency", "vintage", "estimate"]]
 
 
+#: Columns of a Kiel support table: aid to Ukraine, not a country's own spending.
+_SUPPORT_COLUMNS = ("aid_type", "measure", "donor")
+
+
+def _require_long(spending: object) -> None:
+    """A tidy long frame of spending (iso3, year, value, unit, currency), else ParameterError."""
+    expected = (
+        "expected a tidy long frame of spending in national currency (bs.load_spending(), "
+        f"bs.load_sipri() or your own with columns {', '.join(_NEEDS)})"
+    )
+    if not isinstance(spending, pd.DataFrame):
+        raise ParameterError(f"spending: {expected}; got {type(spending).__name__}.")
+    missing = [c for c in _NEEDS if c not in spending.columns]
+    if missing:
+        raise ParameterError(f"spending: {expected}; it has no column {', '.join(missing)}.")
+    support = [c for c in _SUPPORT_COLUMNS if c in spending.columns]
+    if support:
+        raise ParameterError(
+            f"spending: {expected}; it has column {support[0]!r}, a table of support to Ukraine."
+        )
+
+
 def _one_indicator(spending: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
     if "indicator" not in spending.columns:
         if indicator is not None:
@@ -98,15 +120,8 @@ def to_ppp(
     ppp_factor, ppp_vintage, intl_usd_m, estimate`` (estimate: the figure or the factor is one).
     See the module docstring for the formula and what is refused.
     """
-    if not isinstance(spending, pd.DataFrame):
-        raise ParameterError(f"spending: expected a DataFrame, got {type(spending).__name__}.")
+    _require_long(spending)
     rows = _one_indicator(spending, indicator)
-    missing = [c for c in _NEEDS if c not in rows.columns]
-    if missing:
-        raise ParameterError(
-            f"spending: no column {', '.join(missing)}; expected a tidy long frame with "
-            f"{', '.join(_NEEDS)}."
-        )
     _require_current(rows)
     if rows["currency"].isna().any():
         bad = rows.loc[rows["currency"].isna(), "iso3"].iloc[0]
@@ -163,6 +178,20 @@ def ppp_total(
     Returns ``year, <column>, n_members, missing``; a year where a member has no figure has an
     empty total and names the member in ``missing`` (never a partial sum).
     """
+    if not isinstance(converted, pd.DataFrame) or not {"iso3", "year", column} <= set(
+        converted.columns
+    ):
+        raise ParameterError(
+            f"converted: expected the result of bs.to_ppp (columns iso3, year, {column}); got "
+            f"{type(converted).__name__}"
+            + (
+                f" with columns {', '.join(map(str, converted.columns))}."
+                if isinstance(converted, pd.DataFrame)
+                else "."
+            )
+        )
+    if isinstance(members, str) or not isinstance(members, Iterable):
+        raise ParameterError(f"members: expected a list of ISO3 codes, got {members!r}.")
     group = sorted(set(members))
     if not group:
         raise ParameterError("members: name at least one country (ISO3 codes).")

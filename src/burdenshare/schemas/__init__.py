@@ -22,7 +22,7 @@ from .opinion import OPINION
 from .pledges import PLEDGES
 from .ppp import PPP, PPP_INDICATORS
 from .reference import COUNTRIES, FX, TARGETS
-from .sipri import SIPRI, SIPRI_INDICATORS
+from .sipri import SIPRI, SIPRI_INDICATORS, SIPRI_WORLD
 from .support import (
     DISBURSEMENTS,
     DONOR_GDP,
@@ -45,6 +45,7 @@ SPECS: dict[str, TableSpec] = {
     for spec in (
         SPENDING,
         SIPRI,
+        SIPRI_WORLD,
         TARGETS,
         FX,
         PPP,
@@ -83,6 +84,7 @@ __all__ = [
     "DEFINITIONS",
     "SPENDING",
     "SIPRI",
+    "SIPRI_WORLD",
     "TARGETS",
     "FX",
     "PPP",
