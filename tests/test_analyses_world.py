@@ -59,3 +59,17 @@ def test_russia_2024_at_ppp_from_sipri_is_above_the_iiss_figure_as_sipris_rub_to
     """SIPRI's RUB 13.8 tn for 2024 (IISS: 13.1 tn) gives 476 bn international $ (IISS 461.6)."""
     totals = world_comparison.run(start_year=2024, end_year=2024).tables["totals_bn"]
     assert totals.at[2024, "Russia, intl $ bn at PPP"] == pytest.approx(476.3, abs=0.05)
+
+
+def test_country_profile_shows_the_allys_spending_at_ppp_beside_market_rates():
+    from burdenshare.analyses import country_profile
+
+    table = country_profile.run(country="POL").tables["at_ppp"]
+    nato, factor = bs.load_spending(edition="2026"), _factor(bs.load_ppp())
+    pln = _value(nato, "defexp_ncu_current_m", ["POL"], 2024).iloc[0]
+    assert table.at[2024, "ppp_intl_usd_m"] == round(pln / factor["POL", 2024])
+    assert table.at[2024, "market_usd_m"] == 34_454  # NATO 2026 edition, Table 2 (US$ m)
+    assert table.index.max() == 2025  # the last year with a PPP factor (NATO goes to 2026)
+    usa = country_profile.run(country="USA").tables["at_ppp"]
+    assert (usa["ppp_over_market"] == 1).all()
+    assert "at_ppp" not in country_profile.run(country="ISL").tables  # no NATO figure
