@@ -72,6 +72,11 @@ EXTREMES: dict[str, list[dict[str, Any]]] = {
         {"old": "2024", "new": "2025", "top_n": 40},
         {"dataset": "kiel_support", "old": "R29", "new": "R30"},  # % of GDP, EU members only
     ],
+    "world_comparison": [
+        {},
+        {"start_year": 2014, "end_year": 2014},  # one year; the ranking of the same year
+        {"start_year": 2025, "end_year": 2025},  # past the world spenders' last year (2024)
+    ],
 }
 CASES = [(name, i) for name, sets in EXTREMES.items() for i in range(len(sets))]
 

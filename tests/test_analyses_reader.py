@@ -152,6 +152,7 @@ def test_show_keeps_the_original_values_in_the_csv():
         "hague_2035_pathways",
         "accession_opinion",
         "commitments_briefing",
+        "world_comparison",
     ],
 )
 def test_the_tables_of_the_analyses_show_no_raw_value(module: str):

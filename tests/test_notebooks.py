@@ -88,6 +88,10 @@ CASES: dict[str, dict[str, Any]] = {
             "'old' = 'R30' and 'new' = 'R30v2' of kiel_support have nothing in common",
         ),
     },
+    "world_comparison": {
+        "other": [{"start_year": 2022, "end_year": 2024}, {"start_year": 2014, "end_year": 2014}],
+        "bad": ({"end_year": 2026}, "'end_year' = 2026 is outside the valid range"),
+    },
 }
 
 

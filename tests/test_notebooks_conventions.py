@@ -27,7 +27,7 @@ LANGUAGE = (
     "import json; from ipykernel.ipkernel import IPythonKernel as K; "
     "print(json.dumps(K.language_info))"
 )
-SECTIONS = {"alliance", "hague", "support", "opinion", "countries", "changes"}
+SECTIONS = {"alliance", "hague", "world", "support", "opinion", "countries", "changes"}
 
 
 @functools.cache

@@ -46,6 +46,7 @@ NAME_ALIASES: dict[str, str] = {
     "czech republic": "CZE",
     "turkey": "TUR",
     "russian federation": "RUS",
+    "korea, south": "KOR",
     "nato europe and canada": "NATO_EUR_CAN",
     "nato europe & canada": "NATO_EUR_CAN",
     "nato total": "NATO_TOTAL",

@@ -37,6 +37,12 @@ _BY_NAME: dict[str, str] = {
     "pounds": "GBP",
     "roubles": "RUB",
     "zlotys": "PLN",
+    "yuan": "CNY",
+    "yen": "JPY",
+    "won": "KRW",
+    "riyals": "SAR",
+    "rial": "IRR",
+    "shekels": "ILS",
 }
 # Names shared by several currencies: the country decides.
 _BY_NAME_AND_COUNTRY: dict[tuple[str, str], str] = {
@@ -45,6 +51,8 @@ _BY_NAME_AND_COUNTRY: dict[tuple[str, str], str] = {
     ("kroner", "SWE"): "SEK",
     ("dollars", "CAN"): "CAD",
     ("dollars", "USA"): "USD",
+    ("dollars", "AUS"): "AUD",
+    ("rupees", "IND"): "INR",
 }
 
 

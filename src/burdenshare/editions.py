@@ -79,9 +79,11 @@ MONTH = LabelRule(r"[0-9]{4}-(0[1-9]|1[0-2])", "2025-12", "a month YYYY-MM")
 LABEL_RULES: dict[str, LabelRule] = {
     datasets.NATO_SPENDING: YEAR,
     datasets.SIPRI_MILEX: YEAR,
+    datasets.SIPRI_WORLD: YEAR,
     datasets.TARGETS: YEAR,
     datasets.COUNTRIES: YEAR,
     datasets.FX: YEAR,
+    datasets.PPP: YEAR,
     datasets.KIEL_SUPPORT: KIEL_RELEASE,
     datasets.KIEL_MONTHLY: KIEL_RELEASE,
     datasets.KIEL_MONTHLY_TOTALS: KIEL_RELEASE,

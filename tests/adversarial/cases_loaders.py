@@ -38,6 +38,9 @@ LOADERS: dict[str, Loader] = {
         lambda p: bs.load_spending(path=p), "nato_defexp_2025.csv", schemas.SPENDING
     ),
     "sipri": Loader(lambda p: bs.load_sipri(path=p), "sipri_milex_2025.csv", schemas.SIPRI),
+    "sipri_world": Loader(
+        lambda p: bs.load_sipri_world(path=p), "sipri_milex_world_2025.csv", schemas.SIPRI_WORLD
+    ),
     "targets": Loader(lambda p: bs.load_targets(path=p), "nato_targets.csv", schemas.TARGETS),
     "support": Loader(
         lambda p: bs.load_support("all", currency=None, path=p),
@@ -78,6 +81,7 @@ LOADERS: dict[str, Loader] = {
     ),
     "pledges": Loader(lambda p: bs.load_pledges(path=p), "pledges_2024_2025.csv", schemas.PLEDGES),
     "fx": Loader(lambda p: bs.load_fx(path=p), "fx_ecb_annual.csv", schemas.FX),
+    "ppp": Loader(lambda p: bs.load_ppp(path=p), "wb_ppp_2026.csv", schemas.PPP),
     "opinion": Loader(
         lambda p: bs.load_opinion(path=p), "opinion_ukraine_nato.csv", schemas.OPINION
     ),

@@ -245,6 +245,8 @@ _EXPECTED = {
     "monthly": "bs.load_support_monthly()",
     "annual": "bs.annual_support",
     "amounts": "Series of amounts by donor",
+    "long": "tidy long frame",
+    "converted": "bs.to_ppp",
 }
 #: The table argument each public metric takes, the kinds it accepts, and how to call it.
 _PANEL_EXTRA: dict[str, tuple[Any, ...]] = {
@@ -267,6 +269,8 @@ _SUPPORT_SIGNATURES: dict[str, tuple[str, ...]] = {
     "top_donors": ("amounts",),
     "support_vs_defence": ("annual",),
     "spending_with_support": ("annual",),
+    "to_ppp": ("long",),  # a kind _KINDS does not offer: every one of them is wrong
+    "ppp_total": ("converted",),
 }
 
 
@@ -278,6 +282,10 @@ def _call(name: str, table: Any) -> Any:
         return metric(table, _panel())
     if name == "spending_with_support":
         return metric(_panel(), table, double_count="acknowledge")
+    if name == "to_ppp":
+        return metric(table, bs.load_ppp())
+    if name == "ppp_total":
+        return metric(table, ["DEU"])
     if name == "chain_editions":  # the table beside a good panel of another edition
         return metric(table, bs.spending_panel("2024"))
     return metric(table, *_PANEL_EXTRA.get(name, ()), **_PANEL_KWARGS.get(name, {}))

@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from . import spending, support
+from . import ppp, spending, support
 from .common import DATA, write_manifest
 from .metadata import CurationError
 
-MODULES = (spending, support)
+MODULES = (spending, support, ppp)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .common import DATA, SHARED, read_source, write_csv
 from .metadata import BY_HAND, CurationError, FileSpec, Metadata
-from .workbooks import from_workbook
+from .workbooks import from_workbook, only_workbook
 
 #: Derives a table's columns from its source frame (already renamed and with its fixed columns).
 Builder = Callable[[pd.DataFrame, FileSpec, Metadata], pd.DataFrame]
@@ -31,8 +31,16 @@ def build_files(
             if out.resolve() != DATA.resolve():
                 shutil.copyfile(DATA / spec.name, out / spec.name)
             continue
-        frame = tidy(spec, meta, builders[spec.table])
-        if spec.workbook:
+        if not spec.source:  # the publisher's workbook is the only source
+            frame = only_workbook(spec, meta.code("workbook_countries").get(spec.name))
+            if frame is None:
+                if out.resolve() != DATA.resolve():
+                    shutil.copyfile(DATA / spec.name, out / spec.name)
+                continue
+            frame = frame[meta.tables[spec.table].columns]
+        else:
+            frame = tidy(spec, meta, builders[spec.table])
+        if spec.workbook and spec.source:
             frame = from_workbook(spec, frame)
         write_csv(frame, out / spec.name)
     return {name: spec.manifest for name, spec in meta.files.items()}

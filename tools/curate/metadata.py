@@ -1,4 +1,5 @@
-"""The metadata files beside the curation code (``spending.yaml``, ``support.yaml``), read and checked.
+"""The metadata files beside the curation code (``spending.yaml``, ``support.yaml``,
+``ppp.yaml``), read and checked.
 
 A metadata file has these sections:
 
@@ -117,7 +118,7 @@ class FileSpec:
 
     name: str
     table: str
-    source: str  # below ../shared/sources; "" for a file edited by hand
+    source: str  # below ../shared/sources; "" for a file edited by hand or read from a workbook
     workbook: str  # below ../shared/sources/raw; "" if none
     manifest: dict[str, Any]  # fields in MANIFEST_FIELDS order, without sha256 and rows
 
@@ -207,8 +208,11 @@ def _file(
     table = entry["table"]
     if table != BY_HAND and table not in tables:
         raise CurationError(f"{where}: table {table!r} is not under 'tables' (nor {BY_HAND!r})")
-    if table != BY_HAND and not entry.get("source"):
-        raise CurationError(f"{where}: 'source' is missing (a file below ../shared/sources)")
+    if table != BY_HAND and not entry.get("source") and not entry.get("workbook"):
+        raise CurationError(
+            f"{where}: 'source' is missing (a file below ../shared/sources, or a 'workbook' in "
+            "its raw/ folder)"
+        )
     family = entry.get("family", "")
     if family and family not in families:
         raise CurationError(f"{where}: family {family!r} is not under 'families'")

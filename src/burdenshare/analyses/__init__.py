@@ -19,6 +19,7 @@ from . import (
     restrictions_mechanisms,
     ukraine_support_flows,
     what_changed,
+    world_comparison,
 )
 from .display import png_bytes, readable, show
 from .result import AnalysisResult
@@ -34,6 +35,7 @@ ANALYSES = {
     "commitments_briefing": commitments_briefing,
     "restrictions_mechanisms": restrictions_mechanisms,
     "what_changed": what_changed,
+    "world_comparison": world_comparison,
 }
 
 __all__ = ["ANALYSES", "AnalysisResult", "png_bytes", "readable", "show", *ANALYSES]

@@ -19,12 +19,14 @@ from matplotlib.figure import Figure
 from .. import plots
 from ..countries import name as country_name
 from ..countries import nato_allies
-from ..datasets import KIEL_MONTHLY, KIEL_SUPPORT, NATO_SPENDING, PLEDGES, SIPRI_MILEX
-from ..editions import latest
+from ..datasets import KIEL_MONTHLY, KIEL_SUPPORT, NATO_SPENDING, PLEDGES, PPP, SIPRI_MILEX
+from ..editions import latest, resolve
 from ..errors import ParameterError
+from ..loaders.nato import load_spending
 from ..loaders.pledges import load_pledges
+from ..loaders.ppp import load_ppp
 from ..loaders.support import load_support
-from ..metrics import cagr, equipment_share, pathway, target_gap, track_verdicts
+from ..metrics import cagr, equipment_share, pathway, target_gap, to_ppp, track_verdicts
 from ..metrics.pathways import ALREADY, DEPENDS, ON_TRACK, UNKNOWN
 from ..metrics.support import AID_TYPES, support_vs_defence
 from ..params import check_choice, check_type, check_year_span
@@ -174,6 +176,7 @@ def spending_section(result: AnalysisResult, panel: pd.DataFrame, sipri: pd.Seri
     summary, path = pathway_to_core(panel, country, last, key)
     result.figures["pathway"] = pathway_figure(path, summary, key)
     result.tables["pathway"] = path.round(2)
+    at_ppp(result)
     result.notes += [
         "NATO figures follow NATO's definition and fiscal years (from the 2026 edition: core "
         "defence expenditure); SIPRI's definition is broader and uses calendar years, so the two "
@@ -185,6 +188,44 @@ def spending_section(result: AnalysisResult, panel: pd.DataFrame, sipri: pd.Seri
         f"agree. The line 'if recent real growth continued' extrapolates the last {RECENT_YEARS} "
         "years' growth of spending against that of GDP: not a forecast.",
     ]
+
+
+#: Headers of the table of spending at market rates and at purchasing-power parity.
+PPP_HEADERS = {
+    "market_usd_m": "At market exchange rates (million US$, current prices)",
+    "ppp_intl_usd_m": "At purchasing-power parity (million international $, current prices)",
+    "ppp_over_market": "PPP / market (ratio)",
+}
+
+
+def at_ppp(result: AnalysisResult) -> None:
+    """The ally's NATO spending at market exchange rates beside purchasing-power parity (World
+    Bank GDP PPP factors), for the years of the span with a factor."""
+    key = result.key_results
+    country, first, last = key["country"], key["start_year"], key["end_year"]
+    nato = load_spending(edition=key["edition"])
+    mine = nato[(nato["iso3"] == country) & nato["year"].between(first, last)]
+    ppp = load_ppp()
+    covered = set(ppp.loc[ppp["iso3"] == country, "year"])
+    mine = mine[mine["year"].isin(covered)]
+    national = mine[mine["indicator"] == "defexp_ncu_current_m"]
+    if national.empty:
+        return
+    converted = to_ppp(national, ppp).set_index("year")["intl_usd_m"]
+    market = mine[mine["indicator"] == "defexp_usd_current_m"].set_index("year")["value"]
+    table = pd.DataFrame({"market_usd_m": market, "ppp_intl_usd_m": converted})
+    table["ppp_over_market"] = table["ppp_intl_usd_m"] / table["market_usd_m"]
+    result.tables["at_ppp"] = table.rename_axis("year").round(
+        {"market_usd_m": 0, "ppp_intl_usd_m": 0, "ppp_over_market": 2}
+    )
+    result.headers.update(PPP_HEADERS)
+    result.sources += cite((PPP, resolve(PPP, "latest")[0].label))
+    result.notes.append(
+        "At purchasing-power parity: NATO's national-currency figure divided by the World Bank's "
+        "GDP PPP factor (2022 on: World Bank extrapolations). A GDP-wide PPP prices the whole "
+        "economy, not defence equipment bought at world prices: a reading of purchasing power at "
+        "home, not a measure of military output."
+    )
 
 
 def history_table(

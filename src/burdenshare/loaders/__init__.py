@@ -10,7 +10,8 @@ from .context import load_mechanisms, load_restrictions, load_udcg_meetings, res
 from .nato import load_gdp, load_spending, spending_panel
 from .opinion import load_opinion
 from .pledges import load_pledges
-from .sipri import load_sipri
+from .ppp import load_ppp
+from .sipri import load_sipri, load_sipri_world
 from .support import (
     latest_support_release,
     load_disbursements,
@@ -26,7 +27,9 @@ from .support import (
 __all__ = [
     # defence spending
     "load_gdp",
+    "load_ppp",
     "load_sipri",
+    "load_sipri_world",
     "load_spending",
     "load_targets",
     "spending_panel",

@@ -6,6 +6,10 @@ Russia. Shares are in **percent** (SIPRI stores fractions; the bundled files mul
 ``milex_share_gdp_pct``, ``milex_share_govt_pct``. ``estimate`` is True for SIPRI's blue
 (estimated) figures. SIPRI's definition is broader than NATO's and uses calendar years: compare the
 two only with a note.
+
+:func:`load_sipri_world` gives the same table for the major spenders outside NATO (China, India,
+Saudi Arabia, Japan, South Korea, Australia, Israel, Iran), read from SIPRI's 2025 workbook by the
+same importer (Russia and Ukraine are in :func:`load_sipri`).
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import datasets
 from ..datasets import SIPRI_MILEX as DATASET
 from ..editions import resolve
 from ..errors import DataError
-from ..schemas import SIPRI
+from ..schemas import SIPRI, SIPRI_WORLD
+from ..schemas.model import TableSpec
 from ..tables import read_edition, read_user_file
 
 
@@ -27,9 +33,18 @@ def load_sipri(release: str = "latest", path: str | Path | None = None) -> pd.Da
     ``release``: "2025", "2026" (or an imported year), "latest" or "all". ``path``: a user CSV in
     the same schema, validated like the bundled files.
     """
-    release = str(release)
+    return _load(DATASET, SIPRI, str(release), path)
+
+
+def load_sipri_world(release: str = "latest", path: str | Path | None = None) -> pd.DataFrame:
+    """SIPRI military expenditure of the major spenders outside NATO (bundled: release "2025",
+    1949-2024), in :func:`load_sipri`'s schema; ``release`` and ``path`` as there."""
+    return _load(datasets.SIPRI_WORLD, SIPRI_WORLD, str(release), path)
+
+
+def _load(dataset: str, spec: TableSpec, release: str, path: str | Path | None) -> pd.DataFrame:
     if path is not None:
-        frame = read_user_file(path, SIPRI)
+        frame = read_user_file(path, spec)
         present = sorted(frame["release"].unique())
         if release == "latest" and len(present) > 1:
             raise DataError(f"{path}: holds releases {', '.join(present)}; pass release=.")
@@ -40,5 +55,5 @@ def load_sipri(release: str = "latest", path: str | Path | None = None) -> pd.Da
                 )
             frame = frame[frame["release"] == release].reset_index(drop=True)
         return frame
-    frames = [read_edition(e, SIPRI) for e in resolve(DATASET, release, "release")]
+    frames = [read_edition(e, spec) for e in resolve(dataset, release, "release")]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -2,7 +2,8 @@
 
 ``spending`` (share of GDP, target gaps, compliance, real growth, one series across editions, per capita, equipment share,
 movers), ``pathways`` (paths to a target by a year and fan charts over GDP growth), ``burden``
-(shares of alliance spending vs GDP), ``support`` (aid to Ukraine relative to GDP and defence
+(shares of alliance spending vs GDP), ``ppp`` (national currency to current international $
+and group totals at purchasing power parity), ``support`` (aid to Ukraine relative to GDP and defence
 budgets, delivery, flows, concentration, spending with support counted). Units are checked by
 :mod:`._units` (NATO panels) and in :mod:`.support` (Kiel money units).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from ._units import NATIONAL, Basis, as_panel
 from .burden import burden_shares, group_burden, us_vs_europe_canada
 from .pathways import pathway, pathway_fan, pathway_summary, track_verdicts
+from .ppp import ppp_total, to_ppp
 from .spending import (
     cagr,
     chain_editions,
@@ -56,6 +58,8 @@ __all__ = [
     "real_growth",
     "share_of_gdp",
     "target_gap",
+    "to_ppp",
+    "ppp_total",
     "us_vs_europe_canada",
     # support to Ukraine
     "DoubleCountWarning",

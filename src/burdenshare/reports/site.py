@@ -43,6 +43,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 SECTIONS: dict[str, str] = {
     "alliance": "Alliance and targets",
     "hague": "The Hague 2035 targets",
+    "world": "Europe, Russia and the world",
     "support": "Support to Ukraine",
     "opinion": "Public opinion",
     "countries": "Country profiles",

@@ -3,8 +3,9 @@
 :mod:`.fields` is the field catalogue: every column once, with its type, nullability, checks
 (allowed values, pattern, bounds), unit and description. The tables are split by source the way
 ``loaders/`` is: :mod:`.nato`, :mod:`.sipri`, :mod:`.support` (Kiel), :mod:`.opinion`,
-:mod:`.pledges`, :mod:`.context` (restrictions, mechanisms, Contact Group meetings) and
-:mod:`.reference` (targets, exchange rates, countries). Each :class:`TableSpec` lists its columns (from the catalogue, with
+:mod:`.pledges`, :mod:`.context` (restrictions, mechanisms, Contact Group meetings),
+:mod:`.ppp` (World Bank purchasing power parities) and :mod:`.reference` (targets, exchange
+rates, countries). Each :class:`TableSpec` lists its columns (from the catalogue, with
 per-table overrides), its key and its rules across columns, and builds its pandera schema from
 them. :data:`SPECS` maps the schema names recorded in data/manifest.json to their specs;
 ``burdenshare data describe`` prints them (:func:`describe`).
@@ -19,8 +20,9 @@ from .model import Bounds, Field, Indicator, Rule, TableSpec
 from .nato import DEFINITIONS, NATO_INDICATORS, SPENDING
 from .opinion import OPINION
 from .pledges import PLEDGES
+from .ppp import PPP, PPP_INDICATORS
 from .reference import COUNTRIES, FX, TARGETS
-from .sipri import SIPRI, SIPRI_INDICATORS
+from .sipri import SIPRI, SIPRI_INDICATORS, SIPRI_WORLD
 from .support import (
     DISBURSEMENTS,
     DONOR_GDP,
@@ -43,8 +45,10 @@ SPECS: dict[str, TableSpec] = {
     for spec in (
         SPENDING,
         SIPRI,
+        SIPRI_WORLD,
         TARGETS,
         FX,
+        PPP,
         COUNTRIES,
         SUPPORT,
         SUPPORT_MONTHLY,
@@ -80,8 +84,11 @@ __all__ = [
     "DEFINITIONS",
     "SPENDING",
     "SIPRI",
+    "SIPRI_WORLD",
     "TARGETS",
     "FX",
+    "PPP",
+    "PPP_INDICATORS",
     "COUNTRIES",
     "KIEL_FIRST_MONTH",
     "KIEL_DATA_THROUGH",

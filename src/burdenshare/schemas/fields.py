@@ -306,6 +306,21 @@ _FIELDS = (
         nullable=True,
         bounds=Bounds(0, 366),
     ),
+    # --- purchasing power parities (World Bank) -----------------------------------------------
+    Field(
+        "vintage",
+        "date",
+        "Day the World Bank last updated the copy the value was read from (WDI 'Last Updated').",
+        bounds=Bounds(pd.Timestamp("2000-01-01"), pd.Timestamp("2100-12-31")),
+    ),
+    Field(
+        "copy",
+        "str",
+        "primary: the one value per country, year and indicator to use; disagreeing: an earlier "
+        "copy's value where it differs (its own vintage, or another unit: Bulgaria in BGN).",
+        allowed=("primary", "disagreeing"),
+    ),
+    Field("source_copy", "str", "The copy the value was read from: repository/path@commit."),
     # --- opinion polls -----------------------------------------------------------------------
     Field("poll_id", "str", "Identifier of the poll wave."),
     Field("pollster", "str", "Polling organisation."),

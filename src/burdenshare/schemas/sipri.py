@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .fields import FIELDS, SHARE, YEAR_RELEASE, money, per_person
 from .model import Indicator, TableSpec, fields_of
 from .rules import code_names_row, currency_of_country, indicator_rules, year_within_label
@@ -48,4 +50,12 @@ SIPRI = TableSpec(
         year_within_label("release", strict=True),
     ),
     indicators=SIPRI_INDICATORS,
+)
+
+#: SIPRI's major spenders outside NATO: the same columns and checks as :data:`SIPRI`.
+SIPRI_WORLD = replace(
+    SIPRI,
+    name="sipri_world",
+    description="SIPRI military expenditure of the major spenders outside NATO (sipri_milex's "
+    "columns), one row per country, year and indicator.",
 )
