@@ -489,3 +489,17 @@ def test_gap_money_closes_the_gap(start_share, gdp, target):
     }
     gap = bs.target_gap(panel, target).iloc[0]
     assert 100 * (spend + gap["gap_usd_current_m"]) / gdp == pytest.approx(target, rel=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_row_order_never_changes_an_answer(rng):
+    panel = bs.spending_panel("2026")
+    rows = list(range(len(panel)))
+    rng.shuffle(rows)
+    shuffled = panel.iloc[rows]
+    pd.testing.assert_series_equal(bs.real_growth(shuffled), bs.real_growth(panel))
+    pd.testing.assert_series_equal(bs.cagr(shuffled, 2014, 2026), bs.cagr(panel, 2014, 2026))
+    pd.testing.assert_frame_equal(
+        bs.compliance(shuffled, "wales_2pct"), bs.compliance(panel, "wales_2pct")
+    )

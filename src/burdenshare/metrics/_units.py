@@ -149,7 +149,8 @@ def _long_basis(rows: pd.DataFrame, indicator: str) -> Basis:
 
 
 def as_panel(data: pd.DataFrame) -> pd.DataFrame:
-    """A wide ``(iso3, year)`` panel with ``attrs["units"]`` set, from a panel or a long frame.
+    """A wide ``(iso3, year)`` panel with ``attrs["units"]`` set, from a panel or a long frame,
+    sorted by ally and year whatever order its rows came in.
 
     A long frame must hold one edition/release: a repeated ``(iso3, year, indicator)`` raises
     :class:`~burdenshare.ParameterError`; an indicator with two units, price bases or currencies
@@ -188,6 +189,10 @@ def as_panel(data: pd.DataFrame) -> pd.DataFrame:
             f"The panel repeats (iso3, year) = ({iso3!r}, {int(year)}): it mixes editions or releases. "
             "Use one edition, or bs.chain_editions(...) for one series across editions."
         )
+    if not data.index.is_monotonic_increasing:  # row order never changes an answer
+        ordered = data.sort_index()
+        ordered.attrs = dict(data.attrs)
+        return ordered
     return data
 
 
