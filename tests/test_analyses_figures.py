@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import burdenshare as bs
+from burdenshare import plots
 from burdenshare.analyses import ANALYSES
 from burdenshare.countries import nato_allies
 from tests.figure_checks import check_figure
@@ -175,3 +176,36 @@ def test_every_figure_follows_the_rules(name: str, which: int):
             check_figure(figure, years)
         except AssertionError as error:
             raise AssertionError(f"{name} {SETS[name][which]} figure {key!r}: {error}") from None
+
+
+def test_an_ally_with_nothing_to_plot_gets_a_sentence():
+    iceland = ANALYSES["country_profile"].run(country="ISL")
+    assert "share_of_gdp" not in iceland.figures  # SIPRI's series is 0% in every year
+    assert "SIPRI records 0% of GDP for Iceland in every year of 2014-2025" in " ".join(
+        iceland.notes
+    )
+    assert iceland.tables["history"]["sipri_share_gdp_pct"].dropna().eq(0).all()
+
+
+def test_the_burden_scatter_draws_every_ally_its_title_counts():
+    result = ANALYSES["burden_sharing"].run()
+    title = plots.title_of(result.figures["shares"])
+    assert title.startswith(f"9 of {result.key_results['allies']} allies")
+    points = sum(len(c.get_offsets()) for c in result.figures["shares"].axes[0].collections)
+    assert points == result.key_results["allies"] == 31  # the United States included
+
+
+def test_one_page_names_the_release_of_each_number():
+    """Europe's EUR 215 bn (R29 monthly flows) and 230.5 bn (R30 donor totals) are two
+    releases: the flows figure says which it shows."""
+    result = ANALYSES["ukraine_support_flows"].run()
+    assert plots.title_of(result.figures["flows"]).startswith(
+        "Allocated by April 2026 (Kiel R29 monthly flows): Europe EUR 215 bn"
+    )
+
+
+def test_a_filtered_ranking_says_how_many_it_shows():
+    result = ANALYSES["what_changed"].run(dataset="kiel_support", top_n=3)
+    title = plots.title_of(result.figures["donor_totals"])
+    assert title == result.title + " (3 largest moves shown)"
+    assert len(result.figures["donor_totals"].axes[0].patches) == 3

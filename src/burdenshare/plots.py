@@ -241,6 +241,7 @@ def _date_ticks(ax: Axes, axis: str = "x") -> None:
     """Dates on an axis: a few ticks, each with its year ("Jul 2024", or "2024" at a new year),
     never a month alone, and no offset text."""
     locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    locator.intervald[mdates.MONTHLY] = [1, 2, 3, 6, 12]  # a spread fitting six ticks or fewer
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(locator)
     formats = ["%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M", "%d %b %Y %H:%M", "%d %b %Y %H:%M"]
