@@ -9,7 +9,14 @@ Rules every builder follows (tests/test_plots.py and tests/test_analyses_figures
 - shares and amounts start at zero (a zero line where values go negative);
 - every colour that means something has a legend entry or a direct label (target lines are
   labelled, highlighted bars are in the legend, estimates are hatched/dashed with a legend entry);
-- an extrapolation is drawn dotted, says so in the legend and never sets the axis range;
+- an extrapolation is drawn dotted, says so in the legend and never sets the axis range; one
+  that leaves the chart ends at its edge with an arrowhead and says what it reaches;
+- no text runs into another (long axis labels wrap to their axis); log axes read 0.1%, 1%, 10%;
+  every date tick carries its year; a fan chart ticks its end year and names its bands by the
+  share of simulations they hold;
+- estimates are marked (hatched bars, dashed lines with open markers, open points) wherever a
+  plotted series has them; a title's count is what the chart draws (or says how many it shows);
+  a chart with nothing but zeros is not drawn (the caller says so in a sentence);
 - countries are labelled by name (possessives right: "United States'", "Poland's");
 - the Okabe-Ito colour-blind-safe palette.
 
