@@ -13,13 +13,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 import burdenshare as bs
 from burdenshare import plots
 from burdenshare.countries import nato_allies
 from burdenshare.editions import citation
-from tests.figure_checks import all_texts, check_figure, drawn
+from tests.figure_checks import (
+    YEAR,
+    all_texts,
+    check_data_inside,
+    check_date_ticks,
+    check_estimates,
+    check_figure,
+    check_log_axes,
+    check_not_empty,
+    check_text_apart,
+    check_title_count,
+    drawn,
+    marks_estimates,
+)
 
 
 def test_ranking_bars_carry_data_names_targets_estimates_and_source():
@@ -352,3 +366,161 @@ def test_every_figure_of_the_default_set_carries_its_data():
         for key, figure in analysis.run().figures.items():
             data = plots.data_of(figure)
             assert data is not None and len(data) and len(data.columns), (name, key)
+
+
+def test_a_long_y_label_wraps_to_its_axis_and_stays_off_the_title():
+    monthly = pd.DataFrame(
+        {"Europe": np.linspace(0, 215, 52)},
+        index=pd.date_range("2022-01-01", periods=52, freq="MS"),
+    )
+    fig = plots.time_lines(
+        monthly,
+        title="Allocated by April 2026 (Kiel R29 monthly flows): Europe EUR 215 bn, United "
+        "States EUR 115 bn",
+        ylabel="Military + financial + humanitarian allocations, EUR bn, cumulative",
+        source="s",
+    )
+    check_text_apart(drawn(fig))
+    assert "\n" in fig.axes[0].get_ylabel()
+
+
+def test_an_extrapolation_ends_at_the_top_of_the_chart():
+    path = pd.DataFrame(
+        {"path": [4.7] * 10, "trend": [4.7 * 1.15**k for k in range(10)]},
+        index=range(2026, 2036),
+    )
+    fig = drawn(plots.time_lines(path, title="t", ylabel="%", source="s", extrapolated=("trend",)))
+    ax = fig.axes[0]
+    top = ax.get_ylim()[1]
+    dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert max(np.asarray(dotted[0].get_ydata(), dtype=float)) == pytest.approx(top)
+    arrow = [line for line in ax.get_lines() if line.get_marker() == "^"]
+    assert len(arrow) == 1 and arrow[0].get_ydata()[0] == pytest.approx(top)
+    check_data_inside(fig)
+
+
+def test_log_axes_read_as_percentages():
+    shares = pd.DataFrame(
+        {"gdp": [0.016, 0.5, 8.9, 51.0], "spending": [0.012, 0.6, 8.0, 57.0]},
+        index=["MNE", "FIN", "DEU", "USA"],
+    )
+    fig = drawn(
+        plots.scatter_labelled(
+            shares, "gdp", "spending", title="t", xlabel="x", ylabel="y", source="s", log=True
+        )
+    )
+    check_log_axes(fig)
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert {"0.01%", "0.1%", "1%", "10%"} <= set(labels)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2022-02-24", "2022-09-30"), ("2023-05-01", "2025-11-30"), ("2014-11-01", "2025-07-01")],
+)
+def test_every_date_tick_carries_its_year(start, end):
+    dates = pd.date_range(start, end, periods=6)
+    panels = drawn(
+        plots.time_panels(
+            {"one": pd.DataFrame({"for": [50.0, 60, 70, 80, 79, 78]}, index=dates)},
+            title="t",
+            ylabels={"one": "%"},
+            source="s",
+        )
+    )
+    labels = [t.get_text() for t in panels.axes[0].get_xticklabels() if t.get_text()]
+    assert labels and all(YEAR.search(label) for label in labels)
+    check_date_ticks(panels)
+    check_text_apart(panels)
+
+
+@pytest.mark.parametrize("end", [2027, 2035, 2100])
+def test_the_fan_chart_ticks_its_end_year_and_says_what_its_bands_hold(end):
+    years = range(2026, end + 1)
+    bands = pd.DataFrame(
+        {
+            p: [1000.0 + q + 10 * k for k in range(len(years))]
+            for p, q in (("p5", 0), ("p25", 5), ("p50", 10), ("p75", 15), ("p95", 20))
+        },
+        index=years,
+    )
+    history = pd.Series([900.0, 950.0, 1000.0], index=[2024, 2025, 2026])
+    fig = drawn(
+        plots.fan_chart(
+            bands,
+            title="t",
+            ylabel="y",
+            source="s",
+            history=history,
+            history_estimate=pd.Series([False, True, True], index=history.index),
+        )
+    )
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [
+        "history",
+        "estimate",
+        "90% of simulations",
+        "50% of simulations",
+        "median of simulations",
+    ]
+    assert str(end) in [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    check_figure(fig)
+
+
+def test_estimated_points_of_a_scatter_are_open_and_in_the_legend():
+    shares = pd.DataFrame({"gdp": [0.5, 8.9], "spending": [0.6, 8.0]}, index=["FIN", "DEU"])
+    fig = plots.scatter_labelled(
+        shares,
+        "gdp",
+        "spending",
+        title="t",
+        xlabel="x",
+        ylabel="y",
+        source="s",
+        estimate=pd.Series({"FIN": False, "DEU": True}),
+    )
+    assert marks_estimates(fig)
+    faces = [to_hex(c.get_facecolors()[0]) for c in fig.axes[0].collections]
+    assert faces == [plots.PALETTE[0].lower(), "#ffffff"]
+    check_figure(fig, estimated_years=[2026])
+
+
+def test_the_checks_catch_what_they_check():
+    """Each check fails on a figure that breaks its rule."""
+    zero = plots.time_lines(
+        pd.DataFrame({"a": [0.0, 0.0]}, index=[2024, 2025]), title="t", ylabel="x", source="s"
+    )
+    with pytest.raises(AssertionError, match="nothing but zeros"):
+        check_not_empty(drawn(zero))
+    unmarked = plots.time_lines(
+        pd.DataFrame({"a": [1.0, 2.0]}, index=[2025, 2026]), title="t", ylabel="x", source="s"
+    )
+    with pytest.raises(AssertionError, match="unmarked"):
+        check_estimates(drawn(unmarked), [2026])
+    check_estimates(unmarked, [2023])
+    counted = plots.ranking_bars(
+        pd.Series({"POL": 4.5, "ESP": 1.3}), title="2 of 3 allies", xlabel="x", source="s"
+    )
+    with pytest.raises(AssertionError, match="title counts 3"):
+        check_title_count(drawn(counted))
+    named = plots.ranking_bars(
+        pd.Series({"POL": 4.5, "ESP": 1.3, "ISL": float("nan")}),
+        title="2 of 3 allies",
+        xlabel="x",
+        source="s",
+    )
+    check_title_count(drawn(named))
+    raw = Figure(figsize=(4, 3))
+    ax = raw.add_subplot()
+    ax.set_xscale("log")
+    ax.plot([0.01, 10.0], [1.0, 2.0])
+    ax.plot([2.0], [5.0])
+    ax.set_ylim(0, 3)
+    ax.set_title("A title " * 3)
+    ax.set_xlabel("A title " * 3)
+    ax.xaxis.label.set_position((0.5, 1.0))
+    drawn(raw)
+    with pytest.raises(AssertionError, match="not plain percentages"):
+        check_log_axes(raw)
+    with pytest.raises(AssertionError, match="cut off"):
+        check_data_inside(raw)

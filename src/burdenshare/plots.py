@@ -9,7 +9,14 @@ Rules every builder follows (tests/test_plots.py and tests/test_analyses_figures
 - shares and amounts start at zero (a zero line where values go negative);
 - every colour that means something has a legend entry or a direct label (target lines are
   labelled, highlighted bars are in the legend, estimates are hatched/dashed with a legend entry);
-- an extrapolation is drawn dotted, says so in the legend and never sets the axis range;
+- an extrapolation is drawn dotted, says so in the legend and never sets the axis range; one
+  that leaves the chart ends at its edge with an arrowhead and says what it reaches;
+- no text runs into another (long axis labels wrap to their axis); log axes read 0.1%, 1%, 10%;
+  every date tick carries its year; a fan chart ticks its end year and names its bands by the
+  share of simulations they hold;
+- estimates are marked (hatched bars, dashed lines with open markers, open points) wherever a
+  plotted series has them; a title's count is what the chart draws (or says how many it shows);
+  a chart with nothing but zeros is not drawn (the caller says so in a sentence);
 - countries are labelled by name (possessives right: "United States'", "Poland's");
 - the Okabe-Ito colour-blind-safe palette.
 
@@ -35,7 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from .countries import name as country_name
 from .errors import ParameterError
@@ -244,6 +251,9 @@ def _year_ticks(ax: Axes, years: Iterable[int], axis: str = "x") -> None:
     target = ax.xaxis if axis == "x" else ax.yaxis
     if span and span[-1] - span[0] <= 12:
         target.set_ticks(range(span[0], span[-1] + 1))
+    elif span:  # counted back from the last year, so that the end of the data has its tick
+        step = next(s for s in (2, 5, 10, 20, 25, 50, 100) if (span[-1] - span[0]) / s <= 10)
+        target.set_ticks(range(span[-1], span[0] - 1, -step)[::-1])
     else:
         target.set_major_locator(MaxNLocator(integer=True, nbins=10))
     target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
@@ -253,12 +263,17 @@ def _year_ticks(ax: Axes, years: Iterable[int], axis: str = "x") -> None:
 
 
 def _date_ticks(ax: Axes, axis: str = "x") -> None:
-    """Dates on an axis: a few ticks, labelled concisely (year once, then months) so that the
-    labels never run into each other."""
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    """Dates on an axis: a few ticks, each with its year ("Jul 2024", or "2024" at a new year),
+    never a month alone, and no offset text."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    locator.intervald[mdates.MONTHLY] = [1, 2, 3, 6, 12]  # a spread fitting six ticks or fewer
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(locator)
-    target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    formats = ["%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M", "%d %b %Y %H:%M", "%d %b %Y %H:%M"]
+    zero = ["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M", "%d %b %Y %H:%M"]
+    target.set_major_formatter(
+        mdates.ConciseDateFormatter(locator, formats=formats, zero_formats=zero, show_offset=False)
+    )
 
 
 def _time_axis(ax: Axes, index: pd.Index) -> None:
@@ -267,6 +282,23 @@ def _time_axis(ax: Axes, index: pd.Index) -> None:
         _year_ticks(ax, index)
     elif isinstance(index, pd.DatetimeIndex) or pd.api.types.is_datetime64_any_dtype(index):
         _date_ticks(ax)
+
+
+def _axis_label(ax: Axes, text: str, axis: str = "y") -> None:
+    """An axis label wrapped to the length of its axis once laid out (a long y label would
+    otherwise run past the axes into the title)."""
+    fig = ax.get_figure()
+    width, height = fig.get_size_inches() * DPI
+    length = (0.68 * height if axis == "y" else 0.8 * width / max(len(fig.axes), 1)) - 10
+    label = fit_text(text, length, 10)
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(label, parse_math=False)
+
+
+def _percent_log_axes(ax: Axes) -> None:
+    """Log axes labelled in the reader's units: 0.01%, 0.1%, 1%, 10% (never 10^-2)."""
+    for target in (ax.xaxis, ax.yaxis):
+        target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}%"))
+        target.set_minor_formatter(NullFormatter())
 
 
 def _zero_based(ax: Axes, values: Iterable[float], axis: str = "y") -> None:
@@ -517,7 +549,7 @@ def time_lines(
     _axis_rules(ax, frame, shown, zero, targets)
     notes = _off_chart(ax, frame, extrapolated)
     in_legend = label_targets(ax, lines)
-    ax.set_ylabel(ylabel)
+    _axis_label(ax, ylabel)
     has_estimates = estimate is not None and bool(estimate.to_numpy(dtype=bool).any())
     if drawn > 1 or extrapolated or has_estimates or in_legend:
         ax.legend(loc="best", fontsize=8)
@@ -559,7 +591,27 @@ def _off_chart(ax: Axes, frame: pd.DataFrame, extrapolated: Sequence[str]) -> li
             ):
                 line.set_label(f"{text}: {reach}")
                 notes.append(f"The dotted line '{text.split(' (')[0]}' {reach}.")
+                _cut_at(ax, line, top)
     return notes
+
+
+def _cut_at(ax: Axes, line: Line2D, top: float) -> None:
+    """End a rising line where it leaves the axes at ``top`` (interpolated between its points),
+    with an arrowhead there: nothing is drawn beyond the chart."""
+    xs = np.asarray(line.get_xdata(), dtype=float)
+    ys = np.asarray(line.get_ydata(), dtype=float)
+    above = np.flatnonzero(ys > top)
+    first = int(above[0])
+    if first == 0:
+        keep_x, keep_y = xs[:0], ys[:0]
+        exit_x = xs[0]
+    else:
+        x0, y0, x1, y1 = xs[first - 1], ys[first - 1], xs[first], ys[first]
+        exit_x = x0 + (top - y0) / (y1 - y0) * (x1 - x0)
+        keep_x, keep_y = xs[:first], ys[:first]
+    line.set_data([*keep_x, exit_x], [*keep_y, top])
+    line.set_markevery(list(range(len(keep_x))))
+    ax.plot([exit_x], [top], marker="^", color=line.get_color(), clip_on=False, linestyle="none")
 
 
 def time_panels(
@@ -589,7 +641,7 @@ def time_panels(
         _zero_based(ax, frame.to_numpy(dtype=float))
         width = fig.get_figwidth() * DPI / len(panels) - 90  # less the y axis labels
         ax.set_title(fit_text(subtitle, width, 10), loc="left", fontsize=10, parse_math=False)
-        ax.set_ylabel(ylabels[subtitle])
+        _axis_label(ax, ylabels[subtitle])
         ax.legend(loc="best", fontsize=8)
     data = pd.concat(
         {subtitle: frame for subtitle, frame in panels.items()},
@@ -609,19 +661,31 @@ def fan_chart(
     median: str = "p50",
     band_pairs: Sequence[tuple[str, str]] = (("p5", "p95"), ("p25", "p75")),
     history: pd.Series | None = None,
+    history_estimate: pd.Series | None = None,
     targets: Mapping[str, float] | None = None,
 ) -> Figure:
-    """Percentile bands over years (columns such as p5, p25, p50, p75, p95), with history."""
+    """Percentile bands over years (columns such as p5, p25, p50, p75, p95), with history
+    (dashed with open markers where ``history_estimate`` is True). The bands are labelled by the
+    share of simulations they hold ("90% of simulations" for p5-p95); the end year has a tick."""
     fig, (ax,) = _new_figure()
     if history is not None:
-        ax.plot(
-            history.index,
-            history.to_numpy(),
-            color=PALETTE[7],
-            marker="o",
-            markersize=3,
-            label="history",
+        history = history.dropna()
+        est = (
+            history_estimate.reindex(history.index).fillna(False).astype(bool)
+            if history_estimate is not None
+            else pd.Series(False, index=history.index)
         )
+        _draw_series(ax, history, est, PALETTE[7], "history")
+        if est.any():
+            ax.plot(
+                [],
+                [],
+                color=GREY,
+                linestyle="--",
+                marker="o",
+                markerfacecolor="white",
+                label="estimate",
+            )
     for (low, high), alpha in zip(band_pairs, (0.2, 0.35), strict=False):
         ax.fill_between(
             bands.index,
@@ -629,18 +693,28 @@ def fan_chart(
             bands[high],
             color=PALETTE[0],
             alpha=alpha,
-            label=f"{low}–{high}",
+            label=f"{_percentile(high) - _percentile(low):g}% of simulations",
         )
-    ax.plot(bands.index, bands[median], color=PALETTE[0], label=median)
+    ax.plot(bands.index, bands[median], color=PALETTE[0], label="median of simulations")
     lines = add_target_lines(ax, targets or {})
     years = bands.index.union(history.index) if history is not None else bands.index
     _year_ticks(ax, years)
     _zero_based(ax, [*bands.to_numpy().ravel(), *([] if history is None else history)])
     label_targets(ax, lines)
-    ax.set_ylabel(ylabel)
+    _axis_label(ax, ylabel)
     ax.legend(loc="upper left", fontsize=8)
     data = bands if history is None else bands.join(history.rename("history"), how="outer")
     return _finish(fig, title, source, data=data)
+
+
+def _percentile(column: str) -> float:
+    """The percentile a band column names: "p5" -> 5."""
+    try:
+        return float(str(column).lstrip("pP"))
+    except ValueError:
+        raise ParameterError(
+            f"Band column {column!r} does not name a percentile; name columns p5, p25, p50 …"
+        ) from None
 
 
 def scatter_labelled(
@@ -654,15 +728,32 @@ def scatter_labelled(
     source: str,
     diagonal: bool = False,
     log: bool = False,
+    estimate: pd.Series | None = None,
 ) -> Figure:
     """Scatter of two columns, each point labelled by country name (index = codes).
 
     Labels are moved apart with adjustText (deterministic: a fixed number of iterations) after
-    the layout is fixed, so that none overlaps another. ``log``: both axes logarithmic; else they
-    start at zero.
+    the layout is fixed, so that none overlaps another. Points where ``estimate`` is True are
+    open circles with a legend entry. ``log``: both axes logarithmic, labelled
+    as percentages (0.1%, 1%, 10%: the values are shares in %); else they start at zero.
     """
     fig, (ax,) = _new_figure(8.0, 6.5)
-    ax.scatter(frame[x], frame[y], color=PALETTE[0], s=22, zorder=3)
+    est = (
+        estimate.reindex(frame.index).fillna(False).astype(bool)
+        if estimate is not None
+        else pd.Series(False, index=frame.index)
+    )
+    for rows, face, label in ((~est, PALETTE[0], "reported"), (est, "white", "estimate")):
+        if rows.any():
+            ax.scatter(
+                frame.loc[rows, x],
+                frame.loc[rows, y],
+                facecolor=face,
+                edgecolor=PALETTE[0],
+                s=22,
+                zorder=3,
+                label=label if est.any() else "_points",
+            )
     if diagonal:
         low = float(min(frame[x].min(), frame[y].min())) if log else 0.0
         top = float(max(frame[x].max(), frame[y].max()))
@@ -674,16 +765,21 @@ def scatter_labelled(
             linewidth=1,
             label="equal shares",
         )
+    if diagonal or est.any():
         ax.legend(loc="upper left", fontsize=8)
     if log:
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _percent_log_axes(ax)
     else:
         _zero_based(ax, frame[y])
         _zero_based(ax, frame[x], axis="x")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    _finish(fig, title, source, data=frame[[x, y]])
+    _axis_label(ax, xlabel, "x")
+    _axis_label(ax, ylabel)
+    data = frame[[x, y]]
+    if estimate is not None:
+        data = data.assign(estimate=estimate.reindex(frame.index))
+    _finish(fig, title, source, data=data)
     texts = [
         ax.text(row[x], row[y], label_of(str(code)), fontsize=7) for code, row in frame.iterrows()
     ]

@@ -78,7 +78,7 @@ def run(
     headline = headline_of(key, targets[0], year)
     result = AnalysisResult(title=headline, sources=[source], key_results=key)
     result.figures["league"] = league_figure(league, summary, headline, source, key["no_data"])
-    result.figures["compliance"] = compliance_figure(counts, source)
+    result.figures["compliance"] = compliance_figure(counts, estimated_years(panel), source)
     result.tables["league"] = with_names(league).round(2)
     result.tables["targets"] = summary.round(2)
     result.tables["compliance_over_time"] = counts
@@ -212,10 +212,18 @@ def league_figure(
     )
 
 
-def compliance_figure(counts: pd.DataFrame, source: str) -> Figure:
+def estimated_years(panel: pd.DataFrame) -> pd.Series:
+    """Per year: whether any ally's figure is a NATO estimate (a count built on one is, too)."""
+    flags = panel["estimate"].fillna(False).astype(bool)
+    return flags.groupby(level="year").any()
+
+
+def compliance_figure(counts: pd.DataFrame, estimated: pd.Series, source: str) -> Figure:
     last = counts.iloc[-1]
+    flags = estimated.reindex(counts.index, fill_value=False).astype(bool)
     return plots.time_lines(
         counts,
+        estimate=pd.DataFrame({column: flags for column in counts.columns}),
         title=f"Allies at or above each target: {int(last.iloc[0])} at {last.index[0]} "
         f"in {counts.index[-1]}",
         ylabel="Number of allies",

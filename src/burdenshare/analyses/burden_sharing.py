@@ -56,9 +56,10 @@ def run(
     split = us_vs_europe_canada(panel, years)
     key = key_results(panel, last, split, start_year, end_year)
     result = AnalysisResult(scatter_title(key, panel), sources=[source], key_results=key)
-    result.figures["shares"] = shares_figure(last, result.title, source)
-    result.figures["index_ranking"] = ranking_figure(last, key, source, end_year)
-    result.figures["index_over_time"] = index_figure(split, key, source)
+    flags = panel.xs(end_year, level="year")["estimate"].fillna(False).astype(bool)
+    result.figures["shares"] = shares_figure(last, flags, result.title, source)
+    result.figures["index_ranking"] = ranking_figure(last, flags, key, source, end_year)
+    result.figures["index_over_time"] = index_figure(split, key, source, panel)
     result.tables["shares"] = with_names(
         last[["spending_share_pct", "gdp_share_pct", "burden_index"]].sort_values(
             "burden_index", ascending=False
@@ -115,26 +116,31 @@ def scatter_title(key: dict[str, Any], panel: pd.DataFrame) -> str:
     )
 
 
-def shares_figure(last: pd.DataFrame, title: str, source: str) -> Figure:
-    """Share of spending against share of GDP on log axes; the United States (about half of
-    both) is left out so that the other allies can be read."""
+def shares_figure(last: pd.DataFrame, estimate: pd.Series, title: str, source: str) -> Figure:
+    """Share of spending against share of GDP on log axes, every ally the title counts (the
+    log scale lets the United States, about half of both, sit beside Montenegro)."""
     return plots.scatter_labelled(
-        last.drop(index="USA", errors="ignore")[["gdp_share_pct", "spending_share_pct"]],
+        last[["gdp_share_pct", "spending_share_pct"]].dropna(),
         "gdp_share_pct",
         "spending_share_pct",
         title=title,
-        xlabel="Share of alliance GDP, % (log scale; United States not shown)",
+        xlabel="Share of alliance GDP, % (log scale)",
         ylabel="Share of alliance defence spending, % (log scale)",
         source=source,
         diagonal=True,
         log=True,
+        estimate=estimate,
     )
 
 
-def ranking_figure(last: pd.DataFrame, key: dict[str, Any], source: str, year: int) -> Figure:
-    """The index per ally, with the line of equal weight; members without a figure named."""
+def ranking_figure(
+    last: pd.DataFrame, estimate: pd.Series, key: dict[str, Any], source: str, year: int
+) -> Figure:
+    """The index per ally, with the line of equal weight; members without a figure named;
+    estimates hatched."""
     return plots.ranking_bars(
         last["burden_index"].reindex(nato_allies(year)),
+        estimate=estimate,
         title=f"{country_name(key['top_index_ally'])} carried the most relative to its GDP in "
         f"{year} (index {fmt(key['top_index'])})",
         xlabel="Burden-sharing index (share of spending / share of GDP)",
@@ -144,11 +150,18 @@ def ranking_figure(last: pd.DataFrame, key: dict[str, Any], source: str, year: i
     )
 
 
-def index_figure(split: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
-    """The burden index of the United States and of Europe and Canada, year by year."""
+def index_figure(
+    split: pd.DataFrame, key: dict[str, Any], source: str, panel: pd.DataFrame
+) -> Figure:
+    """The burden index of the United States and of Europe and Canada, year by year (a year
+    with any NATO estimate is marked as one)."""
     then, now = key[f"eur_can_index_{key['start_year']}"], key[f"eur_can_index_{key['end_year']}"]
+    lines = split_table(split)[["United States index", "Europe and Canada index"]]
+    flags = panel["estimate"].fillna(False).astype(bool).groupby(level="year").any()
+    flags = flags.reindex(lines.index, fill_value=False).astype(bool)
     return plots.time_lines(
-        split_table(split)[["United States index", "Europe and Canada index"]],
+        lines,
+        estimate=pd.DataFrame({column: flags for column in lines.columns}),
         title=(
             f"Europe and Canada's burden index {verb(now - then)} from "
             f"{fmt(then)} to {fmt(now)} ({key['start_year']}-{key['end_year']})"

@@ -388,8 +388,13 @@ def pathway_figure(path: pd.DataFrame, summary: pd.Series, key: dict[str, Any]) 
         else f"{key['name']} needs {need}% real growth a year to reach {fmt(core)}% by {by} "
         f"(GDP {gdp}%/yr): {verdict_text(summary, key['growth_windows'])}"
     )
+    shown = path[["share_pct", "trend_share_pct"]]
+    # the path starts from NATO's figure for the last year, which may be an estimate
+    estimate = pd.DataFrame(False, index=shown.index, columns=["share_pct"])
+    estimate.iloc[0, 0] = bool(key["estimate_end"])
     return plots.time_lines(
-        path[["share_pct", "trend_share_pct"]],
+        shown,
+        estimate=estimate,
         title=title,
         ylabel="Defence expenditure, % of GDP",
         source=cite((NATO_SPENDING, key["edition"]))[0],
@@ -415,7 +420,8 @@ def sipri_only_section(result: AnalysisResult, sipri: pd.Series) -> None:
         if key["sipri_last_year"] is not None
         else f"Neither NATO nor SIPRI publishes a share of GDP for {key['name']} in {first}-{last}"
     )
-    if key["sipri_last_year"] is not None:
+    shown = history.iloc[:, 0].dropna()
+    if key["sipri_last_year"] is not None and not shown.eq(0).all():
         result.figures["share_of_gdp"] = plots.time_lines(
             history,
             title=result.title,
@@ -428,6 +434,12 @@ def sipri_only_section(result: AnalysisResult, sipri: pd.Series) -> None:
         f"NATO's tables carry no defence expenditure for {key['name']} (it has no armed forces), "
         "so there is no NATO share, gap or pathway; SIPRI's broader series is shown instead."
     )
+    if len(shown) and shown.eq(0).all():  # a flat line at zero says nothing a sentence cannot
+        years = f"{int(shown.index.min())}-{int(shown.index.max())}"
+        result.notes.append(
+            f"SIPRI records 0% of GDP for {key['name']} in every year of {years}, so there is "
+            "no chart of it."
+        )
 
 
 def support_section(result: AnalysisResult, panel: pd.DataFrame) -> None:
@@ -484,6 +496,12 @@ def relative_to_defence(result: AnalysisResult, panel: pd.DataFrame) -> None:
     monthly = (KIEL_MONTHLY, annual.attrs["release"])
     result.sources += cite(monthly)
     end = relative.index.max()
+    if not relative["pct_of_defence"].fillna(0).ne(0).any():  # a sentence, not an empty chart
+        result.notes.append(
+            f"The Kiel tracker records no military aid announced by {key['name']} in "
+            f"{relative.index.min()}-{end}, so there is no chart of it against defence spending."
+        )
+        return
     result.figures["support_vs_defence"] = plots.time_lines(
         relative[["pct_of_defence"]],
         title=(

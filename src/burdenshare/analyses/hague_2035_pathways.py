@@ -324,8 +324,12 @@ def growth_figure(core_summary: pd.DataFrame, key: dict[str, Any], title: str) -
 def fan_figure(spending: pd.DataFrame, key: dict[str, Any]) -> Figure:
     """Percentile bands of alliance spending on the path, after NATO's own total."""
     base, by, first = key["price_base_year"], key["by_year"], int(spending.index.min())
-    history = nato_panel(key["edition"], aggregates=True)["defexp_usd_constant_m"]
-    history = history.xs("NATO_TOTAL", level="iso3") / 1000.0 if "NATO_TOTAL" in history else None
+    panel = nato_panel(key["edition"], aggregates=True)
+    history, estimate = None, None
+    if "NATO_TOTAL" in panel.index.get_level_values("iso3"):
+        total = panel.xs("NATO_TOTAL", level="iso3")
+        history = total["defexp_usd_constant_m"] / 1000.0
+        estimate = total["estimate"].fillna(False).astype(bool)
     return plots.fan_chart(
         spending,
         title=(
@@ -335,6 +339,7 @@ def fan_figure(spending: pd.DataFrame, key: dict[str, Any]) -> Figure:
         ylabel=f"Defence expenditure, US$ bn (constant {base} prices)",
         source=cite((NATO_SPENDING, key["edition"]))[0],
         history=history.loc[:first] if history is not None else None,
+        history_estimate=estimate.loc[:first] if estimate is not None else None,
     )
 
 

@@ -317,8 +317,8 @@ def flows(result: AnalysisResult, aid_types: list[str]) -> None:
     result.figures["flows"] = plots.time_lines(
         cumulative,
         title=(
-            f"Allocated by {last:%B %Y}: Europe EUR {key['monthly_europe_bn']:,.0f} bn, "
-            f"United States EUR {key['monthly_us_bn']:,.0f} bn"
+            f"Allocated by {last:%B %Y} (Kiel {release_of(monthly)} monthly flows): Europe EUR "
+            f"{key['monthly_europe_bn']:,.0f} bn, United States EUR {key['monthly_us_bn']:,.0f} bn"
         ),
         ylabel=f"{what.capitalize()} allocations, EUR bn, cumulative",
         source=source,

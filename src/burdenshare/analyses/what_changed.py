@@ -718,9 +718,10 @@ def kiel_changes(
     result.title = kiel_title(key)
     compared = table[table["change_bilateral"].notna()]
     top = compared.head(p["top_n"])
+    shown = f" ({len(top)} largest moves shown)" if len(top) < len(compared) else ""
     result.figures["donor_totals"] = plots.ranking_bars(
         top["change_bilateral"],
-        title=result.title,
+        title=result.title + shown,
         xlabel=f"Change in total bilateral allocations, {p['new']} − {p['old']} ({p['unit']})",
         source=f"Kiel Institute, Ukraine Support Tracker, releases {p['old']} and {p['new']}",
     )
