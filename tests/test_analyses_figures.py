@@ -130,6 +130,7 @@ OTHER_TESTS: dict[str, list[dict[str, Any]]] = {
         {"as_of": "2025-12-31", "countries": ["ISL"]},
     ],
     "ukraine_support_flows": [],
+    "world_comparison": [],
     "what_changed": [
         {"old": "2024", "new": "2026", "top_n": 3},
         {"old": "2024", "new": "2026"},
