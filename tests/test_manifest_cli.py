@@ -194,6 +194,7 @@ print(json.dumps({"count": count, "parsed_here": len(calls), "compared": len(fre
 """
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("helper", ["waits", "races", "kill"])
 def test_tables_warmed_in_a_helper_process_are_the_same_tables(helper):
     """The report runner's warm process has a forked helper parse and validate the bundled
