@@ -87,6 +87,7 @@ def test_verify_passes_on_bundled_data(capsys):
     assert "OK" in capsys.readouterr().out
 
 
+@pytest.mark.processes
 def test_verify_fails_after_one_byte_changes(tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(bundled_data_dir(), copy)

@@ -111,6 +111,7 @@ def test_prune_keeps_what_entries_use(tmp_path):
     assert not (tmp_path / "objects" / orphan[:2] / orphan).exists()
 
 
+@pytest.mark.processes
 def test_data_check_sees_changed_files_and_new_editions():
     check = DataCheck()
     read = {

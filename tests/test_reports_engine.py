@@ -217,6 +217,7 @@ def test_profiling_counts_each_figure_once_from_layout_to_png(monkeypatch):
     assert 0.2 <= kernel_side.figure_seconds() <= elapsed  # the layout counts too
 
 
+@pytest.mark.processes
 def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
     """A kernel selects the inline backend; matplotlib checks the name against its registry,
     which reads every package's entry points the first time. The warm process does it for all."""
