@@ -2,11 +2,17 @@
 
 Every test module finds the repository, the notebooks, the fixtures and the gathered sources here,
 and writes its bad-input files with :func:`write_csv`.
+
+What a test needs from outside the package is a mark here, in the style of xarray's
+``requires_*``: ``@requires_chromium``, ``@requires_playwright``, ``@requires_axe``,
+``@requires_dask``. A test carrying one is skipped when the thing is missing, and fails under CI
+(``CI`` set), which installs all of them (tests/conftest.py acts on the marks).
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import os
 from collections.abc import Sequence
@@ -15,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from burdenshare.paths import bundled_data_dir
+from burdenshare.reports.pdf import find_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = bundled_data_dir()
@@ -24,6 +31,27 @@ FIXTURE_NOTEBOOKS = FIXTURES / "notebooks"
 #: The gathered sources (../shared beside the checkout); BURDENSHARE_SHARED overrides the folder.
 SHARED = Path(os.environ.get("BURDENSHARE_SHARED", REPO.parent / "shared"))
 RAW = SHARED / "sources" / "raw"
+#: axe-core from npm (``npm ci --prefix tests/browser``), for the accessibility checks.
+AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _requires(thing: str, found: bool, how: str) -> pytest.MarkDecorator:
+    """A mark: the test needs ``thing`` (installed by ``how``); skipped without it, failed under CI."""
+    return pytest.mark.requires(thing=thing, found=found, how=how)
+
+
+def _has_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+has_chromium = find_chromium() is not None
+requires_chromium = _requires("chromium", has_chromium, "apt-get install chromium")
+has_playwright = _has_module("playwright")
+requires_playwright = _requires("playwright", has_playwright, 'pip install -e ".[test]"')
+has_axe = AXE.is_file()
+requires_axe = _requires("axe-core", has_axe, "npm ci --prefix tests/browser")
+has_dask = _has_module("distributed")
+requires_dask = _requires("dask.distributed", has_dask, 'pip install -e ".[dask]"')
 
 
 def need_shared(path: Path) -> Path:

@@ -1,8 +1,40 @@
-"""Shared fixtures."""
+"""Shared fixtures, the marks that say why a test is slow, and the ``requires_*`` marks."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+#: No timed assertions in tests (DESIGN.md: benchmarks measure time): hypothesis' 200 ms deadline
+#: per example failed at random on the shared 2-core machine and under pytest-xdist.
+settings.register_profile("burdenshare", deadline=None)
+settings.load_profile("burdenshare")
+
+#: Each names why a test is slow; a test carrying one is also ``slow`` (``-m "not slow"``).
+SLOW_KINDS = ("notebooks", "browser", "dask", "processes")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Add ``slow`` to every test marked with one of :data:`SLOW_KINDS` (before ``-m`` selects)."""
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``requires`` (``tests.requires_*``) is skipped when the thing is missing, and
+    fails under CI, which installs everything."""
+    for mark in item.iter_markers("requires"):
+        if mark.kwargs["found"]:
+            continue
+        thing, how = mark.kwargs["thing"], mark.kwargs["how"]
+        if os.environ.get("CI"):
+            pytest.fail(f"{thing} is missing under CI: .ci/run installs it ({how})")
+        pytest.skip(f"{thing} is not installed ({how}; CI installs it)")
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,11 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+#: Under pytest-xdist (--dist loadgroup) the module runs on one worker, so its module fixtures
+#: (the default set through the analyses) are built once.
+pytestmark = pytest.mark.xdist_group("test_analyses_headlines")
+
+
 @pytest.fixture(scope="module")
 def default_set() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(notebook, parameters, key results) of every report of the default set, run through the
@@ -114,7 +119,7 @@ def default_set() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     return reports
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_the_default_set_states_one_number_per_quantity(default_set):
     assert {n for n, _, _ in default_set} >= {"hague_2035_pathways", "country_profile"}
     stated: dict[tuple, list[tuple[str, dict, Any]]] = {}
@@ -142,7 +147,7 @@ def test_the_default_set_states_one_number_per_quantity(default_set):
     assert compared > 31  # at least every ally's required growth, in its profile and the pathways
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_required_growth_is_one_number_on_both_pages(default_set):
     """Germany needed 4.51% a year on the pathways page and 3.15% in its profile (Spain 8.01 vs
     9.42, US 2.62 vs 3.41, Estonia 1.50 vs 0.74): the GDP assumption differed, unsaid."""

@@ -99,7 +99,7 @@ def _run(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.slow
+@pytest.mark.processes
 def test_real_processes_never_print_a_traceback(tmp_path):
     """A broken environment, end to end (console entry point, real stderr)."""
     home = tmp_path / "home.txt"

@@ -25,7 +25,7 @@ from burdenshare.importers.store import file_sha256, leftovers, read_user_manife
 from tests import REPO
 from tests.test_importers_workbook import build_nato
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.processes
 
 CHILD = r"""
 import os, signal, sys, time

@@ -22,6 +22,11 @@ NATO_2024 = RAW / "240617-def-exp-2024-TABLES-en.xlsx"
 SIPRI_2025 = RAW / "SIPRI-Milex-data-1949-2024_2.xlsx"
 
 
+#: Under pytest-xdist (--dist loadgroup) the module runs on one worker, so its module fixtures
+#: (the publishers' workbooks, parsed once) are built once.
+pytestmark = pytest.mark.xdist_group("test_importers_real")
+
+
 @pytest.fixture(scope="module")
 def nato_2024() -> pd.DataFrame:
     return read_nato_workbook(need_shared(NATO_2024))

@@ -224,6 +224,7 @@ def test_panels_are_built_once_recorded_every_time_and_returned_as_copies():
     assert tables.loaded() == []  # warming records nothing
 
 
+@pytest.mark.processes
 def test_import_reads_no_data():
     import subprocess
     import sys

@@ -87,6 +87,7 @@ def test_verify_passes_on_bundled_data(capsys):
     assert "OK" in capsys.readouterr().out
 
 
+@pytest.mark.processes
 def test_verify_fails_after_one_byte_changes(tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(bundled_data_dir(), copy)
@@ -194,6 +195,7 @@ print(json.dumps({"count": count, "parsed_here": len(calls), "compared": len(fre
 """
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("helper", ["waits", "races", "kill"])
 def test_tables_warmed_in_a_helper_process_are_the_same_tables(helper):
     """The report runner's warm process has a forked helper parse and validate the bundled

@@ -126,6 +126,11 @@ def _run_all(name: str, folder: Path) -> dict[tuple[str, int], Any]:
         km.shutdown_kernel(now=True)
 
 
+#: Under pytest-xdist (--dist loadgroup) the module runs on one worker, so its module fixtures
+#: (the notebooks executed once) are built once.
+pytestmark = pytest.mark.xdist_group("test_notebooks")
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], Any]:
     """All runs: (name, 0) defaults, (name, 1..2) other sets, (name, -1) the bad set."""
@@ -156,7 +161,7 @@ def _same(recorded: Any, direct: Any, path: str = "") -> None:
 PARAMETER_SETS = [(name, i) for name, case in CASES.items() for i in range(len(case["other"]) + 1)]
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.parametrize(("name", "which"), PARAMETER_SETS)
 def test_notebook_results_equal_the_library(executed, name: str, which: int):
     nb = executed[(name, which)]
@@ -168,7 +173,7 @@ def test_notebook_results_equal_the_library(executed, name: str, which: int):
     _same(recorded, direct)
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_parameter_fails_in_the_validation_cell(executed, name: str):
     error = executed[(name, -1)]
@@ -181,7 +186,7 @@ def test_bad_parameter_fails_in_the_validation_cell(executed, name: str):
     assert error.cell_index == validation[0] + 1
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_published_figures_through_the_notebooks(executed):
     """Spot checks of recorded results against figures the publishers printed."""
     nato_2024 = read_results(executed[("alliance_overview", 1)])

@@ -15,7 +15,7 @@ import pytest
 from tests import REPO
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_notebooks_pass_nbval(tmp_path: Path):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(

@@ -71,6 +71,7 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.processes
 def test_the_package_gives_its_names_on_first_use_and_starts_without_pandas():
     """``import burdenshare`` and the report command's modules import no pandas (the warm
     process starts first); every public name still resolves, as before."""

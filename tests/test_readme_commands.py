@@ -123,7 +123,8 @@ def test_readme_commands_are_found_and_the_left_out_ones_say_why():
     assert {why for c in found if (why := _left_out(c))} == set(LEFT_OUT.values())
 
 
-@pytest.mark.slow
+@pytest.mark.processes
+@pytest.mark.notebooks
 def test_every_readme_command_runs_in_a_fresh_copy(tmp_path: Path):
     clone = tmp_path / "clone"
     clone.mkdir()

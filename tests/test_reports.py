@@ -27,7 +27,7 @@ from burdenshare.reports.planning import (
     safe_path,
 )
 from burdenshare.reports.runner import run_report, run_reports
-from tests import DATA, FIXTURE_NOTEBOOKS, REPO
+from tests import DATA, FIXTURE_NOTEBOOKS, REPO, requires_dask
 
 FIXTURES = FIXTURE_NOTEBOOKS
 #: The fixtures of the fault run: one success and three kinds of failure.
@@ -151,6 +151,11 @@ def test_notebooks_lists_parameters(capsys):
     assert [i.name for i in discover(FIXTURES)] == sorted(p.stem for p in FIXTURES.glob("*.ipynb"))
 
 
+#: Under pytest-xdist (--dist loadgroup) the module runs on one worker, so its module fixtures
+#: (one CLI run over the fixtures) are built once.
+pytestmark = pytest.mark.xdist_group("test_reports")
+
+
 @pytest.fixture(scope="module")
 def fault_run(tmp_path_factory):
     """One CLI run over all fixtures: one success (with a nasty label) and three kinds of failure."""
@@ -180,7 +185,7 @@ def fault_run(tmp_path_factory):
     return code, out, label
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_faults_are_failed_entries_with_partial_notebooks(fault_run, capsys):
     code, out, label = fault_run
     assert code == 1
@@ -227,7 +232,7 @@ def _cells(nb) -> list:
     return [(c.cell_type, c.source, c.get("execution_count"), c.get("outputs")) for c in nb.cells]
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)  # exercise the inline backend (PNG outputs)
     spec = plan(discover(FIXTURES), ["ok_report"], {"country": "DEU", "label": "same"})[0]
@@ -245,7 +250,7 @@ def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
     )
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.parametrize("name", ["ok_report", "cell_error"])
 def test_executed_notebooks_are_what_papermills_command_writes(name, tmp_path, monkeypatch):
     """The runner runs papermill's steps itself (no JSON round trips): the executed notebook
@@ -275,9 +280,12 @@ def test_executed_notebooks_are_what_papermills_command_writes(name, tmp_path, m
     assert mine["input_path"] == f"{name}.ipynb" and mine["output_path"] is None
 
 
-@pytest.mark.slow
+@pytest.mark.dask
+@pytest.mark.notebooks
+@requires_dask
 def test_dask_cluster_gives_the_local_results(tmp_path):
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     specs = plan(discover(FIXTURES), ["ok_report"], None, parse_for_each(["country=POL,FRA"]))
     local = run_reports(specs, tmp_path / "local", progress=False, use_cache=False)
     with (
@@ -295,7 +303,7 @@ def test_dask_cluster_gives_the_local_results(tmp_path):
         assert _cells(nbformat.reads(x.ipynb, 4)) == _cells(nbformat.reads(y.ipynb, 4))
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_same_set_twice_gives_the_same_outputs(tmp_path):
     """Two runs of the same reports on the same data write the same notebooks, HTML and results."""
     specs = plan(
@@ -316,7 +324,7 @@ def test_same_set_twice_gives_the_same_outputs(tmp_path):
         assert html_a == (tmp_path / "b" / f"{spec.stem}.html").read_text(), spec.stem
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_run_report_from_python_matches_the_cli_plan(tmp_path):
     import burdenshare as bs
 

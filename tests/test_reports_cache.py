@@ -21,7 +21,7 @@ import pytest
 from burdenshare.reports.cache import CacheCorrupted, ReportCache, report_key
 from burdenshare.reports.provenance import DataCheck, catalogue_digests, installed_distributions
 from burdenshare.reports.runner import run_report
-from tests import DATA, FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO
+from tests import DATA, FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO, requires_dask
 
 ENV = {"package": "burdenshare 0.1.0", "python": "cpython 3.11.7"}
 HEAVY = {"papermill", "nbformat", "nbclient", "nbconvert", "jupyter_client", "ipykernel", "zmq"}
@@ -111,6 +111,7 @@ def test_prune_keeps_what_entries_use(tmp_path):
     assert not (tmp_path / "objects" / orphan[:2] / orphan).exists()
 
 
+@pytest.mark.processes
 def test_data_check_sees_changed_files_and_new_editions():
     check = DataCheck()
     read = {
@@ -187,7 +188,7 @@ FIXTURE_SET = {"notebooks": ["ok_report", "reads_support", "marks_and_sleeps"]}
 FIXTURE_PARAMS = {"seconds": 0}
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_unchanged_reports_come_from_the_cache_without_a_kernel(fixtures, tmp_path, monkeypatch):
     from burdenshare.reports import runner
 
@@ -233,7 +234,7 @@ def test_unchanged_reports_come_from_the_cache_without_a_kernel(fixtures, tmp_pa
     assert _ran(ran) == set(ran) and not nothing.exists()
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_exactly_the_reports_that_read_a_changed_input_run_again(fixtures, tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
     first = _run(fixtures, out, cache, parameters=FIXTURE_PARAMS, **FIXTURE_SET)
@@ -264,7 +265,7 @@ def test_exactly_the_reports_that_read_a_changed_input_run_again(fixtures, tmp_p
     }
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_provenance_is_the_hash_of_the_bytes_read(fixtures, tmp_path):
     """The sha256 a report records is that of the bytes its kernel read: a file changed behind
     the manifest's back is refused (never served from the cache, never recorded with the old
@@ -296,7 +297,7 @@ def test_provenance_is_the_hash_of_the_bytes_read(fixtures, tmp_path):
     assert _ran(_run(fixtures, out, cache, notebooks=["ok_report"])) == set()
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_a_corrupted_cache_is_detected_and_run_again(fixtures, tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
     first = _run(fixtures, out, cache, notebooks=["ok_report", "reads_support"])
@@ -316,9 +317,12 @@ def test_a_corrupted_cache_is_detected_and_run_again(fixtures, tmp_path):
     }
 
 
-@pytest.mark.slow
+@pytest.mark.dask
+@pytest.mark.notebooks
+@requires_dask
 def test_the_cache_works_with_the_dask_executor(fixtures, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     out, cache = tmp_path / "out", tmp_path / "cache"
     with (
         distributed.LocalCluster(
@@ -334,7 +338,7 @@ def test_the_cache_works_with_the_dask_executor(fixtures, tmp_path):
     assert json.loads((out / "manifest.json").read_text())["options"]["executor"] == "dask"
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_default_set_runs_again_only_where_something_changed(tmp_path):
     """The nightly job: the default set cold, again with nothing changed (no kernel at all),
     after a Kiel release is imported (exactly its readers), after one notebook is edited."""
@@ -361,7 +365,7 @@ def test_default_set_runs_again_only_where_something_changed(tmp_path):
     assert _ran(_run(notebooks, out, cache)) == {"accession_opinion"}
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_a_report_whose_reads_are_unknown_is_never_cached(tmp_path):
     """If the kernel cannot say what it read, serving the report later could be stale: it runs
     every time."""

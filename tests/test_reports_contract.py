@@ -65,7 +65,7 @@ def site_calls(monkeypatch):
     return calls
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_the_runner_keeps_its_side_of_the_site_contract(tmp_path, site_calls):
     out, cache = tmp_path / "out", tmp_path / "cache"
     options = dict(
@@ -128,7 +128,7 @@ def test_the_runner_keeps_its_side_of_the_site_contract(tmp_path, site_calls):
     assert (out / "ok_report__summary.csv").is_file()
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_pages_exported_beside_forked_kernels_are_render_reports_pages(tmp_path):
     """With forked kernels, pages are exported in children of the warm process, off the
     runner's process: byte for byte what render_report gives for the executed notebook."""

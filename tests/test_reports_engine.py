@@ -84,7 +84,7 @@ def _install_kernelspec(prefix: Path, argv: list[str] | None = None) -> Path:
     return spec
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_installed_kernelspec_is_forked_and_engines_are_recorded(tmp_path, monkeypatch):
     spec = _install_kernelspec(tmp_path / "k")
     assert "-Xfrozen_modules=off" in json.loads(spec.read_text())["argv"]
@@ -117,7 +117,7 @@ def test_installed_kernelspec_is_forked_and_engines_are_recorded(tmp_path, monke
     assert manifest["reports"][0]["engine_reason"] == outcome.engine_reason
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_when_the_warm_process_dies_reports_fall_back_to_ordinary_kernels(tmp_path):
     summary = run_report(
         ["kills_warm_process", "ok_report"],
@@ -144,7 +144,7 @@ def test_when_the_warm_process_dies_reports_fall_back_to_ordinary_kernels(tmp_pa
     assert manifest["succeeded"] == 4 and (tmp_path / "out" / "index.html").is_file()
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_cell_timeout_stops_the_report_at_that_cell(tmp_path):
     summary = run_report(
         ["marks_and_sleeps", "ok_report"],
@@ -165,7 +165,7 @@ def test_cell_timeout_stops_the_report_at_that_cell(tmp_path):
     assert by_stem["ok_report"].status == "ok"
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(tmp_path):
     """The warm process imports the page machinery without jsonschema's optional IRI checker;
     its kernels must still import jsonschema as an ordinary kernel does."""
@@ -217,6 +217,7 @@ def test_profiling_counts_each_figure_once_from_layout_to_png(monkeypatch):
     assert 0.2 <= kernel_side.figure_seconds() <= elapsed  # the layout counts too
 
 
+@pytest.mark.processes
 def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
     """A kernel selects the inline backend; matplotlib checks the name against its registry,
     which reads every package's entry points the first time. The warm process does it for all."""
@@ -249,7 +250,7 @@ def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path
     assert not server.alive()
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_one_page_renderer_serves_every_page_and_is_replaced_if_it_dies(tmp_path):
     """Pages are exported by one long-lived child of the warm process (no fork per page): the
     same pages as rendering in this process; a page that fails is reported and the renderer

@@ -199,7 +199,8 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-@pytest.mark.slow
+@pytest.mark.processes
+@pytest.mark.notebooks
 def test_concurrent_runs_on_one_out_are_serialized(tmp_path):
     out, cache, marker = tmp_path / "site", tmp_path / "cache", tmp_path / "first.pid"
     release = tmp_path / "release"
@@ -233,7 +234,8 @@ def test_concurrent_runs_on_one_out_are_serialized(tmp_path):
     _no_leftovers(out)
 
 
-@pytest.mark.slow
+@pytest.mark.processes
+@pytest.mark.notebooks
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_stops_every_kernel_and_keeps_the_published_run(tmp_path, signum, code):
     out, cache, marker = tmp_path / "site", tmp_path / "cache", tmp_path / "kernel.pid"

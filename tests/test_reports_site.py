@@ -14,7 +14,6 @@ import copy
 import io
 import json
 import math
-import os
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -40,7 +39,7 @@ from burdenshare.countries import name as country_name
 from burdenshare.errors import ReportError
 from burdenshare.reports import record_results
 from burdenshare.reports.html import Rendered, render_report
-from burdenshare.reports.pdf import Chromium, find_chromium, print_pdfs
+from burdenshare.reports.pdf import Chromium, print_pdfs
 from burdenshare.reports.site import (
     MISSING,
     THUMB_BOX,
@@ -54,7 +53,7 @@ from burdenshare.reports.site import (
     suggested_citation,
 )
 from burdenshare.tables import loaded, reset_loaded
-from tests import FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO
+from tests import FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO, requires_chromium
 
 FORMATTER = DisplayFormatter()
 
@@ -268,6 +267,11 @@ def stage(folder: Path, show_code: bool = False) -> dict[str, Any]:
     for name, data in render_site(run, folder).items():
         (folder / name).write_bytes(data)
     return run
+
+
+#: Under pytest-xdist (--dist loadgroup) the module runs on one worker, so its module fixtures
+#: (a staged site and an executed notebook) are built once.
+pytestmark = pytest.mark.xdist_group("test_reports_site")
 
 
 @pytest.fixture(scope="module")
@@ -775,15 +779,6 @@ def test_a_figure_offers_the_data_it_draws_as_csv_with_its_as_of_date(alliance):
 # --- PDFs and the site in a real browser ----------------------------------------------------------
 
 
-def need_chromium() -> None:
-    if find_chromium() is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "chromium is missing under CI: .ci/run installs it (apt-get install chromium)"
-            )
-        pytest.skip("chromium not installed (CI installs it)")
-
-
 def test_pdfs_without_chromium_say_how_to_get_it(site, tmp_path, monkeypatch):
     folder, _ = site
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -810,9 +805,9 @@ def _pdf_title(pdf: bytes) -> str:
     return re.sub(rb"\\(.)", rb"\1", found[2]).decode("latin-1")
 
 
-@pytest.mark.slow
+@pytest.mark.browser
+@requires_chromium
 def test_pdfs_of_a_report_and_the_briefing(site):
-    need_chromium()
     folder, _ = site
     stems = ["commitments_briefing", "country_profile__country-POL"]
     pdfs = print_pdfs(folder, stems)
@@ -867,11 +862,11 @@ def assert_seen_well(folder: Path, name: str, seen: dict[str, Any]) -> None:
         assert shot.size == (1280, seen["height"])  # the whole page
 
 
-@pytest.mark.slow
+@pytest.mark.browser
+@requires_chromium
 def test_the_browser_check_sees_a_request_that_leaves_the_machine(tmp_path):
     """The harness can fail: a page that fetches from another host is caught, and the fetch
     fails because the browser has no network."""
-    need_chromium()
     page = tmp_path / "leaky.html"
     page.write_text(
         "<!DOCTYPE html><html><head><title>leaky</title></head><body>"
@@ -882,11 +877,11 @@ def test_the_browser_check_sees_a_request_that_leaves_the_machine(tmp_path):
         assert any("ERR_" in e for e in tab.errors), tab.console
 
 
-@pytest.mark.slow
+@pytest.mark.browser
+@requires_chromium
 def test_the_site_in_a_network_less_browser(site):
     """The landing page and two reports as a reader's browser renders them: nothing is fetched
     from another host, no console errors, every image loads, every link resolves."""
-    need_chromium()
     folder, run = site
     names = ["index.html", "alliance_overview.html", "country_profile__country-POL.html"]
     with Chromium() as browser:
@@ -902,11 +897,12 @@ def test_the_site_in_a_network_less_browser(site):
         assert report["files"]["html"] in landing["links"]
 
 
-@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.notebooks
+@requires_chromium
 def test_the_main_jobs_output_in_a_network_less_browser(tmp_path):
     """`burdenshare report` on a passing and a failing fixture: its index and report pages load
     nothing from elsewhere, raise no console errors, and every link resolves."""
-    need_chromium()
     out = tmp_path / "reports"
     fixtures = ["--notebooks-dir", str(FIXTURE_NOTEBOOKS), "--notebook", "ok_report", "cell_error"]
     code = main(["report", *fixtures, "--out", str(out), "--jobs", "2"])

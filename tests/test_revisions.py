@@ -117,6 +117,7 @@ def test_imported_release_compared_with_bundled(tmp_path):
     assert tanks.new_value == 18 and tanks.unit == "count"
 
 
+@pytest.mark.processes
 def test_an_import_by_another_process_is_seen_at_once(tmp_path):
     from burdenshare.editions import editions, latest
 

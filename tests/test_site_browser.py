@@ -10,7 +10,6 @@ Needs the system's Chromium (``apt-get install chromium``) and axe-core from npm
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,9 +21,8 @@ import pytest
 
 from burdenshare.reports.pdf import find_chromium, print_pdfs
 from burdenshare.reports.runner import run_report
-from tests import REPO
+from tests import AXE, requires_axe, requires_chromium, requires_playwright
 
-AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 #: Chromium as the machine runs it: no sandbox (root), nothing fetched in the background.
 ARGS = [
@@ -52,18 +50,11 @@ READ = (
 )
 
 
-def need(thing: str, found: bool, how: str) -> None:
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail(f"{thing} is missing under CI: .ci/run installs it ({how})")
-        pytest.skip(f"{thing} is not installed ({how}; CI installs it)")
-
-
 @contextmanager
 def chromium() -> Iterator[Any]:
     """A headless Chromium driven by playwright (the system's binary, no download)."""
-    need("chromium", find_chromium() is not None, "apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
         try:
@@ -104,7 +95,6 @@ def _look(page: Any, axe: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def seen(tmp_path_factory) -> tuple[Path, dict[str, dict[str, Any]]]:
     """The default report set (the main job), every page looked at on a phone."""
-    need("axe-core", AXE.is_file(), "npm ci --prefix tests/browser")
     out = tmp_path_factory.mktemp("default") / "reports"
     cache = tmp_path_factory.mktemp("cache")
     summary = run_report(out=out, cache_dir=cache)
@@ -121,7 +111,16 @@ def seen(tmp_path_factory) -> tuple[Path, dict[str, dict[str, Any]]]:
     return out, pages
 
 
-pytestmark = pytest.mark.slow
+#: Every test drives Chromium with axe-core; the module's fixture runs the default report set,
+#: once: under pytest-xdist (--dist loadgroup) the module runs on one worker.
+pytestmark = [
+    pytest.mark.xdist_group("test_site_browser"),
+    pytest.mark.browser,
+    pytest.mark.notebooks,
+    requires_chromium,
+    requires_playwright,
+    requires_axe,
+]
 
 
 def test_the_default_set_has_every_page(seen):
@@ -207,7 +206,6 @@ def test_every_report_prints_without_empty_pages_and_the_briefing_on_two(seen):
 def test_the_checks_can_fail(tmp_path):
     """The same look finds a page too wide for a phone, an unreachable scroll box, raw values,
     raw asterisks and a broken link."""
-    need("axe-core", AXE.is_file(), "npm ci --prefix tests/browser")
     page_file = tmp_path / "bad.html"
     page_file.write_text(
         '<!DOCTYPE html><html lang="en"><head><title>bad</title></head><body><main>'

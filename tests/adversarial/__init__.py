@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,21 @@ class Case:
     and returns the action. ``error`` is the exception type the action must raise, or an int: the
     action is then a CLI call (see :func:`cli`) that must return that exit code. ``names``: text
     the message must contain (the file, line and column; sheet and cell; or parameter), where
-    ``{folder}`` stands for the case's folder. ``slow``: the case runs reports (marked slow).
+    ``{folder}`` stands for the case's folder. ``kinds``: why the case is slow, as marks of
+    tests/conftest.py's ``SLOW_KINDS``: ``"notebooks"`` (it runs reports), ``"processes"`` (it
+    starts ``python -m burdenshare``, see :func:`process`), ``"dask"``.
     """
 
     id: str
     prepare: Callable[[Path], Action]
     error: type[BaseException] | int
     names: Sequence[str] = field(default_factory=tuple)
-    slow: bool = False
+    kinds: Sequence[str] = field(default_factory=tuple)
+
+
+#: True while a case marked ``"processes"`` runs: :func:`process` refuses to start one otherwise,
+#: so every case that starts a process is marked (and left out of ``-m "not slow"``).
+PROCESSES_ALLOWED: ContextVar[bool] = ContextVar("PROCESSES_ALLOWED", default=False)
 
 
 @dataclass
@@ -96,6 +104,9 @@ def process(
             resource.setrlimit(which, (value, value))
 
     def run() -> CliResult:
+        assert PROCESSES_ALLOWED.get(), (
+            'this case starts a real process: give it kinds=("processes",) so it is marked'
+        )
         done = subprocess.run(
             [sys.executable, *python, "-m", "burdenshare", *map(str, argv)],
             capture_output=True,

@@ -246,9 +246,9 @@ CASES += [
          lambda f: cli("data", "diff", "sipri_milex", "2025", "2026", "--out", _loop(f) / "d.csv"),
          2, ("{folder}/loop/d.csv", "symbolic link loop")),
     Case("info: non-ASCII data folder on an ASCII output", _ascii_output("data", "info"), 0,
-         ("{folder}/d\\xe4t\\xe4", "nato_spending")),
+         ("{folder}/d\\xe4t\\xe4", "nato_spending"), ("processes",)),
     Case("verify --imported: non-ASCII folder on an ASCII output",
-         _ascii_output("data", "verify", "--imported"), 0, ("OK: ", "d\\xe4t\\xe4")),
+         _ascii_output("data", "verify", "--imported"), 0, ("OK: ", "d\\xe4t\\xe4"), ("processes",)),
 ]  # fmt: skip
 
 
@@ -307,7 +307,7 @@ def _loader_remedy(folder: Path) -> Action:
 
 CASES += [
     Case("verify --imported: the remedy runs as printed", _remedy_as_printed, 1,
-         ("'{folder}/kiel files' --release R32`",)),
+         ("'{folder}/kiel files' --release R32`",), ("processes",)),
     Case("loader: deleted import names its manifest and a complete remedy", _loader_remedy,
          bs.DataError, ("'{folder}/kiel files' --release R32 --replace",)),
 ]  # fmt: skip
@@ -414,11 +414,11 @@ def _user_manifest_is_a_pipe(folder: Path) -> Action:
 
 CASES += [
     Case("diff: --out a named pipe is streamed into", _diff_into_pipe, 0,
-         ("Every key", "{folder}/diff.pipe")),
-    Case("diff: --out /dev/null is written, not replaced", _diff_into_device, 0, ("/dev/null",)),
-    Case("diff: --out - writes the CSV to stdout", _diff_to_stdout, 0, ("sipri_milex",)),
+         ("Every key", "{folder}/diff.pipe"), ("processes",)),
+    Case("diff: --out /dev/null is written, not replaced", _diff_into_device, 0, ("/dev/null",), ("processes",)),
+    Case("diff: --out - writes the CSV to stdout", _diff_to_stdout, 0, ("sipri_milex",), ("processes",)),
     Case("diff: write over the file-size limit names the file", _diff_over_file_size_limit, 2,
-         ("--out {folder}/d.csv", "writing the CSV failed", "is unchanged")),
+         ("--out {folder}/d.csv", "writing the CSV failed", "is unchanged"), ("processes",)),
     Case("verify: manifest entry ../ outside the folder", _verify_manifest_naming("../secret.csv"),
          2, ("{folder}/data/manifest.json", "'../secret.csv'", "outside")),
     Case("verify: manifest entry an absolute path",
@@ -430,5 +430,5 @@ CASES += [
     Case("verify --imported: a label in other digits", _imported_with_label("２０３１"), 1,
          ("'２０３１'", "the loaders refuse")),
     Case("verify --imported: manifest is a named pipe", _user_manifest_is_a_pipe, 2,
-         ("{folder}/home/manifest.json", "not a regular file")),
+         ("{folder}/home/manifest.json", "not a regular file"), ("processes",)),
 ]  # fmt: skip

@@ -201,6 +201,7 @@ CASES: list[Case] = [
         _report("--scheduler", "tcp://127.0.0.1:9"),
         2,
         ("--scheduler tcp://127.0.0.1:9", "within 10 s"),
+        ("dask",),
     ),
     Case(
         "report no wait while another run holds out",
@@ -345,9 +346,21 @@ CASES += [
         2,
         ("-y", "nested too deeply"),
     ),
-    Case("report -f named pipe", _fifo_file, 2, ("-f {folder}/p.yaml", "not a regular file")),
-    Case("report -f /dev/zero", _device_file("/dev/zero"), 2, ("-f /dev/zero", "not a regular")),
-    Case("report -f /dev/stdin", _device_file("/dev/stdin"), 2, ("-f /dev/stdin",)),
+    Case(
+        "report -f named pipe",
+        _fifo_file,
+        2,
+        ("-f {folder}/p.yaml", "not a regular file"),
+        ("processes",),
+    ),
+    Case(
+        "report -f /dev/zero",
+        _device_file("/dev/zero"),
+        2,
+        ("-f /dev/zero", "not a regular"),
+        ("processes",),
+    ),
+    Case("report -f /dev/stdin", _device_file("/dev/stdin"), 2, ("-f /dev/stdin",), ("processes",)),
     Case(
         "report cache folder writable by all",
         _shared_cache(0o777),
@@ -391,13 +404,19 @@ def _warnings_as_errors(*extra: str) -> Callable[[Path], Action]:
 
 
 CASES += [
-    Case("report -W error: no unclosed loops", _warnings_as_errors(), 0, ("1/1 reports",), True),
+    Case(
+        "report -W error: no unclosed loops",
+        _warnings_as_errors(),
+        0,
+        ("1/1 reports",),
+        ("notebooks", "processes"),
+    ),
     Case(
         "report -W error on ordinary kernels",
         _warnings_as_errors("--engine", "papermill", "--no-cache"),
         0,
         ("1/1 reports",),
-        True,
+        ("notebooks", "processes"),
     ),
 ]
 
@@ -431,8 +450,16 @@ def _notebook_called(name: str) -> Callable[[Path], Action]:
 
 
 CASES += [
-    Case("report notebook named index", _notebook_called("index"), 0, ("1/1 reports",), True),
-    Case("report notebook named Manifest", _notebook_called("Manifest"), 0, ("1/1",), True),
+    Case(
+        "report notebook named index",
+        _notebook_called("index"),
+        0,
+        ("1/1 reports",),
+        ("notebooks",),
+    ),
+    Case(
+        "report notebook named Manifest", _notebook_called("Manifest"), 0, ("1/1",), ("notebooks",)
+    ),
 ]
 
 
@@ -470,10 +497,10 @@ def _cache_left_pipes(folder: Path) -> Action:
 
 CASES += [
     Case("report notebook is a named pipe", _notebook_special(os.mkfifo), 2,
-         ("{folder}/nb/odd.ipynb", "not a regular file")),
+         ("{folder}/nb/odd.ipynb", "not a regular file"), ("processes",)),
     Case("report notebook links to /dev/zero", _notebook_special(_to_dev_zero), 2,
-         ("{folder}/nb/odd.ipynb", "not a regular file")),
-    Case("report cache entries are named pipes", _cache_left_pipes, 0, ("1 ran",), True),
+         ("{folder}/nb/odd.ipynb", "not a regular file"), ("processes",)),
+    Case("report cache entries are named pipes", _cache_left_pipes, 0, ("1 ran",), ("notebooks", "processes")),
 ]  # fmt: skip
 
 
@@ -492,5 +519,5 @@ def _lock_left_as(make: Callable[[Path], None]) -> Callable[[Path], Action]:
 
 CASES += [
     Case("report lock left as a named pipe", _lock_left_as(os.mkfifo), 2,
-         ("--out {folder}/out", "lock {folder}/.out.lock", "not a regular file")),
+         ("--out {folder}/out", "lock {folder}/.out.lock", "not a regular file"), ("processes",)),
 ]  # fmt: skip
