@@ -187,7 +187,9 @@ def run(
     key = key_results(table, data["estimate"], start_year, end_year)
     result = AnalysisResult(headline(key), sources=sources, key_results=key)
     source = "; ".join(sources)
-    result.figures["ratios"] = ratio_figure(ratios(table), key, source)
+    result.figures["ratios"] = ratio_figure(
+        ratios(table), key, source, ratio_estimates(data["estimate"], years)
+    )
     result.tables["europe_russia"] = ratios(table).round(2)
     result.tables["totals_bn"] = readable_totals(table)
     ranking_year = min(end_year, _last_world_year())
@@ -218,11 +220,26 @@ def readable_totals(table: pd.DataFrame) -> pd.DataFrame:
     return out.round(1)
 
 
-def ratio_figure(frame: pd.DataFrame, key: dict[str, Any], source: str) -> Figure:
-    """Europe's allies / Russia under each yardstick, with the line of parity."""
+def ratio_estimates(estimate: pd.Series, years: list[int]) -> pd.Series:
+    """Per year, whether any figure of Europe's allies or Russia that year is an estimate."""
+    return pd.Series(
+        {
+            year: bool(estimate.xs(year, level="year").reindex([*europe(year), "RUS"]).any())
+            for year in years
+        }
+    )
+
+
+def ratio_figure(
+    frame: pd.DataFrame, key: dict[str, Any], source: str, estimated: pd.Series
+) -> Figure:
+    """Europe's allies / Russia under each yardstick, with the line of parity; a year with an
+    estimate in it drawn dashed."""
     columns = [c for c in frame.columns if c.startswith("Europe's allies")]
+    flags = pd.DataFrame({c: estimated.reindex(frame.index, fill_value=False) for c in columns})
     return plots.time_lines(
         frame[columns],
+        estimate=flags,
         title=(
             f"Europe's allies outspent Russia {fmt(key['europe_russia_market'], 1)} to 1 at market "
             f"rates but {fmt(key['europe_russia_ppp'], 1)} to 1 at purchasing-power parity in "
