@@ -448,6 +448,13 @@ def ranking_bars(
     return _finish(fig, title, source, _missing_note(absent, missing), data=data)
 
 
+def _estimate_entry(ax: Axes) -> None:
+    """The legend entry of estimated points: dashed, open markers (as :func:`_draw_series`)."""
+    ax.plot(
+        [], [], color=GREY, linestyle="--", marker="o", markerfacecolor="white", label="estimate"
+    )
+
+
 def _draw_series(
     ax: Axes, series: pd.Series, est: pd.Series, colour: str, label: str, style: str = "-"
 ) -> None:
@@ -535,15 +542,7 @@ def time_lines(
         _draw_series(ax, series, est, colour, label, ":" if is_guess else "-")
         drawn += 1
     if estimate is not None and bool(estimate.to_numpy(dtype=bool).any()):
-        ax.plot(
-            [],
-            [],
-            color=GREY,
-            linestyle="--",
-            marker="o",
-            markerfacecolor="white",
-            label="estimate",
-        )
+        _estimate_entry(ax)
     lines = add_target_lines(ax, targets or {})
     shown = frame[[c for c in frame.columns if c not in extrapolated]]
     _axis_rules(ax, frame, shown, zero, targets)
@@ -677,15 +676,7 @@ def fan_chart(
         )
         _draw_series(ax, history, est, PALETTE[7], "history")
         if est.any():
-            ax.plot(
-                [],
-                [],
-                color=GREY,
-                linestyle="--",
-                marker="o",
-                markerfacecolor="white",
-                label="estimate",
-            )
+            _estimate_entry(ax)
     for (low, high), alpha in zip(band_pairs, (0.2, 0.35), strict=False):
         ax.fill_between(
             bands.index,
