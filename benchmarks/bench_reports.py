@@ -264,7 +264,7 @@ def main() -> int:
             [
                 sys.executable,
                 "-c",
-                "import burdenshare.reports.forking as f; f.ForkServer().start().close()",
+                "import burdenshare.reports.engine.kernels as f; f.WarmProcess().start().close()",
             ],
             check=True,
             env=env,

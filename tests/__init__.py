@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from burdenshare.paths import bundled_data_dir
-from burdenshare.reports.pdf import find_chromium
+from burdenshare.reports.site.pdf import find_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = bundled_data_dir()

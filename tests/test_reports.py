@@ -15,8 +15,8 @@ from burdenshare.cli import main
 from burdenshare.countries import nato_allies
 from burdenshare.errors import ParameterError, ReportError
 from burdenshare.reports import read_headline, read_results, record_results
-from burdenshare.reports.execute import execute_report
-from burdenshare.reports.forking import ForkServer
+from burdenshare.reports.engine.execute import execute_report
+from burdenshare.reports.engine.warm import WarmProcess
 from burdenshare.reports.planning import (
     NotebookInfo,
     Parameter,
@@ -236,7 +236,7 @@ def _cells(nb) -> list:
 def test_forked_kernels_give_papermills_outputs(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)  # exercise the inline backend (PNG outputs)
     spec = plan(discover(FIXTURES), ["ok_report"], {"country": "DEU", "label": "same"})[0]
-    with ForkServer() as server:
+    with WarmProcess() as server:
         forked = execute_report(spec, "fork", server=server)
     plain = execute_report(spec, "papermill")
     assert forked.status == plain.status == "ok"

@@ -18,8 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from burdenshare.reports.cache import CacheCorrupted, ReportCache, report_key
-from burdenshare.reports.provenance import DataCheck, catalogue_digests, installed_distributions
+from burdenshare.reports.cache.provenance import (
+    DataCheck,
+    catalogue_digests,
+    installed_distributions,
+)
+from burdenshare.reports.cache.store import CacheCorrupted, ReportCache, report_key
 from burdenshare.reports.runner import run_report
 from tests import DATA, FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO, requires_dask
 

@@ -11,9 +11,12 @@ import threading
 import nbformat
 import pytest
 
-from burdenshare.reports import html, options, pdf, site
-from burdenshare.reports.html import Rendered
+from burdenshare.reports import options
 from burdenshare.reports.runner import run_report
+from burdenshare.reports.site import landing as site
+from burdenshare.reports.site import pages as html
+from burdenshare.reports.site import pdf
+from burdenshare.reports.site.pages import Rendered
 from tests import FIXTURE_NOTEBOOKS
 
 REPORT_KEYS = {

@@ -14,8 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from burdenshare.reports.execute import execute_report
-from burdenshare.reports.forking import ForkServer, classify_kernel_command
+from burdenshare.reports.engine.execute import execute_report
+from burdenshare.reports.engine.kernels import classify_kernel_command
+from burdenshare.reports.engine.warm import WarmProcess
 from burdenshare.reports.planning import discover, plan
 from burdenshare.reports.runner import run_report
 from tests import FIXTURE_NOTEBOOKS
@@ -180,7 +181,7 @@ def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(
     folder.mkdir()
     nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "checks.ipynb")
     (spec,) = plan(discover(folder), "checks")
-    with ForkServer() as server:
+    with WarmProcess() as server:
         page = tmp_path / "page"
         page.mkdir()
         shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", page / "in.ipynb")
@@ -197,7 +198,7 @@ def test_profiling_counts_each_figure_once_from_layout_to_png(monkeypatch):
     from matplotlib.backend_bases import FigureCanvasBase
 
     from burdenshare import plots
-    from burdenshare.reports import kernel_side
+    from burdenshare.reports.engine import kernel_side
 
     monkeypatch.setattr(FigureCanvasBase, "print_figure", FigureCanvasBase.print_figure)
     monkeypatch.setattr(plots, "render_png", plots.render_png)  # both restored afterwards
@@ -223,7 +224,7 @@ def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
     which reads every package's entry points the first time. The warm process does it for all."""
     code = (
         "import importlib.metadata, matplotlib\n"
-        "from burdenshare.reports.kernel_side import INLINE_BACKEND, warm_matplotlib\n"
+        "from burdenshare.reports.engine.kernel_side import INLINE_BACKEND, warm_matplotlib\n"
         "warm_matplotlib()\n"
         "def unread(*a, **k):\n"
         "    raise AssertionError('entry points read again')\n"
@@ -242,7 +243,7 @@ def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path
 
     (tmp_path / "slow_import.py").write_text("import time\ntime.sleep(60)\n")
     monkeypatch.setenv("PYTHONPATH", f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
-    server = ForkServer(preload=["slow_import"], later=[]).launch()
+    server = WarmProcess(preload=["slow_import"], later=[]).launch()
     time.sleep(0.5)  # the warm process is importing
     start = time.monotonic()
     server.close()
@@ -259,12 +260,12 @@ def test_one_page_renderer_serves_every_page_and_is_replaced_if_it_dies(tmp_path
     import signal
 
     from burdenshare.errors import ReportError
-    from burdenshare.reports.html import render_report
+    from burdenshare.reports.site.pages import render_report
 
     nb = nbformat.read(FIXTURE_NOTEBOOKS / "ok_report.ipynb", 4)
     expected = render_report(nb, stem="ok_report", show_code=True).html.encode()
 
-    def render(server: ForkServer, name: str, source: Path | None = None) -> dict:
+    def render(server: WarmProcess, name: str, source: Path | None = None) -> dict:
         folder = tmp_path / name
         folder.mkdir()
         if source is None:
@@ -272,7 +273,7 @@ def test_one_page_renderer_serves_every_page_and_is_replaced_if_it_dies(tmp_path
             shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", source)
         return server.render(source, folder, "ok_report", True)
 
-    with ForkServer() as server:
+    with WarmProcess() as server:
         pages = [render(server, f"page{i}") for i in range(3)]
         assert all(page["ok_report.html"] == expected for page in pages)
         (renderer,) = server.children  # one child served all three

@@ -19,8 +19,9 @@ import pytest
 from filelock import FileLock
 
 from burdenshare.errors import ReportError
-from burdenshare.reports import publish, runner
-from burdenshare.reports.publish import Publication, check_out, run_files
+from burdenshare.reports import runner
+from burdenshare.reports.publish import publication as publish
+from burdenshare.reports.publish.publication import Publication, check_out, run_files
 from tests import FIXTURE_NOTEBOOKS, REPO
 
 

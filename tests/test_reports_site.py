@@ -38,9 +38,7 @@ from burdenshare.cli import main
 from burdenshare.countries import name as country_name
 from burdenshare.errors import ReportError
 from burdenshare.reports import record_results
-from burdenshare.reports.html import Rendered, render_report
-from burdenshare.reports.pdf import Chromium, print_pdfs
-from burdenshare.reports.site import (
+from burdenshare.reports.site.landing import (
     MISSING,
     THUMB_BOX,
     about_the_data,
@@ -52,6 +50,8 @@ from burdenshare.reports.site import (
     split_label,
     suggested_citation,
 )
+from burdenshare.reports.site.pages import Rendered, render_report
+from burdenshare.reports.site.pdf import Chromium, print_pdfs
 from burdenshare.tables import loaded, reset_loaded
 from tests import FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO, requires_chromium
 
@@ -557,7 +557,7 @@ def test_pages_are_what_nbconverts_own_html_pass_gives(path, show_code):
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    from burdenshare.reports.html import _exporter, _page_context
+    from burdenshare.reports.site.pages import _exporter, _page_context
 
     nb = nbformat.read(path, as_version=4)
     ours = render_report(copy.deepcopy(nb), stem=path.stem, show_code=show_code).html

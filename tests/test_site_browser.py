@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from burdenshare.reports.pdf import find_chromium, print_pdfs
 from burdenshare.reports.runner import run_report
+from burdenshare.reports.site.pdf import find_chromium, print_pdfs
 from tests import AXE, requires_axe, requires_chromium, requires_playwright
 
 PHONE = {"width": 390, "height": 844}

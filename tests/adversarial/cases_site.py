@@ -13,9 +13,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from burdenshare.errors import ReportError
-from burdenshare.reports.html import render_report
-from burdenshare.reports.pdf import print_pdfs
-from burdenshare.reports.site import render_site
+from burdenshare.reports.site.landing import render_site
+from burdenshare.reports.site.pages import render_report
+from burdenshare.reports.site.pdf import print_pdfs
 
 from . import Action, Case
 

@@ -30,7 +30,7 @@ _LAZY = {  # heavy parts (papermill, nbformat) load on first use only
     "discover": "planning",
     "plan": "planning",
     "ReportOutcome": "outcome",
-    "execute_report": "execute",
+    "execute_report": "engine.execute",
     "RunOptions": "options",
     "RunInterrupted": "runner",
     "RunSummary": "runner",

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 from .. import datasets
 from ..manifest import entries
 from ..paths import bundled_data_dir
-from .cache import ReportCache, report_key, unsafe_cache_folder
+from .cache.provenance import DataCheck, environment, kernel_identity, sha256_bytes
+from .cache.store import ReportCache, report_key, unsafe_cache_folder
 from .options import RunOptions
 from .outcome import ReportOutcome, utc_now
 from .planning import ReportSpec, read_notebook
-from .provenance import DataCheck, environment, kernel_identity, sha256_bytes
 
 if TYPE_CHECKING:  # the notebook machinery loads only when a report runs
-    from .execute import KernelGuard
-    from .forking import ForkServer
+    from .engine.execute import KernelGuard
+    from .engine.warm import WarmProcess
 
 #: Datasets the package reads without ``burdenshare.tables`` (so no report records them): the
 #: sha256 of their files is part of every report's key instead.
@@ -122,7 +122,7 @@ def render_cached(outcome: ReportOutcome, show_code: bool) -> dict[str, bytes] |
     """The page files of a cached report in the requested mode (None if it cannot render)."""
     import nbformat  # lazy: only when a cached report lacks this mode's page
 
-    from .html import render_report  # lazy: nbconvert, likewise
+    from .site.pages import render_report  # lazy: nbconvert, likewise
 
     try:
         nb = nbformat.reads(outcome.data(f"{outcome.stem}.ipynb").decode("utf-8"), as_version=4)
@@ -148,11 +148,11 @@ def _failed(spec: ReportSpec, what: str, exc: BaseException) -> ReportOutcome:
 def run_kernel(
     job: Job,
     options: RunOptions,
-    server: ForkServer | None = None,
+    server: WarmProcess | None = None,
     guard: KernelGuard | None = None,
 ) -> tuple[ReportOutcome, Any]:
     """Execute the report's notebook: (outcome, executed notebook or None); never raises."""
-    from .execute import run_notebook  # lazy: papermill, nbformat
+    from .engine.execute import run_notebook  # lazy: papermill, nbformat
 
     try:
         return run_notebook(
@@ -171,10 +171,10 @@ def finish(
     options: RunOptions,
     cache: ReportCache | None,
     check: DataCheck,
-    server: ForkServer | None = None,
+    server: WarmProcess | None = None,
 ) -> ReportOutcome:
     """Export the executed report's page and store a success in the cache; never raises."""
-    from .execute import render_outcome  # lazy: nbformat
+    from .engine.execute import render_outcome  # lazy: nbformat
 
     if nb is not None:
         try:
@@ -202,12 +202,12 @@ def execute(
     options: RunOptions,
     cache: ReportCache | None,
     check: DataCheck,
-    server: ForkServer | None = None,
+    server: WarmProcess | None = None,
     guard: KernelGuard | None = None,
 ) -> ReportOutcome:
     """Execute the report, export its page and store a success in the cache; never raises."""
     if options.engine == "fork" and server is None:
-        from .forking import default_server  # lazy: jupyter_client
+        from .engine.warm import default_server  # lazy: jupyter_client
 
         server = default_server()
     outcome, nb = run_kernel(job, options, server, guard)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, ReportError
-from .cache import check_cache_folder, default_cache_dir
-from .pdf import INSTALL_HINT, find_chromium
+from .cache.store import check_cache_folder, default_cache_dir
+from .site.pdf import INSTALL_HINT, find_chromium
 
 ENGINES = ("fork", "papermill")
 EXECUTORS = ("local", "dask")

@@ -34,15 +34,15 @@ from typing import Any
 from .._version import __version__
 from ..errors import ReportError
 from ..paths import bundled_data_dir, user_data_dir_path
-from .cache import ReportCache
+from .cache.provenance import DataCheck, dependencies_digest, package_digest
+from .cache.store import ReportCache
 from .jobs import Job, finish, from_cache, key_context, prepare, run_job, run_kernel
 from .options import RunOptions, check_options, connect_scheduler
 from .outcome import ReportOutcome, utc_now
 from .planning import ReportSpec, discover, grids_of, plan, safe_file
 from .planning import notebooks_dir as notebooks_dir_default
 from .progress import Progress
-from .provenance import DataCheck, dependencies_digest, package_digest
-from .publish import Publication, check_out
+from .publish.publication import Publication, check_out
 
 #: Signals that stop a run cleanly (SIGHUP: the terminal went away). One that the process was
 #: started with ignored (``nohup``, ``&`` in a script) stays ignored.
@@ -291,9 +291,9 @@ def _run_local(
 def _launch_server() -> Any:
     """A warm process, launched (its imports run while this process goes on; its dead_reason
     says why if it could not start)."""
-    from .forking import ForkServer  # lazy: jupyter_client (only when a report runs)
+    from .engine.warm import WarmProcess  # lazy: jupyter_client (only when a report runs)
 
-    server = ForkServer()
+    server = WarmProcess()
     with contextlib.suppress(ReportError):  # dead_reason says why; reported when it is used
         server.launch()
     return server
@@ -324,7 +324,7 @@ def _execute_local(
     ``server``: a warm process already launched (else one is launched here for engine "fork")."""
     if server is None and options.engine == "fork":
         server = _launch_server()  # its imports run while this process imports the machinery
-    from .execute import KernelGuard  # lazy: papermill, nbformat
+    from .engine.execute import KernelGuard  # lazy: papermill, nbformat
 
     guard = KernelGuard()
     if server is not None:
@@ -452,7 +452,7 @@ def _print_pdfs(
     keys: dict[str, str],
     show_code: bool,
 ) -> None:
-    from .pdf import print_pdfs  # lazy: the site stream's PDF printer (system Chromium)
+    from .site.pdf import print_pdfs  # lazy: the site stream's PDF printer (system Chromium)
 
     wanted = [
         o.stem
@@ -563,7 +563,9 @@ def _run(specs: Sequence[ReportSpec], setup: _Setup) -> RunSummary:
             outcomes.sort(key=lambda o: order[o.stem])
             if options.pdf:
                 _print_pdfs(staging, outcomes, cache, keys, options.show_code)
-            from .site import render_site  # lazy: the site's renderer is needed at publish only
+            from .site.landing import (
+                render_site,  # lazy: the site's renderer is needed at publish only
+            )
 
             run = build_manifest(outcomes, options, started, time.perf_counter() - start)
             site_files = render_site(run, staging)

@@ -28,11 +28,11 @@ from nbformat import NotebookNode, from_dict
 from papermill.translators import PythonTranslator
 from traitlets import Bool
 
-from .._version import __version__
-from ..errors import ReportError
-from .planning import slugify
-from .results import JSON_MIME, RESULTS_KEY, read_headline
-from .site import (
+from ..._version import __version__
+from ...errors import ReportError
+from ..planning import slugify
+from ..results import JSON_MIME, RESULTS_KEY, read_headline
+from .landing import (
     TEMPLATES,
     about_the_data,
     as_of,

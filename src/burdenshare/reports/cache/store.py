@@ -5,7 +5,7 @@ parameters and output name, the kernelspec, the package (version and a digest of
 installed dependency set and the Python version (:func:`report_key`). The data it depends on is
 known only after it ran: the entry records the datasets the kernel actually loaded (with the
 sha256 of the bytes read) and the catalogue of each such dataset, and a lookup serves the entry
-only when those are unchanged (:class:`~burdenshare.reports.provenance.DataCheck`).
+only when those are unchanged (:class:`~burdenshare.reports.cache.provenance.DataCheck`).
 
 Layout of the folder (safe to share between processes and machines: every file is written to a
 temporary name and renamed into place)::
@@ -40,8 +40,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportError
-from ..paths import read_regular_file, resolved
+from ...errors import ReportError
+from ...paths import read_regular_file, resolved
 from .provenance import DataCheck, canonical_json, digest_of, sha256_bytes
 
 #: Version of the cache layout; part of every key.

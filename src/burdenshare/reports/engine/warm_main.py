@@ -1,7 +1,7 @@
 """The warm process that forks report kernels (runs in its own interpreter, never imported by users).
 
-Started by :class:`burdenshare.reports.forking.ForkServer` as
-``python -c "from burdenshare.reports._zygote import main; main()" REPLY_FD MODULE... -- MODULE...``.
+Started by :class:`burdenshare.reports.engine.warm.WarmProcess` as
+``python -c "from burdenshare.reports.engine.warm_main import main; main()" REPLY_FD MODULE... -- MODULE...``.
 It imports the scientific stack and ipykernel once, then reads one JSON request per line on stdin
 and answers ``{"pid": N}`` on ``REPLY_FD``. A kernel request (``{"args": [...], "env": {...},
 "cwd": "..."}``) forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one
@@ -115,7 +115,7 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         if "matplotlib" in sys.modules:
             # matplotlib read MPLBACKEND when the zygote imported it; a fresh kernel reads it after
             # ipykernel has chosen the inline backend. Apply the same rule here.
-            from burdenshare.reports.kernel_side import INLINE_BACKEND  # lazy: preloaded
+            from burdenshare.reports.engine.kernel_side import INLINE_BACKEND  # lazy: preloaded
 
             backend = os.environ.get("MPLBACKEND") or INLINE_BACKEND
             sys.modules["matplotlib"].rcParams["backend"] = backend
@@ -147,12 +147,14 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
 
 def _serve_pages(pages_fd: int, command_fds: tuple[int, ...]) -> None:
     """In the forked page renderer: export one executed notebook's page per request line read
-    from ``pages_fd`` (see :mod:`burdenshare.reports.render_side`) until the warm process closes
+    from ``pages_fd`` (see :mod:`burdenshare.reports.engine.render_side`) until the warm process closes
     the pipe, then exit. One renderer serves every page of a run: no fork per page."""
     code = 0
     try:
         _leave_the_server(command_fds)
-        from burdenshare.reports.render_side import render_to_folder  # lazy: preloaded (warm)
+        from burdenshare.reports.engine.render_side import (
+            render_to_folder,  # lazy: preloaded (warm)
+        )
 
         requests = _Commands(pages_fd)
         while line := requests.line(wait=None):

@@ -27,10 +27,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .._version import __version__
-from ..errors import DataError
-from ..manifest import MANIFEST_NAME
-from ..paths import bundled_data_dir, file_identity, read_data_file, user_data_dir_path
+from ..._version import __version__
+from ...errors import DataError
+from ...manifest import MANIFEST_NAME
+from ...paths import bundled_data_dir, file_identity, read_data_file, user_data_dir_path
 
 _SKIPPED_PARTS = {"__pycache__", "data", "notebooks"}  # data and notebooks are inputs of their own
 
@@ -53,7 +53,7 @@ def digest_of(value: Any) -> str:
 @functools.cache
 def package_digest() -> str:
     """sha256 over the package's own files (code, templates, assets; not data or notebooks)."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_PARTS)

@@ -29,8 +29,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ..errors import ReportError
-from ..paths import read_regular_file, resolved
+from ...errors import ReportError
+from ...paths import read_regular_file, resolved
 
 #: Files of a run that are not named in its manifest's reports.
 RUN_FILES = ("index.html", "manifest.json")

@@ -32,12 +32,13 @@ from papermill.execute import (
 )
 from papermill.parameterize import parameterize_notebook
 
-from ..errors import ReportError
-from .forking import FORKED, ORDINARY, ForkServer, default_server
+from ...errors import ReportError
+from ..outcome import ReportOutcome, report_metadata, utc_now
+from ..planning import ReportSpec, read_notebook
+from ..results import read_headline, read_results
 from .kernel_side import PROFILE_CODE, STATE_EXPRESSION, parse_state
-from .outcome import ReportOutcome, report_metadata, utc_now
-from .planning import ReportSpec, read_notebook
-from .results import read_headline, read_results
+from .kernels import FORKED, ORDINARY
+from .warm import WarmProcess, default_server
 
 ENGINE_NAME = "burdenshare"
 ENGINES = ("fork", "papermill")
@@ -298,7 +299,7 @@ def _run_papermill(
     spec: ReportSpec,
     source: Any,
     engine: str,
-    server: ForkServer | None,
+    server: WarmProcess | None,
     timeout: float | None,
     cell_timeout: float | None,
     capture: _Capture,
@@ -336,7 +337,7 @@ def execute_report(
     engine: str = "fork",
     timeout: float | None = None,
     show_code: bool = False,
-    server: ForkServer | None = None,
+    server: WarmProcess | None = None,
     *,
     cell_timeout: float | None = None,
     guard: KernelGuard | None = None,
@@ -345,7 +346,7 @@ def execute_report(
 ) -> ReportOutcome:
     """Execute one report and export its page; never raises for a failing notebook.
 
-    ``engine="fork"`` forks the kernel from ``server`` (a :class:`ForkServer`, default the
+    ``engine="fork"`` forks the kernel from ``server`` (a :class:`WarmProcess`, default the
     process-wide one), falling back to an ordinary kernel when it cannot (the outcome says why);
     ``engine="papermill"`` starts kernels the ordinary way. ``timeout`` bounds the whole report
     and ``cell_timeout`` each cell, in seconds. ``source``: the notebook's bytes, when the caller
@@ -368,7 +369,7 @@ def run_notebook(
     spec: ReportSpec,
     engine: str = "fork",
     timeout: float | None = None,
-    server: ForkServer | None = None,
+    server: WarmProcess | None = None,
     *,
     cell_timeout: float | None = None,
     guard: KernelGuard | None = None,
@@ -448,7 +449,7 @@ def store_report_metadata(nb: Any, outcome: ReportOutcome) -> None:
     nb.metadata["burdenshare"] = own
 
 
-def _page_in_child(server: ForkServer, notebook: bytes, stem: str, show_code: bool) -> dict:
+def _page_in_child(server: WarmProcess, notebook: bytes, stem: str, show_code: bool) -> dict:
     """The page files, exported by a child of the warm process (off this process)."""
     with tempfile.TemporaryDirectory(prefix="bs-page-") as scratch:
         source = Path(scratch, "executed.ipynb")
@@ -458,14 +459,14 @@ def _page_in_child(server: ForkServer, notebook: bytes, stem: str, show_code: bo
 
 def _page_here(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
     """The page files, exported in this process."""
-    from .html import render_report  # lazy: nbconvert, when no warm process exports pages
+    from ..site.pages import render_report  # lazy: nbconvert, when no warm process exports pages
 
     rendered = render_report(nb, stem=stem, show_code=show_code)
     return {f"{stem}.html": rendered.html.encode("utf-8"), **rendered.files}
 
 
 def render_outcome(
-    nb: Any, outcome: ReportOutcome, show_code: bool, server: ForkServer | None = None
+    nb: Any, outcome: ReportOutcome, show_code: bool, server: WarmProcess | None = None
 ) -> None:
     """Serialise the executed notebook and export its page into ``outcome.files`` (in a child
     of ``server``'s warm process when it is running, else here); a page that cannot be exported

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportError
-from .planning import slugify
+from ...errors import ReportError
+from ..planning import slugify
 
 #: Executables tried in this order (the Debian package installs ``chromium``).
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -32,10 +32,10 @@ import jinja2
 import yaml
 from PIL import Image
 
-from .. import countries, editions
-from .._version import __version__
-from ..errors import BurdenshareError, ReportError
-from .planning import slugify
+from ... import countries, editions
+from ..._version import __version__
+from ...errors import BurdenshareError, ReportError
+from ..planning import slugify
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -99,7 +99,7 @@ def about_the_data(terms: Iterable[Any]) -> list[tuple[str, str]]:
 @cache
 def suggested_citation() -> str:
     """How to cite the package, from CITATION.cff (shipped in the wheel, or the checkout's)."""
-    for folder in (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[3]):
+    for folder in (Path(__file__).resolve().parents[2], Path(__file__).resolve().parents[4]):
         path = folder / "CITATION.cff"
         if path.is_file():
             cff = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -25,12 +25,14 @@ STATE_EXPRESSION = (
     "__import__('json').dumps({'datasets': [r.as_dict() for r in getattr("
     "__import__('sys').modules.get('burdenshare.tables'), 'loaded', list)()], "
     "'figure_seconds': getattr(__import__('sys').modules.get("
-    "'burdenshare.reports.kernel_side'), 'figure_seconds', lambda: None)(), "
+    "'burdenshare.reports.engine.kernel_side'), 'figure_seconds', lambda: None)(), "
     "'cpu_seconds': __import__('time').process_time()})"
 )
 
 #: Code run silently before the first cell when profiling: time every figure rendered.
-PROFILE_CODE = "__import__('burdenshare.reports.kernel_side', fromlist=['_']).start_profile()"
+PROFILE_CODE = (
+    "__import__('burdenshare.reports.engine.kernel_side', fromlist=['_']).start_profile()"
+)
 
 _drawing: dict[str, Any] = {"seconds": 0.0, "on": False, "depth": 0}
 

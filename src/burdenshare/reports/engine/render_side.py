@@ -4,7 +4,7 @@ The runner's process drives every report's kernel; exporting pages there too (nb
 0.1 s of CPU each) holds up the kernels waiting for their next cell. So after a report ran, the
 runner writes the executed notebook to a private folder and asks the warm process's page
 renderer (one child of the warm process serving every page of the run) to call
-:func:`burdenshare.reports.html.render_report` on it (:func:`render_to_folder`); the renderer
+:func:`burdenshare.reports.site.pages.render_report` on it (:func:`render_to_folder`); the renderer
 writes the page and its extra files there, then ``result.json`` listing them, which the runner
 waits for. The warm process imports nbconvert while idle and renders one small notebook
 (:func:`warm`), so the renderer starts with the templates compiled.
@@ -24,7 +24,7 @@ def render_to_folder(source: str, folder: str, stem: str, show_code: bool) -> No
     files, and last ``result.json`` with their names (or the error)."""
     import nbformat  # lazy: preloaded in the warm process
 
-    from .html import render_report
+    from ..site.pages import render_report
 
     out = Path(folder)
     try:
@@ -55,7 +55,7 @@ def warm() -> None:
     """Render one small notebook in both modes (templates, filters and exporters loaded)."""
     import nbformat  # lazy: called in the warm process only
 
-    from .html import render_report
+    from ..site.pages import render_report
 
     nb = nbformat.v4.new_notebook(
         cells=[

@@ -1,0 +1,313 @@
+"""Report kernels forked copy-on-write from a warm process.
+
+A fresh ``python -m ipykernel_launcher`` pays interpreter start-up and the imports of pandas and
+matplotlib for every report. :class:`WarmProcess` starts one warm process (the *zygote*,
+:mod:`burdenshare.reports.engine.warm_main`) that has imported them once; each report's kernel is a child
+forked from it, a fresh process used for one report only. :class:`ForkProvisioner` is the
+jupyter_client kernel provisioner that asks the server for such a child instead of ``Popen``;
+:class:`ForkKernelManager` is the kernel manager class papermill/nbclient use to select it.
+
+A kernel is forked only when its kernelspec would run this interpreter with ipykernel
+(:func:`classify_kernel_command` accepts the argument forms ipykernel itself writes); otherwise,
+or when the warm process is gone, the kernel starts the ordinary way. Either way the provisioner
+records which engine ran the kernel and why (:attr:`ForkProvisioner.engine`,
+:attr:`ForkProvisioner.engine_reason`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from importlib.metadata import EntryPoint
+from queue import Empty
+from typing import Any, ClassVar
+
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import KernelProvisionerFactory
+from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+from traitlets import Unicode, default
+
+from ...errors import ReportError
+from ..cache.provenance import same_interpreter
+from .warm import _SERVERS, WarmProcess, default_server
+
+#: Entry-point name of the provisioner (group ``jupyter_client.kernel_provisioners``).
+PROVISIONER_NAME = "burdenshare-fork"
+
+#: The two engines a report kernel can run on.
+FORKED, ORDINARY = "forked", "ordinary"
+
+
+#: Python options a kernelspec may pass that a forked kernel honours: ipykernel's installer
+#: writes ``-Xfrozen_modules=off`` (the warm process runs with it too).
+_COMPATIBLE_PYTHON_OPTIONS = (("-Xfrozen_modules=off",), ("-X", "frozen_modules=off"))
+_KERNEL_MODULES = ("ipykernel_launcher", "ipykernel")
+
+#: zmq's reconnect interval for report kernels' sockets. Its default (100 ms) is idle time for
+#: every report: the client connects before the fresh kernel has bound its ports.
+RECONNECT_MS = 10
+
+_DEFAULT_LOCK = threading.Lock()
+_IPC: dict[str, str] = {}
+
+
+def ipc_path() -> str:
+    """A fresh path prefix for one kernel's sockets, in a private folder of this process.
+
+    Report kernels talk to the runner over Unix sockets (zmq ``ipc``) rather than loopback TCP:
+    no port can be taken by another program between choosing it and binding it, and no other
+    user can connect. The folder is removed at exit.
+    """
+    with _DEFAULT_LOCK:
+        if _IPC.get("pid") != str(os.getpid()):
+            folder = tempfile.mkdtemp(prefix="bs-ipc-")
+            _IPC.update(pid=str(os.getpid()), folder=folder)
+            atexit.register(shutil.rmtree, folder, True)
+    return os.path.join(_IPC["folder"], f"k{uuid.uuid4().hex[:12]}")
+
+
+class ForkedProcess:
+    """The ``Popen``-like handle LocalProvisioner expects, for a kernel that is not our child.
+
+    Liveness comes from a pidfd (Linux) or ``kill(pid, 0)``; the exit status is not observable
+    (the warm process reaps its children), so :attr:`returncode` is -1 once the kernel is gone.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        self._pidfd: int | None = None
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self._pidfd = None
+
+    def poll(self) -> int | None:
+        if self.returncode is not None:
+            return self.returncode
+        if self._pidfd is not None:
+            ready, _, _ = select.select([self._pidfd], [], [], 0)
+            gone = bool(ready)
+        else:
+            try:
+                os.kill(self.pid, 0)
+                gone = False
+            except ProcessLookupError:
+                gone = True
+        if gone:
+            self.returncode = -1
+            if self._pidfd is not None:
+                os.close(self._pidfd)
+                self._pidfd = None
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.005)
+        return -1
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def close(self) -> None:
+        """Stop watching the process (it keeps running)."""
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def classify_kernel_command(cmd: Sequence[str], python: str) -> tuple[list[str] | None, str]:
+    """Whether a kernel command can be forked from a warm ``python``.
+
+    Returns ``(ipykernel arguments, reason)``: the arguments to give ``IPKernelApp`` when the
+    command runs ``python [-Xfrozen_modules=off] -m ipykernel_launcher|ipykernel ...`` (the forms
+    ipykernel's own kernelspecs use), else None and why not.
+    """
+    cmd = list(cmd)
+    if not cmd:
+        return None, "the kernelspec has an empty command"
+    if not same_interpreter(cmd[0], python):
+        return None, f"the kernelspec runs {cmd[0]}, not this interpreter ({python})"
+    rest = cmd[1:]
+    while rest[:1] != ["-m"]:
+        option = next((o for o in _COMPATIBLE_PYTHON_OPTIONS if tuple(rest[: len(o)]) == o), None)
+        if option is None:
+            shown = " ".join(rest[:2]) if rest else "no '-m ipykernel_launcher'"
+            return None, f"the kernelspec passes {shown!r} to Python, which a fork cannot apply"
+        rest = rest[len(option) :]
+    if len(rest) < 2 or rest[1] not in _KERNEL_MODULES:
+        module = rest[1] if len(rest) > 1 else "nothing"
+        return None, f"the kernelspec runs module {module!r}, not ipykernel_launcher"
+    options = " ".join(cmd[1 : len(cmd) - len(rest)])
+    how = f"{options} -m {rest[1]}" if options else f"-m {rest[1]}"
+    return rest[2:], f"the kernelspec runs this interpreter with {how}"
+
+
+class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """Kernel provisioner that forks the kernel from a warm :class:`WarmProcess`.
+
+    Configure with ``server_key`` (set by :class:`ForkKernelManager`); without one it uses the
+    process-wide :func:`default_server`. After launching, :attr:`engine` is ``"forked"`` or
+    ``"ordinary"``, :attr:`engine_reason` says why and :attr:`launch_seconds` how long it took.
+    """
+
+    server_key = Unicode("", help="key of the WarmProcess to fork from").tag(config=True)
+    engine = ORDINARY
+    engine_reason = ""
+    launch_seconds = 0.0
+
+    def _server(self) -> WarmProcess | None:
+        return _SERVERS.get(self.server_key) if self.server_key else default_server()
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        server = self._server()
+        args, reason = classify_kernel_command(cmd, server.python if server else sys.executable)
+        if server is None:
+            args, reason = None, "no warm process was started"
+        elif args is not None and not server.alive():
+            args, reason = None, server.dead_reason
+        if args is not None:
+            env = dict(kwargs.get("env") or os.environ)
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            try:
+                pid = server.fork(args, env, cwd)
+            except ReportError as exc:
+                args, reason = None, str(exc)
+            else:
+                self.process = ForkedProcess(pid)
+                self.pid = self.pgid = pid
+                self.cwd = cwd
+                self.engine, self.engine_reason = FORKED, reason
+                self.launch_seconds = time.perf_counter() - start
+                return self.connection_info
+        self.engine, self.engine_reason = ORDINARY, reason
+        info = await super().launch_kernel(cmd, **kwargs)
+        self.launch_seconds = time.perf_counter() - start
+        return info
+
+
+def _register_provisioner() -> None:
+    """Make the provisioner findable even when the package's entry points are not installed."""
+    factory = KernelProvisionerFactory.instance()
+    if PROVISIONER_NAME not in factory.provisioners:
+        factory.provisioners[PROVISIONER_NAME] = EntryPoint(
+            name=PROVISIONER_NAME,
+            value="burdenshare.reports.engine.kernels:ForkProvisioner",
+            group="jupyter_client.kernel_provisioners",
+        )
+
+
+class ReadyClient(AsyncKernelClient):
+    """The kernel client of report kernels: ready as soon as the kernel answers on shell and IOPub.
+
+    jupyter_client's ``wait_for_ready`` waits up to 0.2 s for IOPub traffic and then 0.2 s more of
+    IOPub silence, fixed waits longer than a forked kernel's whole start. This one polls instead,
+    with the same guarantee: the kernel replied on shell and IOPub is subscribed (a message
+    arrived on it) before the first cell runs. :attr:`ready_seconds` is how long it waited.
+    """
+
+    ready_seconds = 0.0
+
+    def _context_default(self) -> zmq.asyncio.Context:
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        return context
+
+    async def _wait_until_ready(self, timeout: float | None = None) -> None:
+        start = time.monotonic()
+        deadline = start + (float("inf") if timeout is None else timeout)
+        reply = None
+        asked = -1.0
+        while True:
+            now = time.monotonic()
+            if now > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+            if now - asked > 0.25:  # each request also makes the kernel publish on IOPub
+                self.kernel_info()
+                asked = now
+            channel = self.shell_channel if reply is None else self.iopub_channel
+            try:
+                msg = await channel.get_msg(timeout=0.01)
+            except Empty:
+                msg = None
+            if msg is not None and reply is None:
+                if msg["msg_type"] == "kernel_info_reply":
+                    reply = msg
+            elif msg is not None:
+                self._handle_kernel_info_reply(reply)
+                self.ready_seconds = time.monotonic() - start
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+
+    wait_for_ready = _wait_until_ready
+
+
+class ForkKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager (what nbclient uses) whose kernels come from a :class:`WarmProcess`
+    (via :class:`ForkProvisioner`), with a :class:`ReadyClient`."""
+
+    server_key: ClassVar[str] = ""
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return ipc_path()
+
+    @default("client_factory")
+    def _client_factory_default(self) -> type[ReadyClient]:
+        return ReadyClient
+
+    @property
+    def kernel_spec(self) -> Any:
+        spec = AsyncKernelManager.kernel_spec.fget(self)  # type: ignore[attr-defined]
+        if (
+            spec is not None
+            and spec.metadata.get("kernel_provisioner", {}).get("provisioner_name")
+            != PROVISIONER_NAME
+        ):
+            _register_provisioner()
+            spec.metadata = {
+                **spec.metadata,
+                "kernel_provisioner": {
+                    "provisioner_name": PROVISIONER_NAME,
+                    "config": {"server_key": self.server_key},
+                },
+            }
+        return spec
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        """Wait for the kernel to end, polling every 5 ms (jupyter_client polls every 100 ms)."""
+        while await self._async_is_alive():
+            await asyncio.sleep(0.005)

@@ -1,0 +1,325 @@
+"""The warm process, seen from the runner: :class:`WarmProcess` starts it, asks it for kernels
+and stops it. The program it runs is :mod:`burdenshare.reports.engine.warm_main`.
+
+The warm process imports the scientific stack once (:data:`DEFAULT_PRELOAD`); each report's
+kernel is a child forked from it (see :mod:`burdenshare.reports.engine.kernels`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import ReportError
+from .render_side import RESULT, read_result
+
+if TYPE_CHECKING:
+    from .kernels import ForkKernelManager
+
+#: Modules the warm process imports before forking (missing ones are skipped; "module:function"
+#: also calls the function). Not the inline backend: importing it inside IPython is what hooks
+#: it into the shell, which must happen inside the kernel.
+DEFAULT_PRELOAD: tuple[str, ...] = (
+    "numpy",
+    "pandas",
+    "pandera.pandas",
+    "pycountry",
+    # The bundled tables are parsed and validated by a helper process forked here, while this
+    # process imports the rest; finish_warming (below) takes them and parses the remainder.
+    "burdenshare.tables:start_warming",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "burdenshare",
+    "burdenshare.metrics",
+    "burdenshare.plots",
+    "burdenshare.analyses",
+    "burdenshare.reports.results",
+    "burdenshare.reports.engine.kernel_side:warm_matplotlib",  # fonts loaded once, not per kernel
+    # What pandas imports the first time a frame is shown or written as CSV.
+    "pandas.io.formats.html",
+    "pandas.io.formats.string",
+    "pandas.io.formats.csvs",
+    "pandas.core.reshape.reshape",
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.comm",
+    "ipykernel.debugger",  # imports debugpy: 60 ms per kernel otherwise
+    "jupyter_client.session",
+    # The machine's network addresses, which a kernel lists (importing psutil) to pick its
+    # default IP: listed once here rather than in every kernel.
+    "jupyter_client.localinterfaces:public_ips",
+    # What every kernel imports while it starts (its shell's history, debugger, completer,
+    # magics and event loop); measured by listing a forked kernel's new modules after a report.
+    "sqlite3",
+    "pdb",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.core.completerlib",
+    "IPython.core.logger",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "tornado.platform.asyncio",
+    "faulthandler",
+    "zmq.utils.garbage",
+    "burdenshare.tables:finish_warming",  # parsed data shared copy-on-write with every kernel
+    "burdenshare.loaders.nato:warm_panels",  # and the NATO panels every analysis starts from
+)
+
+#: Modules the warm process imports after it is ready, while no request waits: what the children
+#: that export report pages need (:mod:`burdenshare.reports.engine.render_side`), then what only some
+#: kernels need (kernels forked after the import get it warm).
+DEFAULT_LATER: tuple[str, ...] = (
+    "jsonschema",
+    "nbformat",
+    "mistune",
+    "bleach",
+    "bs4",
+    "nbconvert",
+    "burdenshare.reports.site.pages",
+    "burdenshare.reports.engine.render_side:warm",  # templates compiled once, not per page
+    "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
+)
+
+_SERVERS: dict[str, WarmProcess] = {}
+_SERVERS_LOCK = threading.Lock()
+
+
+def _python_options() -> list[str]:
+    """Options of the warm interpreter: frozen modules off, as ipykernel's kernelspecs ask."""
+    if sys.implementation.name == "cpython" and sys.version_info >= (3, 11):
+        return ["-Xfrozen_modules=off"]
+    return []
+
+
+class WarmProcess:
+    """A warm interpreter that forks one fresh ipykernel per request.
+
+    Use as a context manager (or call :meth:`start` and :meth:`close`). Thread-safe: several
+    reports may ask for kernels at once. When the warm process cannot start or dies, the server
+    stays registered with :attr:`dead_reason` set, and kernels start the ordinary way.
+    """
+
+    def __init__(
+        self,
+        preload: Sequence[str] = DEFAULT_PRELOAD,
+        python: str | None = None,
+        later: Sequence[str] = DEFAULT_LATER,
+    ):
+        self.preload = tuple(preload)
+        self.later = tuple(later)
+        self.python = python or sys.executable
+        self.key = f"{os.getpid()}-{id(self):x}"
+        self.failed_imports: list[str] = []
+        self.dead_reason = ""
+        self.stopping = False
+        self.children: set[int] = set()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._reply: Any = None
+        self._ready = False
+        self._lock = threading.Lock()
+
+    @property
+    def pid(self) -> int | None:
+        """The warm process's pid (None before :meth:`start`)."""
+        return self._process.pid if self._process else None
+
+    def start(self) -> WarmProcess:
+        """Start the warm process and wait until its imports are done (ReportError if it fails)."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> WarmProcess:
+        """Start the warm process without waiting for it (its imports run meanwhile); call
+        :meth:`wait_ready` before forking. ReportError if the process cannot start."""
+        _SERVERS[self.key] = self
+        read_fd, write_fd = os.pipe()
+        code = "from burdenshare.reports.engine.warm_main import main; main()"
+        try:
+            self._process = subprocess.Popen(
+                [
+                    self.python,
+                    *_python_options(),
+                    "-c",
+                    code,
+                    str(write_fd),
+                    *self.preload,
+                    "--",
+                    *self.later,
+                ],
+                stdin=subprocess.PIPE,
+                pass_fds=(write_fd,),
+                env=os.environ.copy(),
+            )
+        except OSError as exc:
+            os.close(read_fd)
+            self.dead_reason = f"the warm process could not start ({exc})"
+            raise ReportError(self.dead_reason) from None
+        finally:
+            os.close(write_fd)
+        self._reply = os.fdopen(read_fd, "rb")
+        return self
+
+    def wait_ready(self) -> WarmProcess:
+        """Wait until the warm process has done its imports (ReportError if it died)."""
+        if self._reply is None:
+            raise ReportError(self.dead_reason or "the fork server was not launched.")
+        hello = self._read_reply()
+        self.failed_imports = list(hello.get("failed", []))
+        self._ready = True
+        return self
+
+    def alive(self) -> bool:
+        """Whether the warm process is running and serving forks."""
+        if self.dead_reason or self._process is None:
+            return False
+        code = self._process.poll()
+        if code is not None:
+            self.dead_reason = f"the warm process exited (code {code}) during the run"
+            return False
+        return True
+
+    def _read_reply(self) -> dict[str, Any]:
+        line = self._reply.readline()
+        if not line:
+            code = self._process.wait(timeout=5) if self._process else None
+            self.dead_reason = self.dead_reason or (
+                f"the warm process exited (code {code}); check that ipykernel imports in this"
+                " environment"
+            )
+            raise ReportError(self.dead_reason)
+        return json.loads(line)
+
+    def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> int:
+        """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its pid."""
+        pid = self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        assert pid is not None  # kernels are never deferred
+        return pid
+
+    def render(
+        self, source: Path, folder: Path, stem: str, show_code: bool, timeout: float = 600
+    ) -> dict[str, bytes]:
+        """Export the page of the executed notebook ``source`` in the warm process's page
+        renderer (a child that serves every page of the run) into ``folder``, a private scratch
+        folder; return the files by name. ReportError when the warm process or the renderer is
+        gone, or the page fails or takes over ``timeout`` seconds (the renderer is then
+        stopped; the next page gets a new one)."""
+        message = {
+            "render": {
+                "source": str(source),
+                "folder": str(folder),
+                "stem": stem,
+                "show_code": show_code,
+            }
+        }
+        pid = self._request(message)
+        while pid is None:  # still importing the page machinery: ask again shortly
+            time.sleep(0.05)
+            pid = self._request(message)
+        from .kernels import ForkedProcess  # lazy: jupyter_client
+
+        renderer = ForkedProcess(pid)
+        deadline = time.monotonic() + timeout
+        try:
+            while not (folder / RESULT).exists():
+                if renderer.poll() is not None and not (folder / RESULT).exists():
+                    raise ReportError(f"the page renderer stopped while exporting {stem}")
+                if time.monotonic() > deadline:
+                    renderer.kill()
+                    raise ReportError(f"exporting the page of {stem} took over {timeout:g} s")
+                time.sleep(0.005)
+        finally:
+            renderer.close()
+        try:
+            return read_result(folder)
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"exporting the page of {stem} failed: {exc}") from None
+
+    def _request(self, message: dict[str, Any]) -> int | None:
+        """Send one request to the warm process; return the pid of the child it forked (None:
+        busy, ask again)."""
+        if self._process is None or self._process.stdin is None:
+            raise ReportError("the fork server is not running: call start() first.")
+        request = json.dumps(message)
+        with self._lock:
+            if not self.alive():
+                raise ReportError(self.dead_reason)
+            try:
+                self._process.stdin.write(request.encode() + b"\n")
+                self._process.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                self._read_reply()  # raises the explanatory error
+            reply = self._read_reply()
+            if reply.get("busy"):
+                return None
+            if "error" in reply:
+                raise ReportError(str(reply["error"]))
+            pid = int(reply["pid"])
+            self.children.add(pid)
+            return pid
+
+    def kill_children(self) -> None:
+        """Kill every child forked so far (each leads its own process group): the run stops."""
+        self.stopping = True
+        for pid in list(self.children):
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(OSError):
+                    kill(pid, signal.SIGKILL)
+                    break
+        self.children.clear()
+
+    def close(self) -> None:
+        """Stop the warm process (running kernels are not affected; see :meth:`kill_children`).
+        One still importing (never asked whether it is ready) is killed, not waited for."""
+        _SERVERS.pop(self.key, None)
+        process, self._process = self._process, None
+        if process is not None:
+            if not self._ready:
+                with contextlib.suppress(OSError):
+                    process.kill()
+            if process.stdin:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._reply:
+            self._reply.close()
+            self._reply = None
+
+    def __enter__(self) -> WarmProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def kernel_manager_class(self) -> type[ForkKernelManager]:
+        """A :class:`ForkKernelManager` subclass bound to this server (for nbclient)."""
+        from .kernels import ForkKernelManager  # lazy: jupyter_client
+
+        return type("BoundForkKernelManager", (ForkKernelManager,), {"server_key": self.key})
+
+
+def default_server() -> WarmProcess:
+    """The process-wide server (started on first use, closed at exit): Dask workers use it."""
+    with _SERVERS_LOCK:
+        server = _SERVERS.get("default")
+        if server is None or not server.alive():
+            server = WarmProcess()
+            server.key = "default"
+            with contextlib.suppress(ReportError):  # then kernels start the ordinary way
+                server.start()
+            atexit.register(server.close)
+        return server

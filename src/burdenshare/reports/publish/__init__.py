@@ -1,0 +1,1 @@
+"""Publishing a run: staging, the site lock, the atomic swap."""

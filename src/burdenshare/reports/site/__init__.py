@@ -1,0 +1,1 @@
+"""The report site: each report's page, the landing pages, and printed PDFs."""
