@@ -1,23 +1,39 @@
-"""The runner's side of the contract with the report site (CONTRACTS.md "runner <-> site"): what
-it stores in each executed notebook, how it calls ``html.render_report`` (in the worker that ran
-the report), ``site.render_site`` (with the run manifest and the staging folder holding the
-executed notebooks) and ``pdf.print_pdfs`` (for ``--pdf``), and the manifest's layout."""
+"""The runner's side of the contract with the report site (docs/ARCHITECTURE.md, "Runner and
+site"): what it stores in each executed notebook, how it calls ``html.render_report`` (in the
+worker that ran the report), ``site.render_site`` (with the run manifest and the staging folder
+holding the executed notebooks) and ``pdf.print_pdfs`` (for ``--pdf``), the manifest's layout,
+and the views of a report's outcome (notebook metadata, manifest entry, cache entry), each
+derived from ``ReportOutcome`` and written as before."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+from dataclasses import field, make_dataclass
 
 import nbformat
 import pytest
 
 from burdenshare.reports import options
-from burdenshare.reports.runner import run_report
+from burdenshare.reports.cache.provenance import DataCheck, canonical_json, digest_of
+from burdenshare.reports.cache.store import ReportCache
+from burdenshare.reports.jobs import Job, from_cache
+from burdenshare.reports.outcome import (
+    CACHE,
+    MANIFEST,
+    ReportOutcome,
+    fields_without_views,
+    report_metadata,
+    view_fields,
+)
+from burdenshare.reports.planning import ReportSpec
+from burdenshare.reports.runner import run_report, strict_json
 from burdenshare.reports.site import landing as site
 from burdenshare.reports.site import pages as html
 from burdenshare.reports.site import pdf
 from burdenshare.reports.site.pages import Rendered
-from tests import FIXTURE_NOTEBOOKS
+from tests import FIXTURE_NOTEBOOKS, FIXTURES
 
 REPORT_KEYS = {
     "stem", "notebook", "parameters", "datasets", "engine", "engine_reason", "status", "error",
@@ -144,3 +160,91 @@ def test_pages_exported_beside_forked_kernels_are_render_reports_pages(tmp_path)
         nb = nbformat.read(tmp_path / "out" / f"{outcome.stem}.ipynb", as_version=4)
         page = html.render_report(nb, stem=outcome.stem, show_code=False)
         assert (tmp_path / "out" / f"{outcome.stem}.html").read_text() == page.html
+
+
+# --- the serialised views of a report's outcome -------------------------------------------------
+
+#: Each view of one outcome as the version before the views were derived wrote it (8d4db50):
+#: the cache entry, the manifest entry (as strict JSON) and the notebook metadata (as nbformat
+#: writes it, keys sorted).
+VIEWS_BEFORE = FIXTURES / "outcome_views"
+STEM = "ok_report__country-POL"
+USER_CSV = b"iso3,year\nPOL,2024\n"
+FILES = {
+    f"{STEM}.ipynb": b'{"cells": []}',
+    f"{STEM}.html": b"<html>page</html>",
+    f"{STEM}__summary.csv": b"key,value\n",
+}
+
+
+def _outcome(**more) -> ReportOutcome:
+    read = {
+        "dataset": "nato_spending", "label": "user file", "origin": "user", "path": "mine.csv",
+        "sha256": hashlib.sha256(USER_CSV).hexdigest(),
+    }  # fmt: skip
+    return ReportOutcome(
+        "ok_report", STEM, {"country": "POL", "targets": [2, 3.5]}, "ok", 1.23456789,
+        results={"share_pct": 2.2, "gap": None},
+        headline={"title": "Poland spent 4.1% of GDP", "labels": {"share_pct": "Share of GDP (%)"}},
+        notebook_meta={"title": "Country profile", "section": "allies"}, datasets=[read],
+        engine="forked", ran_at="2026-06-01T06:00:41+00:00",
+        timings={"kernel_launch": 0.01, "cells": 0.9}, files=dict(FILES), **more,
+    )  # fmt: skip
+
+
+def test_each_view_of_an_outcome_is_written_as_before(tmp_path):
+    served = _outcome(cached=True, cache_note="unchanged since the cached run")
+    assert (
+        strict_json(served.to_view(MANIFEST)) == (VIEWS_BEFORE / "manifest_entry.json").read_text()
+    )
+    assert (
+        json.dumps(report_metadata(served), indent=1, sort_keys=True) + "\n"
+        == (VIEWS_BEFORE / "notebook_report.json").read_text()
+    )
+
+    before = json.loads((VIEWS_BEFORE / "cache_entry.json").read_bytes())
+    cache = ReportCache(tmp_path / "cache")
+    cache.store(before["key"], before["inputs"], _outcome(), False, {})
+    now = json.loads((tmp_path / "cache" / "entries" / f"{before['key']}.json").read_bytes())
+    assert canonical_json(now["outcome"]) == canonical_json(before["outcome"])
+    assert {k: v for k, v in now.items() if k not in ("stored", "checksum")} == {
+        k: v for k, v in before.items() if k not in ("stored", "checksum")
+    }
+
+
+def _cache_with_entry_before(tmp_path, entry: dict) -> tuple[ReportCache, Job]:
+    cache = ReportCache(tmp_path / "cache")
+    for data in FILES.values():
+        cache.put(data)
+    (tmp_path / "cache" / "entries").mkdir()
+    (tmp_path / "cache" / "entries" / f"{entry['key']}.json").write_text(canonical_json(entry))
+    (tmp_path / "mine.csv").write_bytes(USER_CSV)
+    spec = ReportSpec("ok_report", str(tmp_path / "ok_report.ipynb"), {"country": "POL"}, STEM)
+    return cache, Job(spec, b"", key=entry["key"])
+
+
+def test_a_cache_entry_written_before_the_views_is_served(tmp_path):
+    entry = json.loads((VIEWS_BEFORE / "cache_entry.json").read_bytes())
+    cache, job = _cache_with_entry_before(tmp_path, entry)
+    served = from_cache(job, cache, DataCheck(), show_code=False)
+    note = "unchanged since the cached run"
+    assert served == _outcome(cached=True, cache_note=note, measured=True)
+    assert served.to_view(MANIFEST)["cache"] == note and served.files == FILES
+
+    # a field this version does not know: the report runs again
+    entry["outcome"]["added_later"] = 1
+    entry["checksum"] = digest_of({k: v for k, v in entry.items() if k != "checksum"})
+    cache, job = _cache_with_entry_before(tmp_path / "later", entry)
+    assert from_cache(job, cache, DataCheck(), show_code=False) is None
+    assert job.note == "cache entry unreadable: re-run"
+
+
+def test_every_field_of_the_outcome_says_which_views_carry_it():
+    assert fields_without_views(ReportOutcome) == []
+    later = make_dataclass("Later", [("added", int, field(default=0))], bases=(ReportOutcome,))
+    assert fields_without_views(later) == ["added"]
+    assert [name for name, _ in view_fields(CACHE)] == [
+        "notebook", "stem", "parameters", "status", "duration_s", "error", "failing_cell",
+        "ran_at", "engine", "engine_reason", "results", "headline", "notebook_meta", "datasets",
+        "timings",
+    ]  # fmt: skip

@@ -20,7 +20,7 @@ from ..paths import bundled_data_dir
 from .cache.provenance import DataCheck, environment, kernel_identity, sha256_bytes
 from .cache.store import ReportCache, report_key, unsafe_cache_folder
 from .options import RunOptions
-from .outcome import ReportOutcome, utc_now
+from .outcome import CACHE, ReportOutcome, utc_now
 from .planning import ReportSpec, read_notebook
 
 if TYPE_CHECKING:  # the notebook machinery loads only when a report runs
@@ -102,8 +102,8 @@ def from_cache(
     if entry is None:
         return None
     try:
-        outcome = ReportOutcome(
-            **entry["outcome"], cached=True, files=files, cache_note=note, measured=True
+        outcome = ReportOutcome.from_view(
+            CACHE, entry["outcome"], cached=True, files=files, cache_note=note, measured=True
         )
     except (TypeError, KeyError):  # an entry this version cannot read: run the report
         job.note = "cache entry unreadable: re-run"

@@ -38,7 +38,7 @@ from .cache.provenance import DataCheck, dependencies_digest, package_digest
 from .cache.store import ReportCache
 from .jobs import Job, finish, from_cache, key_context, prepare, run_job, run_kernel
 from .options import RunOptions, check_options, connect_scheduler
-from .outcome import ReportOutcome, utc_now
+from .outcome import MANIFEST, ReportOutcome, utc_now
 from .planning import ReportSpec, discover, grids_of, plan, safe_file
 from .planning import notebooks_dir as notebooks_dir_default
 from .progress import Progress
@@ -178,54 +178,13 @@ def strict_json(value: Any) -> str:
     return json.dumps(_strict(value), indent=2, allow_nan=False, default=str) + "\n"
 
 
-def _files_entry(outcome: ReportOutcome) -> dict[str, Any]:
-    stem, files = outcome.stem, {}
-    names = sorted(outcome.files)
-    for kind in ("html", "ipynb", "pdf"):
-        if f"{stem}.{kind}" in outcome.files:
-            files[kind] = f"{stem}.{kind}"
-    main = {f"{stem}.{kind}" for kind in ("html", "ipynb", "pdf")}
-    files["csv"] = [n for n in names if n.endswith(".csv") and n not in main]
-    other = [n for n in names if n not in main and not n.endswith(".csv")]
-    if other:
-        files["other"] = other
-    return files
-
-
-def report_entry(outcome: ReportOutcome) -> dict[str, Any]:
-    """One report's entry in the run manifest."""
-    return {
-        "notebook": outcome.notebook,
-        "stem": outcome.stem,
-        "parameters": outcome.parameters,
-        "status": outcome.status,
-        "error": outcome.error,
-        "failing_cell": outcome.failing_cell,
-        "duration_s": round(outcome.duration_s, 3),
-        "cached": outcome.cached,
-        "ran_at": outcome.ran_at,
-        "engine": outcome.engine,
-        "engine_reason": outcome.engine_reason,
-        "results": outcome.results,
-        "headline": {
-            "title": outcome.headline.get("title"),
-            "labels": outcome.headline.get("labels", {}),
-        },
-        "notebook_meta": outcome.notebook_meta,
-        "datasets": outcome.datasets,
-        "files": _files_entry(outcome),
-        "timings": outcome.timings,
-        "cache": outcome.cache_note,
-    }
-
-
 def build_manifest(
     outcomes: Sequence[ReportOutcome],
     options: RunOptions,
     started: str,
     seconds: float,
 ) -> dict[str, Any]:
-    """The run manifest (see CONTRACTS.md "runner <-> site")."""
+    """The run manifest (docs/ARCHITECTURE.md, "Runner and site")."""
     return {
         "package": "burdenshare",
         "version": __version__,
@@ -239,7 +198,7 @@ def build_manifest(
         "succeeded": sum(o.status == "ok" for o in outcomes),
         "failed": sum(o.status != "ok" for o in outcomes),
         "cached": sum(o.cached for o in outcomes),
-        "reports": [report_entry(o) for o in outcomes],
+        "reports": [o.to_view(MANIFEST) for o in outcomes],
     }
 
 

@@ -36,12 +36,12 @@ import stat
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ...errors import ReportError
 from ...paths import read_regular_file, resolved
+from ..outcome import CACHE, ReportOutcome
 from .provenance import DataCheck, canonical_json, digest_of, sha256_bytes
 
 #: Version of the cache layout; part of every key.
@@ -53,24 +53,6 @@ MAX_AGE_DAYS = 30
 #: Objects no entry refers to are removed once they are this old (a concurrent run may be about
 #: to write the entry that refers to a fresh one).
 ORPHAN_GRACE_S = 3600.0
-
-_OUTCOME_FIELDS = (
-    "notebook",
-    "stem",
-    "parameters",
-    "status",
-    "duration_s",
-    "error",
-    "failing_cell",
-    "results",
-    "headline",
-    "notebook_meta",
-    "datasets",
-    "engine",
-    "engine_reason",
-    "ran_at",
-    "timings",
-)
 
 
 def default_cache_dir() -> Path:
@@ -251,7 +233,7 @@ class ReportCache:
         self,
         key: str,
         inputs: Mapping[str, Any],
-        outcome: Any,
+        outcome: ReportOutcome,
         show_code: bool,
         catalogues: Mapping[str, str],
     ) -> None:
@@ -263,14 +245,13 @@ class ReportCache:
             for name in outcome.files
             if name != f"{stem}.ipynb"
         }
-        fields = asdict(outcome)
         self._save(
             {
                 "format": FORMAT,
                 "key": key,
                 "inputs": dict(inputs),
                 "stored": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "outcome": {name: fields[name] for name in _OUTCOME_FIELDS},
+                "outcome": outcome.to_view(CACHE),
                 "catalogues": dict(catalogues),
                 "notebook": notebook,
                 "pages": {mode_of(show_code): pages},
