@@ -1,7 +1,8 @@
-"""The committed notebooks follow the conventions the report site reads (CONTRACTS.md): report
-metadata, ``usage`` cells, a last cell recording the finding with labelled results, tables and
-figures shown with names; they open clean in JupyterLab (kernelspec and language as ipykernel
-writes them) and stay thin (parameters first, validation next, no logic of their own)."""
+"""The committed notebooks follow the conventions the report site reads (docs/ARCHITECTURE.md,
+"Runner and site"): report metadata, ``usage`` cells, a last cell recording the finding with
+labelled results, tables and figures shown with names; they open clean in JupyterLab (kernelspec
+and language as ipykernel writes them) and stay thin (parameters first, validation next, no logic
+of their own)."""
 
 from __future__ import annotations
 

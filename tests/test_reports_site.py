@@ -1,10 +1,10 @@
 """The report site: report pages (reader mode, researcher's version), the landing page, value
 formatting, PDFs and the site in a real, network-less Chromium.
 
-The fixtures stage a site the way the runner does (CONTRACTS.md, "runner <-> site"): executed
-notebooks whose outputs come from the real analyses on the bundled data, shown as the notebooks
-show them (tables with their CSV, figures, the recorded key results), with the runner's report
-metadata and a run manifest of the contract's shape.
+The fixtures stage a site the way the runner does (docs/ARCHITECTURE.md, "Runner and site"):
+executed notebooks whose outputs come from the real analyses on the bundled data, shown as the
+notebooks show them (tables with their CSV, figures, the recorded key results), with the runner's
+report metadata and a run manifest of the contract's shape.
 """
 
 from __future__ import annotations
