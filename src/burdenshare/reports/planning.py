@@ -227,9 +227,9 @@ def check_plain(name: str, value: Any, where: str = "parameters") -> None:
             check_plain(f"{name}[{key!r}]", item, where)
 
 
-def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
-    """A YAML mapping from ``text`` (safe loader, unquoted values read as ``-p`` reads them, at
-    most :data:`MAX_YAML_VALUES` values once aliases are expanded), or a ParameterError naming
+def _load_yaml(text: str, where: str) -> Any:
+    """The YAML in ``text`` (safe loader, unquoted values read as ``-p`` reads them, at most
+    :data:`MAX_YAML_VALUES` values once aliases are expanded), or a ParameterError naming
     ``where`` with the line and column of the problem."""
     try:
         loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
@@ -251,6 +251,13 @@ def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
             f"{where}: more than {MAX_YAML_VALUES:,} values once its aliases (*name) are expanded;"
             " parameters are short lists and mappings: write them out."
         )
+    return loaded
+
+
+def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
+    """A mapping of parameters from the YAML in ``text`` (see :func:`_load_yaml`), each name an
+    identifier and each value plain, or a ParameterError naming ``where``."""
+    loaded = _load_yaml(text, where)
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -266,6 +273,31 @@ def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
     return loaded
 
 
+def _parameters_file(path: str | Path) -> dict[str, Any]:
+    """The parameters in a ``-f`` file: it must exist and hold a YAML mapping in UTF-8."""
+    reason = missing_reason(path)
+    if reason is not None:
+        found = "no such parameters file" if reason == "not found" else reason
+        raise ParameterError(f"-f {path}: {found}.".replace("..", "."))
+    raw = read_regular_file(
+        path, what="a parameters file", error=lambda m: ParameterError(f"-f {m}")
+    )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"-f {path}: byte {exc.start} is not UTF-8 text.") from None
+    return _yaml_mapping(text, f"-f {path}")
+
+
+def _pair(key: str, value: str) -> Any:
+    """The value of one ``-p KEY VALUE`` pair (see :func:`parse_value`)."""
+    if not key.isidentifier():
+        raise ParameterError(f"-p {key!r}: not a parameter name.")
+    parsed = parse_value(value)
+    check_plain(key, parsed, "-p")
+    return parsed
+
+
 def merge_parameters(
     files: Sequence[str | Path] | None = None,
     yaml_texts: Sequence[str] | None = None,
@@ -275,25 +307,11 @@ def merge_parameters(
     order (later ones win), as papermill merges them. Files must exist and hold a YAML mapping."""
     params: dict[str, Any] = {}
     for path in files or []:
-        reason = missing_reason(path)
-        if reason is not None:
-            found = "no such parameters file" if reason == "not found" else reason
-            raise ParameterError(f"-f {path}: {found}.".replace("..", "."))
-        raw = read_regular_file(
-            path, what="a parameters file", error=lambda m: ParameterError(f"-f {m}")
-        )
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ParameterError(f"-f {path}: byte {exc.start} is not UTF-8 text.") from None
-        params.update(_yaml_mapping(text, f"-f {path}"))
+        params.update(_parameters_file(path))
     for text in yaml_texts or []:
         params.update(_yaml_mapping(text, f"-y {text[:60]!r}"))
     for key, value in pairs or []:
-        if not key.isidentifier():
-            raise ParameterError(f"-p {key!r}: not a parameter name.")
-        params[key] = parse_value(value)
-        check_plain(key, params[key], "-p")
+        params[key] = _pair(key, value)
     return params
 
 
@@ -378,7 +396,6 @@ def plan(
     grid key goes only to the notebooks that declare it; one that no chosen notebook declares is an
     error.
     """
-    by_name = {i.name: i for i in infos}
     parameters = dict(parameters or {})
     grids = {k: list(v) for k, v in (for_each or {}).items()}
     both = sorted(set(parameters) & set(grids))
@@ -387,20 +404,35 @@ def plan(
             f"parameter(s) {both} are set by both -p/-y/-f and --for-each; give each parameter"
             " one way."
         )
+    chosen = _chosen(infos, notebooks)
+    _check_given(chosen, parameters, grids)
+    default_set = not notebooks and not grids
+    specs = [s for info in chosen for s in _specs_of(info, parameters, grids, default_set)]
+    return _unique_stems(specs)
+
+
+def _chosen(infos: Sequence[NotebookInfo], notebooks: Sequence[str] | None) -> list[NotebookInfo]:
+    """The notebooks named (each once, in the order given), or all of them."""
+    if not notebooks:
+        return list(infos)
     if isinstance(notebooks, str):  # one name, not a sequence of letters
         notebooks = [notebooks]
-    default_set = not notebooks and not grids
-    if notebooks:
-        unknown = [n for n in notebooks if n not in by_name]
-        if unknown:
-            raise ParameterError(
-                f"unknown notebook(s) {unknown}; choose from {sorted(by_name)} "
-                "(`burdenshare notebooks` lists them)."
-            )
-        chosen = [by_name[n] for n in dict.fromkeys(notebooks)]
-    else:
-        chosen = list(infos)
-    declared = set().union(*(i.parameter_names for i in chosen)) if chosen else set()
+    by_name = {i.name: i for i in infos}
+    unknown = [n for n in notebooks if n not in by_name]
+    if unknown:
+        raise ParameterError(
+            f"unknown notebook(s) {unknown}; choose from {sorted(by_name)} "
+            "(`burdenshare notebooks` lists them)."
+        )
+    return [by_name[n] for n in dict.fromkeys(notebooks)]
+
+
+def _check_given(
+    chosen: Sequence[NotebookInfo], parameters: Mapping[str, Any], grids: Mapping[str, list[Any]]
+) -> None:
+    """A ParameterError for a parameter or grid key no chosen notebook declares, a grid without
+    values, or a value no notebook can be given."""
+    declared = set().union(*(i.parameter_names for i in chosen))
     stray = sorted((set(parameters) | set(grids)) - declared)
     if stray:
         raise ParameterError(
@@ -413,19 +445,33 @@ def plan(
         check_plain(key, values, "--for-each")
     for key, value in parameters.items():
         check_plain(key, value)
-    specs: list[ReportSpec] = []
-    for info in chosen:
-        own = {k: v for k, v in parameters.items() if k in info.parameter_names}
-        own_grids = {k: v for k, v in grids.items() if k in info.parameter_names}
-        if default_set:
-            for key, keyword in DEFAULT_EXPANSIONS.get(info.name, {}).items():
-                if key in info.parameter_names and key not in own:
-                    own_grids[key] = parse_for_each([f"{key}={keyword}"])[key]
-        keys = sorted(own_grids)
-        for combo in itertools.product(*(own_grids[k] for k in keys)):
-            params = {**own, **dict(zip(keys, combo, strict=True))}
-            specs.append(ReportSpec(info.name, str(info.path), params))
-    return _unique_stems(specs)
+
+
+def _default_grids(info: NotebookInfo, own: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The grids :data:`DEFAULT_EXPANSIONS` gives ``info`` in the default set, for the parameters
+    it declares that were not given a value (``own``)."""
+    expansions = DEFAULT_EXPANSIONS.get(info.name, {})
+    wanted = [k for k in expansions if k in info.parameter_names and k not in own]
+    return parse_for_each([f"{k}={expansions[k]}" for k in wanted])
+
+
+def _specs_of(
+    info: NotebookInfo,
+    parameters: Mapping[str, Any],
+    grids: Mapping[str, list[Any]],
+    default_set: bool,
+) -> list[ReportSpec]:
+    """The reports of one notebook: its share of ``parameters``, over the product of its grids
+    (in the default set, also its :func:`_default_grids`)."""
+    own = {k: v for k, v in parameters.items() if k in info.parameter_names}
+    own_grids = {k: v for k, v in grids.items() if k in info.parameter_names}
+    if default_set:
+        own_grids.update(_default_grids(info, own))
+    keys = sorted(own_grids)
+    return [
+        ReportSpec(info.name, str(info.path), {**own, **dict(zip(keys, combo, strict=True))})
+        for combo in itertools.product(*(own_grids[k] for k in keys))
+    ]
 
 
 #: Stems the site's own files use (``index.html``, ``manifest.json``): a report whose name would
