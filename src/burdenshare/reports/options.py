@@ -99,18 +99,29 @@ def _seconds(name: str, value: Any) -> float | None:
     return float(value)
 
 
-def check_options(options: RunOptions) -> RunOptions:
-    """The options, checked and completed (jobs and cache folder filled in)."""
-    if options.engine not in ENGINES:
-        raise ParameterError(f"--engine {options.engine!r}: choose one of {', '.join(ENGINES)}.")
+def _executor(options: RunOptions) -> str:
+    """The executor: "dask" whenever a scheduler is given."""
     executor = "dask" if options.scheduler is not None else options.executor
     if executor not in EXECUTORS:
         raise ParameterError(
             f"--executor {options.executor!r}: choose one of {', '.join(EXECUTORS)}."
         )
-    jobs = options.jobs
+    return executor
+
+
+def _jobs(jobs: Any) -> int:
+    """The number of concurrent reports: as given (a whole number, 1 or more), else the cores."""
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ParameterError(f"--jobs {jobs!r}: give a whole number of reports, 1 or more.")
+    return jobs or os.cpu_count() or 1
+
+
+def check_options(options: RunOptions) -> RunOptions:
+    """The options, checked and completed (jobs and cache folder filled in)."""
+    if options.engine not in ENGINES:
+        raise ParameterError(f"--engine {options.engine!r}: choose one of {', '.join(ENGINES)}.")
+    executor = _executor(options)
+    jobs = _jobs(options.jobs)
     timeout = _seconds("--timeout", options.timeout)
     cell_timeout = _seconds("--cell-timeout", options.cell_timeout)
     if options.pdf and find_chromium() is None:
@@ -121,7 +132,7 @@ def check_options(options: RunOptions) -> RunOptions:
     return replace(
         options,
         executor=executor,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs,
         timeout=timeout,
         cell_timeout=cell_timeout,
         cache_dir=cache_dir,

@@ -27,13 +27,19 @@ RESULTS_KEY = "burdenshare_results"
 JSON_MIME = "application/json"
 
 
-def _plain(value: Any, where: str) -> Any:
+def _scalar(value: Any) -> Any:
+    """A numpy or pandas scalar as the Python value it holds; anything else as it is."""
     if hasattr(value, "item") and callable(value.item) and not isinstance(value, (list, dict)):
-        value = value.item()  # numpy / pandas scalars
+        return value.item()
+    return value
+
+
+def _plain(value: Any, where: str) -> Any:
+    value = _scalar(value)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
+        return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
         return {str(k): _plain(v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -350,26 +350,40 @@ class ReportCache:
         """Remove entries unused for ``max_age_days`` and objects no entry refers to (once
         older than ``grace_s``); return how many files were removed."""
         now = time.time()
+        removed, referenced = self._prune_entries(now, max_age_days * 86400)
+        return removed + self._prune_objects(now, grace_s, referenced)
+
+    def _prune_entries(self, now: float, max_age_s: float) -> tuple[int, set[str]]:
+        """Remove entries unused for ``max_age_s``: (how many, the objects the others use)."""
         removed = 0
         referenced: set[str] = set()
         for path in sorted(self.entries.glob("*.json")) if self.entries.is_dir() else []:
             try:
-                if now - path.stat().st_mtime > max_age_days * 86400:
+                if now - path.stat().st_mtime > max_age_s:
                     path.unlink()
                     removed += 1
                     continue
                 entry = json.loads(_read(path, "a cache entry"))
             except (OSError, ValueError, CacheCorrupted):
                 continue
-            referenced.add(str(entry.get("notebook")))
-            for pages in (entry.get("pages") or {}).values():
-                referenced.update(str(d) for d in pages.values())
+            referenced |= _objects_of(entry)
+        return removed, referenced
+
+    def _prune_objects(self, now: float, grace_s: float, referenced: set[str]) -> int:
+        """Remove objects not in ``referenced`` once older than ``grace_s``; how many."""
+        removed = 0
         for path in self.objects.glob("*/*") if self.objects.is_dir() else []:
             with contextlib.suppress(OSError):
                 if path.name not in referenced and now - path.stat().st_mtime > grace_s:
                     path.unlink()
                     removed += 1
         return removed
+
+
+def _objects_of(entry: dict[str, Any]) -> set[str]:
+    """The objects an entry refers to: its executed notebook and its pages in every mode."""
+    pages = (entry.get("pages") or {}).values()
+    return {str(entry.get("notebook"))} | {str(d) for mode in pages for d in mode.values()}
 
 
 def check_cache_folder(folder: Path) -> Path:
@@ -407,30 +421,47 @@ def unsafe_cache_folder(folder: Path) -> str | None:
     """
     if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no POSIX modes to check
         return None
+    for path in _cache_folders(folder):
+        problem = _unsafe_folder(path, folder)
+        if problem:
+            return problem
+    return None
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+
+
+def _cache_folders(folder: Path) -> list[Path]:
+    """``folder``, its subfolders and those of its ``objects`` (as far as they can be listed)."""
     folders = [folder]
     with contextlib.suppress(OSError):
-        folders += [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+        folders += _subfolders(folder)
         objects = folder / "objects"
         if objects.is_dir() and not objects.is_symlink():
-            folders += [p for p in objects.iterdir() if p.is_dir() and not p.is_symlink()]
-    for path in folders:
-        try:
-            info = path.lstat()
-        except OSError:
-            continue
-        if stat.S_ISLNK(info.st_mode) and path != folder:
-            return f"{path} is a symbolic link; remove it (the cache never needs one)."
-        if info.st_uid != os.getuid():
-            return (
-                f"{path} belongs to another user (uid {info.st_uid}), who decides what the cached"
-                " reports show; use a cache folder of your own (--cache-dir DIR) or pass"
-                " --no-cache."
-            )
-        if info.st_mode & 0o022:
-            return (
-                f"{path} is writable by other users (mode {stat.S_IMODE(info.st_mode):04o}), and"
-                " whoever can write the cache decides what the cached reports show. Make it"
-                f" private: chmod -R go-w {shlex.quote(str(folder))} (or choose another"
-                " --cache-dir, or pass --no-cache)."
-            )
+            folders += _subfolders(objects)
+    return folders
+
+
+def _unsafe_folder(path: Path, folder: Path) -> str | None:
+    """Why ``path``, a folder of the cache in ``folder``, makes it untrustworthy (or None)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    if stat.S_ISLNK(info.st_mode) and path != folder:
+        return f"{path} is a symbolic link; remove it (the cache never needs one)."
+    if info.st_uid != os.getuid():
+        return (
+            f"{path} belongs to another user (uid {info.st_uid}), who decides what the cached"
+            " reports show; use a cache folder of your own (--cache-dir DIR) or pass"
+            " --no-cache."
+        )
+    if info.st_mode & 0o022:
+        return (
+            f"{path} is writable by other users (mode {stat.S_IMODE(info.st_mode):04o}), and"
+            " whoever can write the cache decides what the cached reports show. Make it"
+            f" private: chmod -R go-w {shlex.quote(str(folder))} (or choose another"
+            " --cache-dir, or pass --no-cache)."
+        )
     return None
