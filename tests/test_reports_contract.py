@@ -28,7 +28,8 @@ from burdenshare.reports.outcome import (
     view_fields,
 )
 from burdenshare.reports.planning import ReportSpec
-from burdenshare.reports.runner import run_report, strict_json
+from burdenshare.reports.publish.manifest import strict_json
+from burdenshare.reports.runner import run_report
 from burdenshare.reports.site import landing as site
 from burdenshare.reports.site import pages as html
 from burdenshare.reports.site import pdf

@@ -23,7 +23,7 @@ from burdenshare.reports.planning import (
     plan,
 )
 from burdenshare.reports.progress import Progress, line
-from burdenshare.reports.runner import strict_json
+from burdenshare.reports.publish.manifest import strict_json
 from tests import FIXTURE_NOTEBOOKS
 
 

@@ -22,6 +22,7 @@ from burdenshare.errors import ReportError
 from burdenshare.reports import runner
 from burdenshare.reports.publish import publication as publish
 from burdenshare.reports.publish.publication import Publication, check_out, run_files
+from burdenshare.reports.publish.signals import interruptible
 from tests import FIXTURE_NOTEBOOKS, REPO
 
 
@@ -286,7 +287,7 @@ def test_a_disk_failure_is_a_clear_error_and_out_is_unchanged(tmp_path, monkeypa
 def test_a_signal_ignored_at_start_stays_ignored():
     previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
     try:
-        with runner._interruptible():
+        with interruptible():
             assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
             assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, signal.SIG_DFL)
         assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN

@@ -1,6 +1,7 @@
 """One report as a unit of work: served from the cache when nothing it depends on changed, else
-executed (and stored). The local runner calls the two halves itself; Dask workers call
-:func:`run_job`, so the cache is checked against the data on the machine that would run it.
+executed (and stored). The local runner calls the two halves itself, executing on
+:class:`Threads`; Dask workers call :func:`run_job` (through :func:`run_job_in_thread`), so the
+cache is checked against the data on the machine that would run it.
 
 The notebook machinery (papermill, nbformat, nbconvert) is imported only when a report has to be
 executed or its page rendered: a run served entirely from the cache never loads it.
@@ -8,8 +9,12 @@ executed or its page rendered: a run served entirely from the cache never loads 
 
 from __future__ import annotations
 
+import asyncio
+import queue
 import threading
 import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -182,19 +187,28 @@ def finish(
         except Exception as exc:
             outcome = _failed(job.spec, "could not export the page", exc)
     outcome.cache_note = job.note
-    if cache is not None and job.key and outcome.status == "ok" and not outcome.measured:
-        outcome.cache_note = f"{job.note}; not stored: the kernel did not report the data it read"
-    elif cache is not None and job.key and outcome.status == "ok":
-        start = time.perf_counter()
-        catalogues = check.catalogues(outcome.datasets)
-        try:
-            cache.store(job.key, job.inputs, outcome, options.show_code, catalogues)
-        except OSError as exc:  # a full or read-only cache must not fail the report
-            outcome.cache_note = f"{job.note}; not stored ({exc.strerror or exc})"
-        else:
-            outcome.cache_note = f"{job.note}; stored"
-        outcome.timings["cache_store"] = round(time.perf_counter() - start, 4)
+    if cache is not None and job.key and outcome.status == "ok":
+        _store(job, outcome, options.show_code, cache, check)
     return outcome
+
+
+def _store(
+    job: Job, outcome: ReportOutcome, show_code: bool, cache: ReportCache, check: DataCheck
+) -> None:
+    """Store a successful report in the cache (unless the data it read is unknown); its cache
+    note says whether it was stored."""
+    if not outcome.measured:
+        outcome.cache_note = f"{job.note}; not stored: the kernel did not report the data it read"
+        return
+    start = time.perf_counter()
+    catalogues = check.catalogues(outcome.datasets)
+    try:
+        cache.store(job.key, job.inputs, outcome, show_code, catalogues)
+    except OSError as exc:  # a full or read-only cache must not fail the report
+        outcome.cache_note = f"{job.note}; not stored ({exc.strerror or exc})"
+    else:
+        outcome.cache_note = f"{job.note}; stored"
+    outcome.timings["cache_store"] = round(time.perf_counter() - start, 4)
 
 
 def execute(
@@ -229,3 +243,86 @@ def run_job(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
         outcome = execute(job, options, cache, check)
     outcome.files = {name: outcome.data(name) for name in outcome.files}
     return outcome
+
+
+def run_job_in_thread(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
+    """:func:`run_job` in a thread of its own, so nbclient gets its own event loop (what the
+    runner submits to Dask); an unexpected error is a failed report, never a lost task."""
+    box: list[ReportOutcome] = []
+
+    def work() -> None:
+        try:
+            box.append(run_job(spec, options))
+        except Exception as exc:
+            box.append(_failed(spec, "could not run the report on the worker", exc))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    return box[0]
+
+
+def close_thread_loop() -> None:
+    """Close the event loop that nbclient's ``run_sync`` left in this worker thread (it keeps one
+    per thread and never closes it: "unclosed event loop" and its sockets at exit). The next
+    call in the thread makes a new one."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop in this thread
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
+class Threads:
+    """The local runner's threads: ``width`` kernel threads execute notebooks, each handing its
+    executed notebook to one of ``width`` page threads that exports the page and stores the
+    report (:func:`finish`), so its kernel slot is free at once. Outcomes arrive in ``done``."""
+
+    def __init__(
+        self,
+        width: int,
+        options: RunOptions,
+        cache: ReportCache | None,
+        check: DataCheck,
+        server: WarmProcess | None,
+        guard: KernelGuard,
+    ):
+        self.options, self.cache, self.check = options, cache, check
+        self.server, self.guard = server, guard
+        self.done: queue.Queue[ReportOutcome] = queue.Queue()
+        self._kernels = ThreadPoolExecutor(max_workers=width, thread_name_prefix="report")
+        self._pages = ThreadPoolExecutor(max_workers=width, thread_name_prefix="page")
+
+    def submit(self, job: Job) -> None:
+        """Execute ``job``; its outcome arrives in :attr:`done`."""
+        self._kernels.submit(self._kernel, job)
+
+    def _kernel(self, job: Job) -> None:
+        try:
+            outcome, nb = run_kernel(job, self.options, self.server, self.guard)
+        finally:
+            close_thread_loop()
+        try:
+            self._pages.submit(self._page, job, outcome, nb)
+        except RuntimeError:  # the run is stopping: no more pages
+            self.done.put(outcome)
+
+    def _page(self, job: Job, outcome: ReportOutcome, nb: Any) -> None:
+        if self.guard.stopped.is_set():
+            self.done.put(outcome)
+            return
+        try:
+            self.done.put(
+                finish(job, outcome, nb, self.options, self.cache, self.check, self.server)
+            )
+        finally:
+            close_thread_loop()
+
+    def close(self) -> None:
+        """Wait for the threads at work; drop what has not started."""
+        self._kernels.shutdown(wait=True, cancel_futures=True)
+        self._pages.shutdown(wait=True, cancel_futures=True)

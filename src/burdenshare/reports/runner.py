@@ -12,108 +12,31 @@ kernel, removes the staging folder and leaves the published output as it was
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-import math
-import os
-import platform
-import queue
-import signal
-import threading
 import time
 import uuid
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .._version import __version__
 from ..errors import ReportError
 from ..paths import bundled_data_dir, user_data_dir_path
-from .cache.provenance import DataCheck, dependencies_digest, package_digest
+from .cache.provenance import DataCheck
 from .cache.store import ReportCache
-from .jobs import Job, finish, from_cache, key_context, prepare, run_job, run_kernel
+from .jobs import Job, Threads, from_cache, key_context, prepare, run_job_in_thread
 from .options import RunOptions, check_options, connect_scheduler
-from .outcome import MANIFEST, ReportOutcome, utc_now
+from .outcome import ReportOutcome, utc_now
 from .planning import ReportSpec, discover, grids_of, plan, safe_file
 from .planning import notebooks_dir as notebooks_dir_default
 from .progress import Progress
-from .publish.publication import Publication, check_out
+from .publish.manifest import build_manifest, strict_json
+from .publish.publication import Publication, check_out, os_errors_as_report_errors, stage_files
+from .publish.signals import RunInterrupted, interruptible, signals_held
 
-#: Signals that stop a run cleanly (SIGHUP: the terminal went away). One that the process was
-#: started with ignored (``nohup``, ``&`` in a script) stays ignored.
-_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-class RunInterrupted(KeyboardInterrupt):
-    """SIGINT, SIGTERM or SIGHUP ended the run: kernels stopped, staging removed, ``--out``
-    unchanged."""
-
-    def __init__(self, signum: int):
-        self.signum = signum
-        super().__init__(f"interrupted by {signal.Signals(signum).name}")
-
-    @property
-    def exit_code(self) -> int:
-        """The shell's convention: 128 + the signal number (130 for SIGINT, 143 for SIGTERM)."""
-        return 128 + self.signum
-
-
-@contextlib.contextmanager
-def _interruptible() -> Iterator[None]:
-    """Turn SIGINT and SIGTERM into :class:`RunInterrupted` (main thread only; later signals
-    are ignored while the run cleans up)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, _frame: Any) -> None:
-        for sig in previous:
-            signal.signal(sig, signal.SIG_IGN)
-        raise RunInterrupted(signum)
-
-    previous = {
-        sig: signal.getsignal(sig) for sig in _SIGNALS if signal.getsignal(sig) != signal.SIG_IGN
-    }
-    for sig in previous:
-        signal.signal(sig, handler)
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-@contextlib.contextmanager
-def _os_errors_as_report_errors(out: Path) -> Iterator[None]:
-    """A file system failure while building or publishing (disk full, permissions) ends the run
-    with a ReportError; the staging folder is removed and ``out`` keeps the previous run."""
-    try:
-        yield
-    except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        raise ReportError(
-            f"writing the report set failed: {exc.strerror or exc}{where}; {out} was not"
-            " changed. Free space or fix the permissions and run again (finished reports come"
-            " from the cache)."
-        ) from None
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM back for a step that must not be cut in half (publishing)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+__all__ = ["RunInterrupted", "RunSummary", "run_report", "run_reports"]
 
 
 @dataclass
@@ -143,66 +66,39 @@ class RunSummary:
         lines = [
             f"{len(self.outcomes) - len(self.failed)}/{len(self.outcomes)} reports succeeded in "
             f"{self.seconds:.1f} s ({len(ran)} ran, {len(self.cached)} from the cache); index: "
-            f"{self.out / 'index.html'}"
+            f"{self.out / 'index.html'}",
+            *_engine_lines(ran),
+            *(_failure_line(o) for o in self.failed),
         ]
-        engines = Counter(o.engine for o in ran if o.engine)
-        if engines:
-            lines.append("engines: " + ", ".join(f"{n} {e}" for e, n in sorted(engines.items())))
-        for reason, n in Counter(
-            o.engine_reason for o in ran if o.engine == "ordinary"
-        ).most_common():
-            lines.append(f"  ordinary kernels ({n}): {reason}")
-        for o in self.failed:
-            cell = "?" if o.failing_cell is None else o.failing_cell
-            partial = f"{o.stem}.ipynb" in o.files
-            lines.append(
-                f"FAILED {o.notebook} {json.dumps(o.parameters, default=str)}: cell {cell}: "
-                f"{o.error}" + (f" (partial notebook: {o.stem}.ipynb)" if partial else "")
-            )
         return "\n".join(lines)
 
 
-def _strict(value: Any) -> Any:
-    """``value`` with non-finite floats as text ("nan", "inf"), so the JSON is strict."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    if isinstance(value, dict):
-        return {str(k): _strict(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_strict(v) for v in value]
-    return value
+def _engine_lines(ran: Sequence[ReportOutcome]) -> list[str]:
+    """How many reports ran on each engine, and why any ran on ordinary kernels."""
+    engines = Counter(o.engine for o in ran if o.engine)
+    if not engines:
+        return []
+    reasons = Counter(o.engine_reason for o in ran if o.engine == "ordinary")
+    return [
+        "engines: " + ", ".join(f"{n} {e}" for e, n in sorted(engines.items())),
+        *(f"  ordinary kernels ({n}): {reason}" for reason, n in reasons.most_common()),
+    ]
 
 
-def strict_json(value: Any) -> str:
-    """JSON text of ``value`` that any strict parser accepts (no NaN or Infinity)."""
-    return json.dumps(_strict(value), indent=2, allow_nan=False, default=str) + "\n"
+def _failure_line(o: ReportOutcome) -> str:
+    """One failed report: notebook, parameters, failing cell, error, partial notebook."""
+    cell = "?" if o.failing_cell is None else o.failing_cell
+    partial = f" (partial notebook: {o.stem}.ipynb)" if f"{o.stem}.ipynb" in o.files else ""
+    params = json.dumps(o.parameters, default=str)
+    return f"FAILED {o.notebook} {params}: cell {cell}: {o.error}{partial}"
 
 
-def build_manifest(
-    outcomes: Sequence[ReportOutcome],
-    options: RunOptions,
-    started: str,
-    seconds: float,
-) -> dict[str, Any]:
-    """The run manifest (docs/ARCHITECTURE.md, "Runner and site")."""
-    return {
-        "package": "burdenshare",
-        "version": __version__,
-        "package_sha256": package_digest(),
-        "python": platform.python_version(),
-        "dependencies": dependencies_digest(),
-        "started": started,
-        "finished": utc_now(),
-        "seconds": round(seconds, 3),
-        "options": options.as_manifest(),
-        "succeeded": sum(o.status == "ok" for o in outcomes),
-        "failed": sum(o.status != "ok" for o in outcomes),
-        "cached": sum(o.cached for o in outcomes),
-        "reports": [o.to_view(MANIFEST) for o in outcomes],
-    }
+def _writer(
+    staging: Path, options: RunOptions, progress: Progress
+) -> Callable[[ReportOutcome], ReportOutcome]:
+    """What happens to each finished report: its files written into ``staging`` (its PDF only
+    with ``--pdf``), then it counts as done."""
 
-
-def _writer(staging: Path, options: RunOptions) -> Callable[[ReportOutcome], ReportOutcome]:
     def write(outcome: ReportOutcome) -> ReportOutcome:
         start = time.perf_counter()
         if not options.pdf:
@@ -210,6 +106,7 @@ def _writer(staging: Path, options: RunOptions) -> Callable[[ReportOutcome], Rep
         for name, data in outcome.files.items():
             safe_file(staging, name, outcome.stem).write_bytes(data)
         outcome.timings["write"] = round(time.perf_counter() - start, 4)
+        progress.done(outcome)
         return outcome
 
     return write
@@ -241,7 +138,6 @@ def _run_local(
             misses.append(job)
         else:
             outcomes.append(write(outcome))
-            progress.done(outcome)
     if misses:
         outcomes += _execute_local(misses, options, cache, check, write, progress, server)
     return outcomes, keys
@@ -286,95 +182,32 @@ def _execute_local(
     from .engine.execute import KernelGuard  # lazy: papermill, nbformat
 
     guard = KernelGuard()
-    if server is not None:
-        try:
-            server.wait_ready()
-        except ReportError as exc:
-            progress.say(f"{exc}; reports run on ordinary kernels")
-    done: queue.Queue[ReportOutcome] = queue.Queue()
-    width = min(options.jobs or 1, len(misses))
-    kernels = ThreadPoolExecutor(max_workers=width, thread_name_prefix="report")
-    pages = ThreadPoolExecutor(max_workers=width, thread_name_prefix="page")
-
-    def page(job: Job, outcome: ReportOutcome, nb: Any) -> None:
-        if guard.stopped.is_set():
-            done.put(outcome)
-            return
-        try:
-            done.put(finish(job, outcome, nb, options, cache, check, server))
-        finally:
-            close_thread_loop()
-
-    def kernel(job: Job) -> None:
-        try:
-            outcome, nb = run_kernel(job, options, server, guard)
-        finally:
-            close_thread_loop()
-        try:
-            pages.submit(page, job, outcome, nb)
-        except RuntimeError:  # the run is stopping: no more pages
-            done.put(outcome)
-
-    outcomes: list[ReportOutcome] = []
+    _wait_ready(server, progress)
+    threads = Threads(min(options.jobs or 1, len(misses)), options, cache, check, server, guard)
     try:
         for job in misses:
-            kernels.submit(kernel, job)
-        for _ in misses:
-            outcome = write(done.get())
-            outcomes.append(outcome)
-            progress.done(outcome)
+            threads.submit(job)
+        return [write(threads.done.get()) for _ in misses]
     except BaseException:
         guard.stop()
         if server is not None:
             server.kill_children()
         raise
     finally:
-        kernels.shutdown(wait=True, cancel_futures=True)
-        pages.shutdown(wait=True, cancel_futures=True)
+        threads.close()
         if server is not None:
             server.close()
-    return outcomes
 
 
-def close_thread_loop() -> None:
-    """Close the event loop that nbclient's ``run_sync`` left in this worker thread (it keeps one
-    per thread and never closes it: "unclosed event loop" and its sockets at exit). The next
-    call in the thread makes a new one."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:  # no loop in this thread
+def _wait_ready(server: Any, progress: Progress) -> None:
+    """Wait for the warm process to answer; if it cannot, say that reports run on ordinary
+    kernels."""
+    if server is None:
         return
-    if not loop.is_running() and not loop.is_closed():
-        loop.close()
-    asyncio.set_event_loop(None)
-
-
-def _dask_task(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
-    """Run on a Dask worker, in a thread of its own so nbclient gets its own event loop."""
-    box: list[Any] = []
-
-    def work() -> None:
-        try:
-            box.append(run_job(spec, options))
-        except Exception as exc:  # reported as a failed report, never a lost task
-            box.append(
-                ReportOutcome(
-                    spec.notebook,
-                    spec.stem,
-                    dict(spec.parameters),
-                    "failed",
-                    0.0,
-                    f"could not run the report on the worker: {type(exc).__name__}: {exc}",
-                    ran_at=utc_now(),
-                )
-            )
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-    return box[0]
+    try:
+        server.wait_ready()
+    except ReportError as exc:
+        progress.say(f"{exc}; reports run on ordinary kernels")
 
 
 def _run_dask(
@@ -382,26 +215,20 @@ def _run_dask(
     options: RunOptions,
     client: Any,
     write: Callable[[ReportOutcome], ReportOutcome],
-    progress: Progress,
 ) -> list[ReportOutcome]:
     from distributed import as_completed as dask_completed  # lazy: the optional [dask] extra
 
     sent = replace(options, scheduler=None)  # a Client object does not travel to workers
     token = uuid.uuid4().hex[:8]
     futures = [
-        client.submit(_dask_task, spec, sent, pure=False, key=f"report-{spec.stem}-{token}")
+        client.submit(run_job_in_thread, spec, sent, pure=False, key=f"report-{spec.stem}-{token}")
         for spec in specs
     ]
-    outcomes = []
     try:
-        for future in dask_completed(futures):
-            outcome = write(future.result())
-            outcomes.append(outcome)
-            progress.done(outcome)
+        return [write(future.result()) for future in dask_completed(futures)]
     except BaseException:
         client.cancel(futures)
         raise
-    return outcomes
 
 
 def _print_pdfs(
@@ -499,58 +326,68 @@ def run_reports(
 
 
 def _run(specs: Sequence[ReportSpec], setup: _Setup) -> RunSummary:
-    options, cache, client = setup.options, setup.cache, setup.client
+    """Serve or execute the reports, stage the site and publish it (under the lock)."""
+    options = setup.options
     mode = None if options.progress is None or options.progress else "off"
     progress = Progress(len(specs), mode)
     started = utc_now()
-    start = setup.start
     try:
         with (
-            _interruptible(),
-            _os_errors_as_report_errors(setup.out),
+            interruptible(),
+            os_errors_as_report_errors(setup.out),
             Publication(setup.out, wait=options.wait, say=progress.say) as pub,
         ):
             staging = pub.staging
             assert staging is not None
-            write = _writer(staging, options)
-            keys: dict[str, str] = {}
-            if client is not None:
-                outcomes = _run_dask(specs, options, client, write, progress)
-            else:
-                outcomes, keys = _run_local(specs, options, cache, write, progress, setup.server)
-            order = {s.stem: i for i, s in enumerate(specs)}
-            outcomes.sort(key=lambda o: order[o.stem])
-            if options.pdf:
-                _print_pdfs(staging, outcomes, cache, keys, options.show_code)
-            from .site.landing import (
-                render_site,  # lazy: the site's renderer is needed at publish only
-            )
-
-            run = build_manifest(outcomes, options, started, time.perf_counter() - start)
-            site_files = render_site(run, staging)
-            for name, data in site_files.items():
-                target = (staging / name).resolve()
-                if staging.resolve() not in target.parents:
-                    raise ReportError(f"the site renderer named a file outside the run: {name!r}")
-                if os.path.lexists(target):  # a report's own file: never replaced by the site's
-                    raise ReportError(
-                        f"the site's file {name!r} has the name of a report's file; rename the"
-                        " notebook (or report this as a bug)."
-                    )
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            run["site_files"] = sorted(site_files)
-            run["seconds"] = round(time.perf_counter() - start, 3)
-            (staging / "manifest.json").write_text(strict_json(run), encoding="utf-8")
-            with _signals_held():
+            outcomes = _produce(specs, setup, staging, progress)
+            run = _stage_site(outcomes, options, started, setup.start, staging)
+            with signals_held():
                 pub.publish()
     finally:
         progress.close()
-    if cache is not None:
-        cache.commit_inspections()
-        with contextlib.suppress(OSError):
-            cache.prune()
-    return RunSummary(setup.out, outcomes, time.perf_counter() - start, run)
+    if setup.cache is not None:
+        _tidy(setup.cache)
+    return RunSummary(setup.out, outcomes, time.perf_counter() - setup.start, run)
+
+
+def _produce(
+    specs: Sequence[ReportSpec], setup: _Setup, staging: Path, progress: Progress
+) -> list[ReportOutcome]:
+    """Every report's outcome (files written into ``staging``), in the order of ``specs``."""
+    options, cache = setup.options, setup.cache
+    write = _writer(staging, options, progress)
+    keys: dict[str, str] = {}
+    if setup.client is not None:
+        outcomes = _run_dask(specs, options, setup.client, write)
+    else:
+        outcomes, keys = _run_local(specs, options, cache, write, progress, setup.server)
+    order = {s.stem: i for i, s in enumerate(specs)}
+    outcomes.sort(key=lambda o: order[o.stem])
+    if options.pdf:
+        _print_pdfs(staging, outcomes, cache, keys, options.show_code)
+    return outcomes
+
+
+def _stage_site(
+    outcomes: list[ReportOutcome], options: RunOptions, started: str, start: float, staging: Path
+) -> dict[str, Any]:
+    """Render the site beside the reports in ``staging`` and write the run manifest; return it."""
+    from .site.landing import render_site  # lazy: the site's renderer is needed at publish only
+
+    run = build_manifest(outcomes, options, started, time.perf_counter() - start)
+    site_files = render_site(run, staging)
+    stage_files(staging, site_files)
+    run["site_files"] = sorted(site_files)
+    run["seconds"] = round(time.perf_counter() - start, 3)
+    (staging / "manifest.json").write_text(strict_json(run), encoding="utf-8")
+    return run
+
+
+def _tidy(cache: ReportCache) -> None:
+    """After a published run: keep the notebooks' inspections, prune old entries (best effort)."""
+    cache.commit_inspections()
+    with contextlib.suppress(OSError):
+        cache.prune()
 
 
 def run_report(

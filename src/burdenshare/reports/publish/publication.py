@@ -23,7 +23,7 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,14 @@ def check_out(out: Path, keep_clear: Iterable[Path] = ()) -> Path:
     target = _resolved(out)
     if target.exists() and not target.is_dir():
         raise ReportError(f"--out {out}: {target} is a file; give a folder for the report set.")
+    _refuse_shared_folders(out, target)
+    _refuse_holding(out, target, keep_clear)
+    _check_writable(out, target)
+    return target
+
+
+def _refuse_shared_folders(out: Path, target: Path) -> None:
+    """A ReportError when ``target`` is the current folder or a parent of it, home or a root."""
     here = Path.cwd().resolve()
     if target == here or target in here.parents:
         raise ReportError(
@@ -57,6 +65,10 @@ def check_out(out: Path, keep_clear: Iterable[Path] = ()) -> Path:
         )
     if target == Path.home().resolve() or target.parent == target:
         raise ReportError(f"--out {out}: give a folder of its own, not {target}.")
+
+
+def _refuse_holding(out: Path, target: Path, keep_clear: Iterable[Path]) -> None:
+    """A ReportError when ``target`` is or holds one of ``keep_clear``."""
     for path in keep_clear:
         inner = _resolved(Path(path))
         if inner == target or target in inner.parents:
@@ -64,19 +76,55 @@ def check_out(out: Path, keep_clear: Iterable[Path] = ()) -> Path:
                 f"--out {out}: {target} holds {inner}, which a run must not replace; give a"
                 " folder of its own."
             )
-    probe = target
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path``, or its nearest parent that exists (the root at the latest)."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def _check_writable(out: Path, target: Path) -> None:
+    """A ReportError unless ``target`` can be created, or it and its parent can be written."""
+    probe = _nearest_existing(target)
     if not probe.is_dir():
         raise ReportError(f"--out {out}: {probe} is a file, so {target} cannot be created.")
-    for folder in {probe, target.parent} if target.exists() else {probe}:
+    for folder in [target.parent, target] if target.exists() else [probe]:
         if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
             raise ReportError(f"--out {out}: {folder} is not writable; choose another --out.")
-    if target.exists() and not os.access(target, os.W_OK | os.X_OK):
-        raise ReportError(f"--out {out}: {target} is not writable; choose another --out.")
-    return target
+
+
+@contextlib.contextmanager
+def os_errors_as_report_errors(out: Path) -> Iterator[None]:
+    """A file system failure while building or publishing (disk full, permissions) ends the run
+    with a ReportError; the staging folder is removed and ``out`` keeps the previous run."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ReportError(
+            f"writing the report set failed: {exc.strerror or exc}{where}; {out} was not"
+            " changed. Free space or fix the permissions and run again (finished reports come"
+            " from the cache)."
+        ) from None
+
+
+def stage_files(staging: Path, files: Mapping[str, bytes]) -> None:
+    """Write the site's ``files`` (relative names, in subfolders too) into ``staging``, refusing
+    a name outside it or one a report's file already has."""
+    inside = staging.resolve()
+    for name, data in files.items():
+        target = (staging / name).resolve()
+        if inside not in target.parents:
+            raise ReportError(f"the site renderer named a file outside the run: {name!r}")
+        if os.path.lexists(target):  # a report's own file: never replaced by the site's
+            raise ReportError(
+                f"the site's file {name!r} has the name of a report's file; rename the"
+                " notebook (or report this as a bug)."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def _make_parents(target: Path, out: Path) -> list[Path]:
@@ -112,20 +160,31 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def run_files(folder: Path) -> set[str]:
     """Top-level names in ``folder`` that its published run wrote (from its manifest)."""
-    names = set(RUN_FILES)
+    manifest = _published_manifest(folder)
+    listed: list[Any] = list(manifest.get("site_files") or [])
+    for report in manifest.get("reports") or []:
+        listed.extend(_report_files(report))
+    return set(RUN_FILES) | {str(name).split("/")[0] for name in listed if name}
+
+
+def _published_manifest(folder: Path) -> dict[str, Any]:
+    """The run manifest in ``folder`` (empty when it is missing or not a JSON object)."""
     try:
         raw = read_regular_file(folder / "manifest.json", what="a run manifest", error=OSError)
         manifest = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
-        return names
-    if not isinstance(manifest, dict):
-        return names
-    listed: list[Any] = list(manifest.get("site_files") or [])
-    for report in manifest.get("reports") or []:
-        for value in (report.get("files") or {}).values() if isinstance(report, dict) else []:
-            listed.extend(value if isinstance(value, list) else [value])
-    names.update(str(name).split("/")[0] for name in listed if name)
-    return names
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _report_files(report: Any) -> list[Any]:
+    """The file names a report's manifest entry lists (its ``files``: names or lists of them)."""
+    if not isinstance(report, dict):
+        return []
+    listed: list[Any] = []
+    for value in (report.get("files") or {}).values():
+        listed.extend(value if isinstance(value, list) else [value])
+    return listed
 
 
 def _open_lock_file(path: Path) -> None:
