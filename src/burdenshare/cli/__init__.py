@@ -31,6 +31,7 @@ from .._version import __version__
 from ..errors import BurdenshareError
 from ..paths import LOOP_ADVICE
 from .data import add_data_commands
+from .parsing import Parser
 from .report import add_report_commands
 
 #: Environment variable that makes every command print the traceback of an error.
@@ -59,15 +60,14 @@ def _add_debug(parser: argparse.ArgumentParser, top: bool) -> None:
         default=False if top else argparse.SUPPRESS,
         help=f"on an error, also print the traceback (or set {DEBUG_ENV}=1)",
     )
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in dict.fromkeys(action.choices.values()):
-                _add_debug(sub, top=False)
+    for group in getattr(parser, "subcommands", ()):
+        for sub in dict.fromkeys(group.choices.values()):
+            _add_debug(sub, top=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``burdenshare`` argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="burdenshare",
         description="NATO burden sharing and support to Ukraine.",
         epilog="Exit codes: 0 done; 1 problems found (verify mismatches, failed reports); 2 the"

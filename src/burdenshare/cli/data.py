@@ -13,6 +13,7 @@ from ..errors import ParameterError
 from ..manifest import entries, read_manifest, verify
 from ..paths import bundled_data_dir, user_data_dir_path
 from .imports import add_import_commands
+from .parsing import Subcommands
 
 
 def _source(source: dict[str, Any]) -> str:
@@ -94,7 +95,7 @@ def _data_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_data_commands(commands: argparse._SubParsersAction) -> None:
+def add_data_commands(commands: Subcommands) -> None:
     """``burdenshare data ...``."""
     data = commands.add_parser("data", help="inspect and check the bundled data")
     data_commands = data.add_subparsers(dest="data_command", required=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import datasets
 from ..errors import DataError, ParameterError
 from ..paths import resolved
+from .parsing import Subcommands
 
 #: How each dataset names its labels and which loader serves them (for the messages).
 _WORDS = {
@@ -235,7 +236,7 @@ def _with_imported(verify: argparse.ArgumentParser) -> None:
     verify.set_defaults(func=run)
 
 
-def add_import_commands(data_commands: argparse._SubParsersAction) -> None:
+def add_import_commands(data_commands: Subcommands) -> None:
     """``burdenshare data import ...``, ``data diff ...`` and ``data verify --imported``."""
     parser = data_commands.add_parser(
         "import",

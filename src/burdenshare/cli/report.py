@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .parsing import Subcommands
+
 
 def _report(args: argparse.Namespace) -> int:
     from ..reports.engine.warm_main import skip_unused_optional_imports  # lazy: report machinery
@@ -83,7 +85,7 @@ def _number(kind: type) -> type:
     return convert  # type: ignore[return-value]
 
 
-def add_report_commands(commands: argparse._SubParsersAction) -> None:
+def add_report_commands(commands: Subcommands) -> None:
     report = commands.add_parser(
         "report",
         help="run notebooks into a browsable report set (index.html, manifest.json)",

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.styles.colors import COLOR_INDEX, ColorList
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.xml.constants import ARC_STYLE, SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring
 
 from ..errors import DataError
 from ..paths import MAX_FILE_ENV, max_file_bytes, read_regular_file
@@ -106,6 +108,7 @@ class Workbook:
         _check_members(path, self.raw)
         self._formulas = _load(path, self.raw, data_only=False)
         self._values: openpyxl.Workbook | None = None
+        self._palette: list[str] | None = None
 
     @property
     def sheetnames(self) -> list[str]:
@@ -114,7 +117,9 @@ class Workbook:
     @property
     def palette(self) -> list[str]:
         """The workbook's indexed colours (openpyxl's default palette if it has none)."""
-        return list(getattr(self._formulas, "_colors", None) or COLOR_INDEX)
+        if self._palette is None:
+            self._palette = _indexed_colours(self.raw)
+        return list(self._palette)
 
     def formulas(self, name: str) -> object:
         return self._formulas[name]
@@ -250,6 +255,19 @@ def _resolve_formulas(
     for (r, c), value in stored.items():
         resolved[r][c] = value
     return [tuple(cells) for cells in resolved]
+
+
+def _indexed_colours(raw: bytes) -> list[str]:
+    """A workbook's indexed colours (``<colors><indexedColors>`` in its stylesheet), read as
+    openpyxl reads them; openpyxl's default palette when it has none."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        try:
+            styles = fromstring(archive.read(ARC_STYLE))
+        except KeyError:  # no stylesheet
+            return list(COLOR_INDEX)
+    node = styles.find(f"{{{SHEET_MAIN_NS}}}colors")
+    colours = ColorList.from_tree(node).index if node is not None else []
+    return list(colours or COLOR_INDEX)
 
 
 def _is_blue(cell: object, palette: Sequence[str]) -> bool:

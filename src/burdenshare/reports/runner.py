@@ -146,11 +146,14 @@ def _run_local(
 def _launch_server() -> Any:
     """A warm process, launched (its imports run while this process goes on; its dead_reason
     says why if it could not start)."""
+    from .engine import compat
     from .engine.warm import WarmProcess  # lazy: jupyter_client (only when a report runs)
 
     server = WarmProcess()
-    with contextlib.suppress(ReportError):  # dead_reason says why; reported when it is used
-        server.launch()
+    server.dead_reason = compat.fallback_reason()  # an upgrade changed what forks rely on
+    if not server.dead_reason:
+        with contextlib.suppress(ReportError):  # dead_reason says why; reported when used
+            server.launch()
     return server
 
 

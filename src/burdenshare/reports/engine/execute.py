@@ -388,30 +388,13 @@ def run_notebook(
     nb, status, error = _run_papermill(
         spec, _papermill_notebook(raw), engine, server, timeout, cell_timeout, capture
     )
-    used, reason = ORDINARY, "--engine papermill: ordinary kernels"
-    if engine == "fork":
-        used = capture.engine or ORDINARY
-        reason = capture.engine_reason or "the kernel did not start"
-    if (
-        status == "failed"
-        and used == FORKED
-        and server is not None
-        and not server.alive()
-        and not (guard is not None and guard.stopped.is_set())
-        and not capture.timed_out
-    ):
-        # The warm process died while this report ran (its kernel went with it): run the report
-        # again, on an ordinary kernel.
-        retry, retried = run_notebook(
-            spec, engine, timeout, server, cell_timeout=cell_timeout, guard=guard,
-            profile=profile, source=raw,
+    used, reason = _engine_used(engine, capture)
+    if status == "failed" and _died_with_the_warm_process(used, server, capture):
+        assert server is not None
+        return _rerun_on_an_ordinary_kernel(
+            spec, engine, timeout, server, raw, cell_timeout=cell_timeout, guard=guard,
+            profile=profile,
         )  # fmt: skip
-        retry.engine_reason = (
-            f"{server.dead_reason} while this report ran; re-ran on an ordinary kernel"
-        )
-        if retried is not None:
-            store_report_metadata(retried, retry)
-        return retry, retried
     duration = time.perf_counter() - start
     outcome = ReportOutcome(
         spec.notebook, spec.stem, dict(spec.parameters), status, duration, error, ran_at=ran_at
@@ -423,8 +406,49 @@ def run_notebook(
     }
     if nb is None:
         return outcome, None
+    _read_executed(nb, outcome, capture)
+    store_report_metadata(nb, outcome)
+    return outcome, nb
+
+
+def _engine_used(engine: str, capture: _Capture) -> tuple[str, str]:
+    """(engine that ran the kernel, why)."""
+    if engine != "fork":
+        return ORDINARY, "--engine papermill: ordinary kernels"
+    return capture.engine or ORDINARY, capture.engine_reason or "the kernel did not start"
+
+
+def _died_with_the_warm_process(used: str, server: WarmProcess | None, capture: _Capture) -> bool:
+    """Whether the report's forked kernel went with the warm process (the run did not stop it,
+    nor did its timeout)."""
+    stopped = capture.guard is not None and capture.guard.stopped.is_set()
+    died = used == FORKED and server is not None and not server.alive()
+    return died and not stopped and not capture.timed_out
+
+
+def _rerun_on_an_ordinary_kernel(
+    spec: ReportSpec,
+    engine: str,
+    timeout: float | None,
+    server: WarmProcess,
+    raw: bytes,
+    **options: Any,
+) -> tuple[ReportOutcome, Any]:
+    """The warm process died while this report ran (its kernel went with it): run the report
+    again, on an ordinary kernel, and say so."""
+    retry, retried = run_notebook(spec, engine, timeout, server, source=raw, **options)
+    retry.engine_reason = (
+        f"{server.dead_reason} while this report ran; re-ran on an ordinary kernel"
+    )
+    if retried is not None:
+        store_report_metadata(retried, retry)
+    return retry, retried
+
+
+def _read_executed(nb: Any, outcome: ReportOutcome, capture: _Capture) -> None:
+    """Fill ``outcome`` from the executed notebook and what its kernel reported."""
     _stable_injected_id(nb)
-    if status == "failed":
+    if outcome.status == "failed":
         outcome.failing_cell = _failing_cell(nb)
     outcome.results = read_results(nb)
     outcome.headline = read_headline(nb)
@@ -432,13 +456,9 @@ def run_notebook(
     outcome.datasets = list(capture.state.get("datasets", []))
     outcome.measured = "datasets" in capture.state
     outcome.timings["cells"] = round(_cells_seconds(nb), 4)
-    figures = capture.state.get("figure_seconds")
-    if figures is not None:
-        outcome.timings["figures"] = round(float(figures), 4)
-    if capture.state.get("cpu_seconds") is not None:
-        outcome.timings["kernel_cpu"] = round(float(capture.state["cpu_seconds"]), 4)
-    store_report_metadata(nb, outcome)
-    return outcome, nb
+    for timing, measured in (("figures", "figure_seconds"), ("kernel_cpu", "cpu_seconds")):
+        if capture.state.get(measured) is not None:
+            outcome.timings[timing] = round(float(capture.state[measured]), 4)
 
 
 def store_report_metadata(nb: Any, outcome: ReportOutcome) -> None:
@@ -474,20 +494,40 @@ def render_outcome(
     start = time.perf_counter()
     notebook = nbformat.writes(nb).encode("utf-8")
     outcome.files[f"{outcome.stem}.ipynb"] = notebook
-    pages = None
-    if server is not None and server.alive():
-        with contextlib.suppress(ReportError, OSError):  # then here, as without a warm process
-            pages = _page_in_child(server, notebook, outcome.stem, show_code)
+    pages = _page_in_warm_process(server, notebook, outcome.stem, show_code)
     if pages is None and server is not None and server.stopping:  # interrupted: no page
-        outcome.status = "failed"
-        outcome.error = outcome.error or "Interrupted: the run was stopped before the page"
+        _page_failed(outcome, "Interrupted: the run was stopped before the page")
         return
-    try:
-        if pages is None:
-            pages = _page_here(nb, outcome.stem, show_code)
-    except Exception as exc:  # a report whose page cannot be rendered is still a failed report
-        outcome.status = "failed"
-        outcome.error = outcome.error or f"HTML export failed: {type(exc).__name__}: {exc}"
-    else:
-        outcome.files.update(pages)
+    if pages is None:
+        pages = _page_here_or_failure(nb, outcome, show_code)
+    outcome.files.update(pages or {})
     outcome.timings["html"] = round(time.perf_counter() - start, 4)
+
+
+def _page_in_warm_process(
+    server: WarmProcess | None, notebook: bytes, stem: str, show_code: bool
+) -> dict[str, bytes] | None:
+    """The page files from the warm process's renderer; None when it is not running or fails
+    (then the page is exported here, as without a warm process)."""
+    if server is None or not server.alive():
+        return None
+    try:
+        return _page_in_child(server, notebook, stem, show_code)
+    except (ReportError, OSError):
+        return None
+
+
+def _page_here_or_failure(
+    nb: Any, outcome: ReportOutcome, show_code: bool
+) -> dict[str, bytes] | None:
+    """The page files exported here; None, and the report failed, when they cannot be."""
+    try:
+        return _page_here(nb, outcome.stem, show_code)
+    except Exception as exc:  # a report whose page cannot be rendered is still a failed report
+        _page_failed(outcome, f"HTML export failed: {type(exc).__name__}: {exc}")
+        return None
+
+
+def _page_failed(outcome: ReportOutcome, error: str) -> None:
+    outcome.status = "failed"
+    outcome.error = outcome.error or error

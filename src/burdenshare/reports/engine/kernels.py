@@ -1,16 +1,17 @@
 """Report kernels forked copy-on-write from a warm process.
 
 A fresh ``python -m ipykernel_launcher`` pays interpreter start-up and the imports of pandas and
-matplotlib for every report. :class:`WarmProcess` starts one warm process (the *zygote*,
-:mod:`burdenshare.reports.engine.warm_main`) that has imported them once; each report's kernel is a child
-forked from it, a fresh process used for one report only. :class:`ForkProvisioner` is the
+matplotlib for every report. :class:`WarmProcess` starts one warm process
+(:mod:`burdenshare.reports.engine.warm_main`) that has imported them once; each report's kernel is
+a child forked from it, a fresh process used for one report only. :class:`ForkProvisioner` is the
 jupyter_client kernel provisioner that asks the server for such a child instead of ``Popen``;
 :class:`ForkKernelManager` is the kernel manager class papermill/nbclient use to select it.
 
 A kernel is forked only when its kernelspec would run this interpreter with ipykernel
 (:func:`classify_kernel_command` accepts the argument forms ipykernel itself writes); otherwise,
-or when the warm process is gone, the kernel starts the ordinary way. Either way the provisioner
-records which engine ran the kernel and why (:attr:`ForkProvisioner.engine`,
+when the warm process is gone, or when :func:`~burdenshare.reports.engine.compat.problems` finds
+that an upgrade changed what forked kernels rely on, the kernel starts the ordinary way. Either
+way the provisioner records which engine ran the kernel and why (:attr:`ForkProvisioner.engine`,
 :attr:`ForkProvisioner.engine_reason`).
 """
 
@@ -18,12 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import math
 import os
 import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -35,6 +36,7 @@ from typing import Any, ClassVar
 
 import zmq
 import zmq.asyncio
+from jupyter_client import protocol_version_info
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import KernelProvisionerFactory
@@ -43,6 +45,7 @@ from traitlets import Unicode, default
 
 from ...errors import ReportError
 from ..cache.provenance import same_interpreter
+from . import compat
 from .warm import _SERVERS, WarmProcess, default_server
 
 #: Entry-point name of the provisioner (group ``jupyter_client.kernel_provisioners``).
@@ -60,6 +63,8 @@ _KERNEL_MODULES = ("ipykernel_launcher", "ipykernel")
 #: zmq's reconnect interval for report kernels' sockets. Its default (100 ms) is idle time for
 #: every report: the client connects before the fresh kernel has bound its ports.
 RECONNECT_MS = 10
+#: Seconds a killed kernel is waited for (the kernel manager's own limit is 5 s).
+KILL_WAIT_S = 5.0
 
 _DEFAULT_LOCK = threading.Lock()
 _IPC: dict[str, str] = {}
@@ -154,19 +159,26 @@ def classify_kernel_command(cmd: Sequence[str], python: str) -> tuple[list[str] 
         return None, "the kernelspec has an empty command"
     if not same_interpreter(cmd[0], python):
         return None, f"the kernelspec runs {cmd[0]}, not this interpreter ({python})"
-    rest = cmd[1:]
+    rest, problem = _skip_python_options(cmd[1:])
+    if problem:
+        return None, problem
+    module = rest[1] if len(rest) > 1 else "nothing"
+    if module not in _KERNEL_MODULES:
+        return None, f"the kernelspec runs module {module!r}, not ipykernel_launcher"
+    options = " ".join(cmd[1 : len(cmd) - len(rest)])
+    how = f"{options} -m {module}" if options else f"-m {module}"
+    return rest[2:], f"the kernelspec runs this interpreter with {how}"
+
+
+def _skip_python_options(rest: list[str]) -> tuple[list[str], str]:
+    """The arguments from ``-m`` on, after the Python options a fork honours; or why not."""
     while rest[:1] != ["-m"]:
         option = next((o for o in _COMPATIBLE_PYTHON_OPTIONS if tuple(rest[: len(o)]) == o), None)
         if option is None:
             shown = " ".join(rest[:2]) if rest else "no '-m ipykernel_launcher'"
-            return None, f"the kernelspec passes {shown!r} to Python, which a fork cannot apply"
+            return rest, f"the kernelspec passes {shown!r} to Python, which a fork cannot apply"
         rest = rest[len(option) :]
-    if len(rest) < 2 or rest[1] not in _KERNEL_MODULES:
-        module = rest[1] if len(rest) > 1 else "nothing"
-        return None, f"the kernelspec runs module {module!r}, not ipykernel_launcher"
-    options = " ".join(cmd[1 : len(cmd) - len(rest)])
-    how = f"{options} -m {rest[1]}" if options else f"-m {rest[1]}"
-    return rest[2:], f"the kernelspec runs this interpreter with {how}"
+    return rest, ""
 
 
 class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
@@ -185,15 +197,23 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
     def _server(self) -> WarmProcess | None:
         return _SERVERS.get(self.server_key) if self.server_key else default_server()
 
+    def _fork_plan(self, cmd: list[str]) -> tuple[WarmProcess | None, list[str] | None, str]:
+        """(warm process, ipykernel arguments or None for an ordinary kernel, why)."""
+        fallback = compat.fallback_reason()
+        if fallback:  # an upgrade changed what forked kernels rely on
+            return None, None, fallback
+        server = self._server()
+        if server is None:
+            return None, None, "no warm process was started"
+        args, reason = classify_kernel_command(cmd, server.python)
+        if args is not None and not server.alive():
+            return None, None, server.dead_reason
+        return server, args, reason
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         start = time.perf_counter()
-        server = self._server()
-        args, reason = classify_kernel_command(cmd, server.python if server else sys.executable)
-        if server is None:
-            args, reason = None, "no warm process was started"
-        elif args is not None and not server.alive():
-            args, reason = None, server.dead_reason
-        if args is not None:
+        server, args, reason = self._fork_plan(cmd)
+        if server is not None and args is not None:
             env = dict(kwargs.get("env") or os.environ)
             cwd = str(kwargs.get("cwd") or os.getcwd())
             try:
@@ -211,6 +231,16 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         info = await super().launch_kernel(cmd, **kwargs)
         self.launch_seconds = time.perf_counter() - start
         return info
+
+    async def kill(self, restart: bool = False) -> None:
+        """Kill the kernel, then wait until it is gone, polling every 5 ms: the kernel manager
+        then finds it gone at once (its own wait polls every 100 ms)."""
+        await super().kill(restart=restart)
+        deadline = time.monotonic() + KILL_WAIT_S
+        while self.process is not None and self.process.poll() is None:
+            if time.monotonic() > deadline:
+                return  # the kernel manager waits, warns and goes on
+            await asyncio.sleep(0.005)
 
 
 def _register_provisioner() -> None:
@@ -231,44 +261,72 @@ class ReadyClient(AsyncKernelClient):
     IOPub silence, fixed waits longer than a forked kernel's whole start. This one polls instead,
     with the same guarantee: the kernel replied on shell and IOPub is subscribed (a message
     arrived on it) before the first cell runs. :attr:`ready_seconds` is how long it waited.
+    Its sockets reconnect every :data:`RECONNECT_MS` (a zmq context of its own, closed with
+    its channels).
     """
 
     ready_seconds = 0.0
+    own_context: zmq.asyncio.Context | None = None
 
-    def _context_default(self) -> zmq.asyncio.Context:
-        self._created_context = True
+    @default("context")
+    def _reconnecting_context(self) -> zmq.asyncio.Context:
         context = zmq.asyncio.Context()
         context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        self.own_context = context
         return context
+
+    def stop_channels(self) -> None:
+        """Stop the channels, then close the context this client made (as jupyter_client closes
+        the one it makes itself)."""
+        super().stop_channels()
+        if self.own_context is not None and not self.own_context.closed:
+            self.own_context.destroy(linger=100)
 
     async def _wait_until_ready(self, timeout: float | None = None) -> None:
         start = time.monotonic()
-        deadline = start + (float("inf") if timeout is None else timeout)
+        deadline = start + (math.inf if timeout is None else timeout)
         reply = None
-        asked = -1.0
+        asked = -math.inf
         while True:
-            now = time.monotonic()
-            if now > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
-            if now - asked > 0.25:  # each request also makes the kernel publish on IOPub
-                self.kernel_info()
-                asked = now
-            channel = self.shell_channel if reply is None else self.iopub_channel
-            try:
-                msg = await channel.get_msg(timeout=0.01)
-            except Empty:
-                msg = None
-            if msg is not None and reply is None:
-                if msg["msg_type"] == "kernel_info_reply":
-                    reply = msg
-            elif msg is not None:
-                self._handle_kernel_info_reply(reply)
-                self.ready_seconds = time.monotonic() - start
-                return
-            if not await self._async_is_alive():
+            asked = self._ask_kernel_info(asked, deadline, timeout)
+            msg = await self._next_message(
+                self.shell_channel if reply is None else self.iopub_channel
+            )
+            if msg is not None and reply is not None:
+                break
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                reply = msg
+            if not await self.is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
+        self._adapt_protocol(reply)
+        self.ready_seconds = time.monotonic() - start
 
     wait_for_ready = _wait_until_ready
+
+    def _ask_kernel_info(self, asked: float, deadline: float, timeout: float | None) -> float:
+        """Ask again when the last request is over 0.25 s old (each request also makes the kernel
+        publish on IOPub); return when the last one went. RuntimeError after ``deadline``."""
+        now = time.monotonic()
+        if now > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+        if now - asked <= 0.25:
+            return asked
+        self.kernel_info()
+        return now
+
+    @staticmethod
+    async def _next_message(channel: Any) -> dict[str, Any] | None:
+        try:
+            return await channel.get_msg(timeout=0.01)
+        except Empty:
+            return None
+
+    def _adapt_protocol(self, reply: dict[str, Any]) -> None:
+        """Speak the kernel's major protocol version when it differs from jupyter_client's (what
+        jupyter_client's own ``wait_for_ready`` does with the reply)."""
+        major = int(reply["content"]["protocol_version"].split(".")[0])
+        if major != protocol_version_info[0]:
+            self.session.adapt_version = major
 
 
 class ForkKernelManager(AsyncKernelManager):
@@ -278,20 +336,20 @@ class ForkKernelManager(AsyncKernelManager):
     server_key: ClassVar[str] = ""
 
     @default("transport")
-    def _transport_default(self) -> str:
+    def _ipc_transport(self) -> str:
         return "ipc"
 
     @default("ip")
-    def _ip_default(self) -> str:
+    def _ipc_socket_path(self) -> str:
         return ipc_path()
 
     @default("client_factory")
-    def _client_factory_default(self) -> type[ReadyClient]:
+    def _ready_client(self) -> type[ReadyClient]:
         return ReadyClient
 
     @property
     def kernel_spec(self) -> Any:
-        spec = AsyncKernelManager.kernel_spec.fget(self)  # type: ignore[attr-defined]
+        spec = super().kernel_spec
         if (
             spec is not None
             and spec.metadata.get("kernel_provisioner", {}).get("provisioner_name")
@@ -306,8 +364,3 @@ class ForkKernelManager(AsyncKernelManager):
                 },
             }
         return spec
-
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        """Wait for the kernel to end, polling every 5 ms (jupyter_client polls every 100 ms)."""
-        while await self._async_is_alive():
-            await asyncio.sleep(0.005)

@@ -13,7 +13,6 @@ pages keep the imports warm without sharing any state between reports. Modules a
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import gc
 import importlib
@@ -25,6 +24,8 @@ import signal
 import sys
 import threading
 import traceback
+
+from burdenshare.reports.engine import compat
 
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
@@ -55,26 +56,20 @@ def _preload(modules: list[str]) -> list[str]:
 
 
 def _redo_import_time_choices() -> None:
-    """Redo what modules imported in the zygote decided from their environment at import time.
+    """Redo what modules imported in the warm process decided from their environment at import
+    time.
 
     pandas picks ``display.max_columns`` when imported: 0 (fit to the terminal, truncating wide
-    frames with "...") outside a kernel, 20 inside one. The zygote imported pandas before any
-    kernel existed, so its choice is the terminal one; this child is a Jupyter kernel, so it
+    frames with "...") outside a kernel, 20 inside one. The warm process imported pandas before
+    any kernel existed, so its choice is the terminal one; this child is a Jupyter kernel, so it
     takes the kernel's choice (what pandas' ``is_terminal()`` returns inside a kernel).
     """
     pandas = sys.modules.get("pandas")
     if pandas is None:
         return
-    try:
-        from pandas._config import config  # lazy: only if the preload imported pandas
-
-        columns = 20  # pandas' default for "not a terminal" (an IPython kernel)
-        key = "display.max_columns"
-        registered = config._registered_options[key]
-        config._registered_options[key] = registered._replace(defval=columns)
-        pandas.set_option(key, columns)
-    except (ImportError, AttributeError, KeyError):  # a pandas whose internals moved
-        pass
+    with contextlib.suppress(ImportError, AttributeError, KeyError):  # pandas' internals moved
+        # 20: pandas' default for "not a terminal" (an IPython kernel)
+        compat.set_pandas_option_default(pandas, "display.max_columns", 20)
 
 
 def _leave_the_server(command_fds: tuple[int, ...]) -> None:
@@ -138,7 +133,7 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         traceback.print_exc()
         code = 1
     try:
-        atexit._run_exitfuncs()
+        compat.run_exit_handlers()
         sys.stdout.flush()
         sys.stderr.flush()
     finally:

@@ -327,7 +327,8 @@ class _PageExporter(HTMLExporter):
     re-serialises the whole page (two thirds of a page's export time) to add what our pages
     already have: alternative text on images (the template writes each figure's title) and
     ``tabindex="0"`` on input wrappers and output areas (added here to the template's own
-    tags). Otherwise :meth:`HTMLExporter.from_notebook_node` as in nbconvert 7."""
+    tags). Otherwise :meth:`HTMLExporter.from_notebook_node` as in nbconvert 7, through public
+    names only."""
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
@@ -337,10 +338,11 @@ class _PageExporter(HTMLExporter):
         highlight = self.filters.get(
             "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
         )
-        resources = self._init_resources(resources)
+        widget_state: dict[str, Any] = {}  # read from the notebook's metadata, under its path
         data_types = WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            notebook_metadata=widget_state, parent=self, resources=resources
         )
+        widget_state[data_types.notebook_path] = nb.metadata  # no preprocessor here changes it
         self.register_filter("highlight_code", highlight)
         self.register_filter("filter_data_type", data_types)
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
