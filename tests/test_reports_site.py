@@ -9,13 +9,20 @@ report metadata and a run manifest of the contract's shape.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import copy
 import io
 import json
 import math
 import re
+import signal
+import sys
+import tempfile
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -38,6 +45,8 @@ from burdenshare.cli import main
 from burdenshare.countries import name as country_name
 from burdenshare.errors import ReportError
 from burdenshare.reports import record_results
+from burdenshare.reports.options import RunOptions, check_options
+from burdenshare.reports.site import pdf
 from burdenshare.reports.site.landing import (
     MISSING,
     THUMB_BOX,
@@ -51,9 +60,10 @@ from burdenshare.reports.site.landing import (
     suggested_citation,
 )
 from burdenshare.reports.site.pages import Rendered, render_report
-from burdenshare.reports.site.pdf import Chromium, print_pdfs
+from burdenshare.reports.site.pdf import launch_options, print_pdfs
 from burdenshare.tables import loaded, reset_loaded
-from tests import FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO, requires_chromium
+from tests import FIXTURE_NOTEBOOKS, NOTEBOOKS, REPO, requires_chromium, requires_playwright
+from tests.test_site_browser import chromium
 
 FORMATTER = DisplayFormatter()
 
@@ -782,10 +792,25 @@ def test_a_figure_offers_the_data_it_draws_as_csv_with_its_as_of_date(alliance):
 def test_pdfs_without_chromium_say_how_to_get_it(site, tmp_path, monkeypatch):
     folder, _ = site
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(ReportError, match=r"--pdf needs Chromium.*apt-get install chromium"):
+    with pytest.raises(ReportError, match=r"--pdf needs the system's Chromium.*apt-get install"):
         print_pdfs(folder, ["alliance_overview"])
     with pytest.raises(ReportError, match="Chromium was not found"):
-        Chromium()
+        launch_options()
+
+
+def test_pdfs_without_playwright_name_the_extra(site, monkeypatch):
+    """playwright is the optional ``pdf`` extra: without it, ``--pdf`` fails before any report
+    runs and print_pdfs fails before starting anything, both naming the install command."""
+    folder, _ = site
+    for module in ("burdenshare.reports.site.pdf", "burdenshare.reports.options"):
+        monkeypatch.setattr(f"{module}.find_chromium", lambda: "/usr/bin/chromium")  # not started
+    monkeypatch.setitem(sys.modules, "playwright", None)  # import playwright fails
+    hint = re.escape('pip install "burdenshare[pdf]"')
+    with pytest.raises(ReportError, match=f"--pdf prints with playwright.*{hint}"):
+        print_pdfs(folder, ["alliance_overview"])
+    with pytest.raises(ReportError, match=hint):
+        check_options(RunOptions(pdf=True, use_cache=False))
+    assert check_options(RunOptions(pdf=False, use_cache=False)).pdf is False
 
 
 def test_pdfs_of_missing_pages_or_unsafe_stems_are_refused(site):
@@ -805,9 +830,35 @@ def _pdf_title(pdf: bytes) -> str:
     return re.sub(rb"\\(.)", rb"\1", found[2]).decode("latin-1")
 
 
+#: A4 in points, and the page's @page margin (12 mm) less a point for rounding.
+A4_POINTS = (595.0, 842.0)
+MARGIN_POINTS = 12 / 25.4 * 72 - 1
+
+
+def _printed(pdf: bytes) -> list[dict[str, Any]]:
+    """Each page of a PDF: its size, its text and the leftmost x of its text."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        xs: list[float] = []
+
+        def at(text: str, cm: list[float], tm: list[float], *_: Any, xs: list[float] = xs) -> None:
+            if text.strip():
+                xs.append(tm[4] * cm[0] + cm[4])
+
+        text = page.extract_text(visitor_text=at)
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        pages.append({"size": size, "text": text, "left": min(xs, default=None)})
+    return pages
+
+
 @pytest.mark.browser
 @requires_chromium
+@requires_playwright
 def test_pdfs_of_a_report_and_the_briefing(site):
+    """Each page printed on A4 within the page's own margins, titled, tagged for screen readers,
+    with no header or footer (Chromium's would print the file: URL and the date)."""
     folder, _ = site
     stems = ["commitments_briefing", "country_profile__country-POL"]
     pdfs = print_pdfs(folder, stems)
@@ -815,38 +866,167 @@ def test_pdfs_of_a_report_and_the_briefing(site):
     for stem in stems:
         pdf = pdfs[f"{stem}.pdf"]
         assert pdf.startswith(b"%PDF-")
-        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 1
         assert _pdf_title(pdf) == page_of(folder / f"{stem}.html").title
+        assert b"/StructTreeRoot" in pdf and re.search(rb"/Marked\s*true", pdf)
+        pages = _printed(pdf)
+        assert pages, stem
+        for page in pages:
+            assert page["size"] == pytest.approx(A4_POINTS, abs=1.5)
+            assert page["left"] is not None and page["left"] >= MARGIN_POINTS, (stem, page)
+            assert "file:" not in page["text"] and str(folder) not in page["text"]
+
+
+def _left_behind(tmp: Path) -> tuple[list[str], list[str]]:
+    """Files in ``tmp``, and the processes whose command line names it."""
+    processes = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if str(tmp).encode() in cmdline.read_bytes():
+                processes.append(cmdline.parent.name)
+    return sorted(p.name for p in tmp.iterdir()), processes
+
+
+@pytest.mark.browser
+@requires_chromium
+@requires_playwright
+def test_printing_leaves_no_browser_or_folder_behind(site, tmp_path_factory, monkeypatch):
+    """The browser's processes and its profile are gone after printing, after a page that never
+    finishes loading (the wait ends at the timeout, naming the page) and after a launch that
+    times out."""
+    folder, _ = site
+    tmp = tmp_path_factory.mktemp("t")  # a short path: Chromium puts a socket there
+    monkeypatch.setenv("TMPDIR", str(tmp))  # Chromium's own temporary files
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    assert print_pdfs(folder, ["alliance_overview"])["alliance_overview.pdf"].startswith(b"%PDF")
+    assert _left_behind(tmp) == ([], [])
+    hangs = tmp_path_factory.mktemp("hangs")
+    (hangs / "hangs.html").write_text(
+        "<!DOCTYPE html><title>hangs</title><script>for(;;);</script>"
+    )
+    with pytest.raises(ReportError, match=r"hangs\.html: Chromium could not print .*Timeout 3000"):
+        print_pdfs(hangs, ["hangs"], timeout=3)
+    assert _left_behind(tmp) == ([], [])
+    with pytest.raises(ReportError, match=r"cannot start Chromium .*Timeout"):
+        print_pdfs(folder, ["alliance_overview"], timeout=0.001)
+    assert _left_behind(tmp) == ([], [])
+
+
+@pytest.mark.browser
+@requires_chromium
+@requires_playwright
+def test_a_browser_that_cannot_start_says_why(site, tmp_path, monkeypatch):
+    """Chromium's own fatal error reaches the message (here: its socket path would be too
+    long under a deep TMPDIR)."""
+    folder, _ = site
+    deep = tmp_path.joinpath(*["deep-folder-name"] * 6)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    with pytest.raises(ReportError, match=r"cannot start Chromium .*Socket path too long"):
+        print_pdfs(folder, ["alliance_overview"])
+
+
+@pytest.mark.browser
+@requires_chromium
+@requires_playwright
+def test_pdfs_print_where_an_event_loop_runs(site):
+    """run_report(pdf=True) from a notebook: its kernel already runs an event loop."""
+    folder, _ = site
+
+    async def in_a_loop() -> dict[str, bytes]:
+        return print_pdfs(folder, ["commitments_briefing"])
+
+    assert asyncio.run(in_a_loop())["commitments_briefing.pdf"].startswith(b"%PDF-")
+
+
+class Stop(Exception):
+    """Stands for the runner's RunInterrupted."""
+
+
+def test_an_interrupt_cancels_printing_and_waits_for_its_clean_up():
+    """A signal while the PDFs print (Ctrl-C, SIGTERM) cancels the printing thread's work,
+    lets it clean up (close the browser, remove its folder) and is then raised."""
+    started, cleaned = threading.Event(), threading.Event()
+
+    async def work() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            await asyncio.sleep(0.05)  # the clean-up awaits too
+            cleaned.set()
+
+    def interrupt() -> None:
+        started.wait(10)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+
+    def stop(*_: Any) -> None:
+        raise Stop
+
+    previous = signal.signal(signal.SIGUSR1, stop)
+    try:
+        threading.Thread(target=interrupt).start()
+        with pytest.raises(Stop):
+            pdf._in_own_loop(work())
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert cleaned.is_set()
 
 
 ARTEFACTS = REPO / "test-artifacts"
 
 
-def look(browser: Chromium, folder: Path, name: str, label: str) -> dict[str, Any]:
+@dataclass
+class Seen:
+    """What a page did in the browser since it opened: the URLs it requested, and the console
+    errors, uncaught exceptions and failed loads it reported."""
+
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> Any:
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("requestfailed", lambda r: self.errors.append(f"{r.failure} {r.url}"))
+        return page
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+
+def look(browser: Any, folder: Path, name: str, label: str) -> dict[str, Any]:
     """What a network-less Chromium saw on a page; a full-page screenshot goes to
     test-artifacts/site-<label>-<page>.png."""
-    with browser.page((folder / name).as_uri()) as tab:
-        seen = {
-            "title": tab.evaluate("document.title"),
-            "links": tab.evaluate(
+    seen = Seen()
+    page = seen.watch(browser.new_page(viewport={"width": 1280, "height": 900}))
+    try:
+        page.goto((folder / name).as_uri(), wait_until="load")
+        found = {
+            "title": page.title(),
+            "links": page.evaluate(
                 "Array.from(document.querySelectorAll('a[href]'), a => a.getAttribute('href'))"
             ),
-            "ids": set(tab.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)")),
-            "images": tab.evaluate(
+            "ids": set(page.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)")),
+            "images": page.evaluate(
                 "Array.from(document.images, i => i.complete && i.naturalWidth > 0)"
             ),
-            "statuses": tab.evaluate(
+            "statuses": page.evaluate(
                 "Array.from(document.querySelectorAll('[data-status]'), e => e.dataset.status)"
             ),
-            "requests": [url.split(",")[0] for url in tab.requests],
-            "errors": tab.errors,
-            "height": tab.evaluate("document.documentElement.scrollHeight"),
+            "requests": [url.split(",")[0] for url in seen.requests],
+            "errors": seen.errors,
+            "height": page.evaluate("document.documentElement.scrollHeight"),
         }
         ARTEFACTS.mkdir(exist_ok=True)
         shot = ARTEFACTS / f"site-{label}-{Path(name).stem}.png"
-        shot.write_bytes(tab.screenshot())
-        seen["screenshot"] = shot
-    return seen
+        # the whole page at 1280 CSS pixels wide (a full_page shot would widen to any overflow)
+        page.set_viewport_size({"width": 1280, "height": min(found["height"], 16000)})
+        shot.write_bytes(page.screenshot())
+        found["screenshot"] = shot
+    finally:
+        page.close()
+    return found
 
 
 def assert_seen_well(folder: Path, name: str, seen: dict[str, Any]) -> None:
@@ -864,6 +1044,7 @@ def assert_seen_well(folder: Path, name: str, seen: dict[str, Any]) -> None:
 
 @pytest.mark.browser
 @requires_chromium
+@requires_playwright
 def test_the_browser_check_sees_a_request_that_leaves_the_machine(tmp_path):
     """The harness can fail: a page that fetches from another host is caught, and the fetch
     fails because the browser has no network."""
@@ -872,19 +1053,21 @@ def test_the_browser_check_sees_a_request_that_leaves_the_machine(tmp_path):
         "<!DOCTYPE html><html><head><title>leaky</title></head><body>"
         '<img src="https://example.org/pixel.png"></body></html>'
     )
-    with Chromium() as browser, browser.page(page.as_uri()) as tab:
-        assert "https://example.org/pixel.png" in tab.requests
-        assert any("ERR_" in e for e in tab.errors), tab.console
+    with chromium() as browser:
+        seen = look(browser, tmp_path, "leaky.html", "leaky")
+    assert "https://example.org/pixel.png" in seen["requests"]
+    assert any("ERR_" in e for e in seen["errors"]), seen["errors"]
 
 
 @pytest.mark.browser
 @requires_chromium
+@requires_playwright
 def test_the_site_in_a_network_less_browser(site):
     """The landing page and two reports as a reader's browser renders them: nothing is fetched
     from another host, no console errors, every image loads, every link resolves."""
     folder, run = site
     names = ["index.html", "alliance_overview.html", "country_profile__country-POL.html"]
-    with Chromium() as browser:
+    with chromium() as browser:
         seen = {name: look(browser, folder, name, "staged") for name in names}
     for name in names:
         assert_seen_well(folder, name, seen[name])
@@ -900,6 +1083,7 @@ def test_the_site_in_a_network_less_browser(site):
 @pytest.mark.browser
 @pytest.mark.notebooks
 @requires_chromium
+@requires_playwright
 def test_the_main_jobs_output_in_a_network_less_browser(tmp_path):
     """`burdenshare report` on a passing and a failing fixture: its index and report pages load
     nothing from elsewhere, raise no console errors, and every link resolves."""
@@ -909,7 +1093,7 @@ def test_the_main_jobs_output_in_a_network_less_browser(tmp_path):
     assert code == 1  # cell_error fails on purpose
     manifest = json.loads((out / "manifest.json").read_text())
     pages = ["index.html"] + [r["files"]["html"] for r in manifest["reports"]]
-    with Chromium() as browser:
+    with chromium() as browser:
         for name in pages:
             seen = look(browser, out, name, "cli")
             assert_seen_well(out, name, seen)

@@ -20,19 +20,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from burdenshare.reports.runner import run_report
-from burdenshare.reports.site.pdf import find_chromium, print_pdfs
+from burdenshare.reports.site.pdf import launch_options, print_pdfs
 from tests import AXE, requires_axe, requires_chromium, requires_playwright
 
 PHONE = {"width": 390, "height": 844}
-#: Chromium as the machine runs it: no sandbox (root), nothing fetched in the background.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: What a reader must never see in a table, a key result, a finding or a notebook's text.
 RAW = re.compile(
     r"\bNaN\b|\bnan\b|<NA>|\bNone\b|\bTrue\b|\bFalse\b|\bNaT\b"
@@ -52,11 +43,12 @@ READ = (
 
 @contextmanager
 def chromium() -> Iterator[Any]:
-    """A headless Chromium driven by playwright (the system's binary, no download)."""
+    """The system's headless Chromium without network, driven by playwright (launched as
+    ``--pdf`` launches it; no browser download)."""
     from playwright import sync_api
 
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        browser = pw.chromium.launch(**launch_options())
         try:
             yield browser
         finally:

@@ -1,10 +1,11 @@
 """Hostile input to the report site: run manifests naming files outside the folder, missing or
 broken executed notebooks and figures, tables without their CSV, unsafe stems, PDFs without a
-page or without Chromium."""
+page, without Chromium or without playwright."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -97,6 +98,19 @@ def _pdf_without_chromium(folder: Path) -> Action:
     return action
 
 
+def _pdf_without_playwright(folder: Path) -> Action:
+    (folder / "r.html").write_text("<!DOCTYPE html><title>r</title>", encoding="utf-8")
+
+    def action() -> Any:
+        with (
+            mock.patch("burdenshare.reports.site.pdf.find_chromium", return_value="/bin/true"),
+            mock.patch.dict(sys.modules, {"playwright": None}),  # import playwright fails
+        ):
+            return print_pdfs(folder, ["r"])
+
+    return action
+
+
 CASES = [
     Case("site-notebook-outside-folder", _escaping_notebook, ReportError, ["'../../etc/passwd'"]),
     Case("site-stem-outside-folder", _escaping_stem, ReportError, ["'../r'"]),
@@ -108,4 +122,10 @@ CASES = [
     Case("site-unsafe-stem", _unsafe_stem, ReportError, ["'../../r'"]),
     Case("site-pdf-missing-page", _pdf_of_missing_page, ReportError, ["{folder}/gone.html"]),
     Case("site-pdf-without-chromium", _pdf_without_chromium, ReportError, ["apt-get install"]),
+    Case(
+        "site-pdf-without-playwright",
+        _pdf_without_playwright,
+        ReportError,
+        ['pip install "burdenshare[pdf]"'],
+    ),
 ]

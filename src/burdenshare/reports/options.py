@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ParameterError, ReportError
 from .cache.store import check_cache_folder, default_cache_dir
-from .site.pdf import INSTALL_HINT, find_chromium
+from .site.pdf import find_chromium, printer_missing
 
 ENGINES = ("fork", "papermill")
 EXECUTORS = ("local", "dask")
@@ -124,8 +124,9 @@ def check_options(options: RunOptions) -> RunOptions:
     jobs = _jobs(options.jobs)
     timeout = _seconds("--timeout", options.timeout)
     cell_timeout = _seconds("--cell-timeout", options.cell_timeout)
-    if options.pdf and find_chromium() is None:
-        raise ReportError(f"--pdf needs the system's Chromium, which is not found: {INSTALL_HINT}.")
+    missing = printer_missing(find_chromium()) if options.pdf else None
+    if missing:
+        raise ReportError(missing)
     cache_dir = None
     if options.use_cache:
         cache_dir = check_cache_folder(options.cache_dir or default_cache_dir())

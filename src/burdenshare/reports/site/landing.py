@@ -21,7 +21,8 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -56,6 +57,8 @@ MISSING = "not available"
 #: Size box of the landing page's thumbnails (pixels; shown at half size on high-density screens).
 THUMB_BOX = (480, 320)
 THUMB_SUFFIX = ".thumb.png"
+#: The output metadata key of a figure drawn by ``burdenshare.analyses.show``.
+FIGURE_KEY = "burdenshare_figure"
 
 
 # --- shared resources ---------------------------------------------------------------------------
@@ -176,15 +179,28 @@ def format_number(number: float, unit: str = "", name: str = "") -> str:
     kind = _unit_kind(unit)
     if isinstance(number, bool):
         return "yes" if number else "no"
-    whole = isinstance(number, int) or (kind != "percent" and float(number).is_integer())
-    if whole and (kind == "year" or (_YEAR_NAME.search(name) and 1000 <= abs(number) <= 3000)):
-        return str(int(number))
-    if isinstance(number, int):
-        return f"{number:,}"
+    whole = _whole(number, kind, name)
+    if whole is not None:
+        return whole
     if not math.isfinite(number):
         return MISSING
-    if whole and kind in ("other", "money"):
+    return _rounded(number, kind)
+
+
+def _whole(number: float, kind: str, name: str) -> str | None:
+    """A whole number as text: a calendar year without separator, an int (or a whole quantity
+    of money or other) with them; ``None`` for a number shown with decimals."""
+    if not (isinstance(number, int) or (kind != "percent" and float(number).is_integer())):
+        return None
+    if kind == "year" or (_YEAR_NAME.search(name) and 1000 <= abs(number) <= 3000):
+        return str(int(number))
+    if isinstance(number, int) or kind in ("other", "money"):
         return f"{int(number):,}"
+    return None
+
+
+def _rounded(number: float, kind: str) -> str:
+    """A finite number with the decimals its size and kind deserve; never "-0"."""
     decimals = _decimals(number, kind)
     text = f"{number:,.{decimals}f}"
     if decimals > 2:  # 0.00010 -> 0.0001, keeping two decimals at least
@@ -226,20 +242,35 @@ def format_value(value: Any, unit: str = "", name: str = "", *, with_unit: bool 
     if isinstance(value, int | float):
         return _with_unit(format_number(value, unit, name), suffix)
     if isinstance(value, str):
-        return _code_name(value) or _SNAKE_WORD.sub(lambda m: m.group(0).replace("_", " "), value)
+        return _words(value)
     if isinstance(value, Mapping | list | tuple):
-        if not value:
-            return "none"
-        pairs = value.items() if isinstance(value, Mapping) else ((None, v) for v in value)
-        each = with_unit and kind == "percent"
-        parts = [
-            (f"{k}: " if k is not None else "") + format_value(v, unit, name, with_unit=each)
-            for k, v in pairs
-        ]
-        return _with_unit(
-            ("; " if isinstance(value, Mapping) else ", ").join(parts), "" if each else suffix
-        )
+        return _format_many(value, unit, name, with_unit and kind == "percent", suffix)
     return str(value)
+
+
+def _words(text: str) -> str:
+    """A code as its country's name (``"POL"`` -> Poland); a snake_case word as words."""
+    return _code_name(text) or _SNAKE_WORD.sub(lambda m: m.group(0).replace("_", " "), text)
+
+
+def _format_many(
+    values: Mapping[Any, Any] | list[Any] | tuple[Any, ...],
+    unit: str,
+    name: str,
+    each: bool,
+    suffix: str,
+) -> str:
+    """A mapping as ``"key: value; ..."``, a list as ``"value, ..."``; the unit after each value
+    (``each``, for percent) or once at the end (``suffix``)."""
+    if not values:
+        return "none"
+    pairs = values.items() if isinstance(values, Mapping) else ((None, v) for v in values)
+    parts = [
+        (f"{k}: " if k is not None else "") + format_value(v, unit, name, with_unit=each)
+        for k, v in pairs
+    ]
+    joined = ("; " if isinstance(values, Mapping) else ", ").join(parts)
+    return _with_unit(joined, "" if each else suffix)
 
 
 @dataclass(frozen=True)
@@ -438,6 +469,11 @@ def _links(stem: str, files: Mapping[str, Any]) -> list[tuple[str, str]]:
     return links
 
 
+def _text(record: Mapping[str, Any], key: str) -> str:
+    """A text field of a manifest record; "" when missing or empty."""
+    return str(record.get(key) or "")
+
+
 def _entry(report: Mapping[str, Any]) -> Entry:
     stem = _file_name(report.get("stem", ""), "a report's stem")
     notebook = str(report.get("notebook", stem))
@@ -446,52 +482,64 @@ def _entry(report: Mapping[str, Any]) -> Entry:
     parameters = dict(report.get("parameters") or {})
     results = dict(report.get("results") or {})
     files = report.get("files") or {}
-    country = parameters.get("country")
-    country_name = _code_name(country) if isinstance(country, str) else None
-    failing = report.get("failing_cell")
-    duration = report.get("duration_s")
     return Entry(
         stem=stem,
         notebook=notebook,
         title=report_title(meta.get("title"), notebook, parameters),
-        description=str(meta.get("description") or ""),
-        section=str(meta.get("section") or OTHER_SECTION),
+        description=_text(meta, "description"),
+        section=_text(meta, "section") or OTHER_SECTION,
         status=str(report.get("status", "failed")),
-        headline=str(headline.get("title") or ""),
-        error=str(report.get("error") or ""),
-        failing_cell=failing if isinstance(failing, int) else None,
+        headline=_text(headline, "title"),
+        error=_text(report, "error"),
+        failing_cell=_cell_index(report.get("failing_cell")),
         cached=bool(report.get("cached")),
-        ran_at=str(report.get("ran_at") or ""),
-        duration=_seconds(duration),
-        country=country_name,
+        ran_at=_text(report, "ran_at"),
+        duration=_seconds(report.get("duration_s")),
+        country=_country(parameters.get("country")),
         parameters=[(k, parameter_text(v)) for k, v in parameters.items()],
         results=key_results(results, headline.get("labels")),
         raw=raw_results(results, headline.get("labels")),
         data=provenance(report.get("datasets") or []),
         links=_links(stem, files),
-        page=_file_name(files["html"], f"report {stem!r} files.html")
-        if files.get("html")
-        else None,
+        page=_page(stem, files),
     )
 
 
+def _cell_index(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _country(code: Any) -> str | None:
+    """The name of a report's ``country`` parameter, if it is a country code."""
+    return _code_name(code) if isinstance(code, str) else None
+
+
+def _page(stem: str, files: Mapping[str, Any]) -> str | None:
+    """A report's page (``files.html``), refused if it could leave the folder."""
+    return _file_name(files["html"], f"report {stem!r} files.html") if files.get("html") else None
+
+
 def _sections(entries: Sequence[Entry]) -> list[Section]:
-    order = list(SECTIONS)
+    """The entries by section: the known sections in page order, then unknown ones as first
+    seen, then "Other reports"; the allies sorted by name."""
     by_id: dict[str, Section] = {}
     for entry in entries:
         if entry.section not in by_id:
-            title = (
-                "Other reports" if entry.section == OTHER_SECTION else section_title(entry.section)
-            )
-            by_id[entry.section] = Section(entry.section, title)
+            by_id[entry.section] = Section(entry.section, _section_heading(entry.section))
         by_id[entry.section].entries.append(entry)
-    known = [by_id[s] for s in order if s in by_id]
-    unknown = [s for k, s in by_id.items() if k not in SECTIONS and k != OTHER_SECTION]
-    tail = [by_id[OTHER_SECTION]] if OTHER_SECTION in by_id else []
-    for section in known:
-        if section.id == COUNTRY_SECTION:
-            section.entries.sort(key=lambda e: (e.country or e.title).casefold())
-    return known + unknown + tail
+    if COUNTRY_SECTION in by_id:
+        by_id[COUNTRY_SECTION].entries.sort(key=lambda e: (e.country or e.title).casefold())
+    return sorted(by_id.values(), key=_section_rank)  # stable: unknown ones stay as seen
+
+
+def _section_heading(section: str) -> str:
+    return "Other reports" if section == OTHER_SECTION else section_title(section)
+
+
+def _section_rank(section: Section) -> tuple[int, int]:
+    if section.id in SECTIONS:
+        return 0, list(SECTIONS).index(section.id)
+    return (2, 0) if section.id == OTHER_SECTION else (1, 0)
 
 
 def _findings(sections: Sequence[Section]) -> list[Entry]:
@@ -518,24 +566,31 @@ def _country_table(entries: Sequence[Entry]) -> dict[str, list[Any]]:
     return {"headers": list(columns.values()), "rows": rows}
 
 
+def figure_meta(meta: Mapping[str, Any]) -> Any:
+    """The ``burdenshare_figure`` record in an output's metadata (at its top level, or under
+    ``image/png`` where a PNG's own metadata holds it); ``None`` when there is none."""
+    return meta.get(FIGURE_KEY) or (meta.get("image/png") or {}).get(FIGURE_KEY)
+
+
+def _pngs(nb: Mapping[str, Any]) -> Iterator[tuple[bytes, Any]]:
+    """Each PNG output of a notebook, decoded, with its figure record (or None)."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            png = (output.get("data") or {}).get("image/png")
+            if png:
+                text = png if isinstance(png, str) else "".join(png)
+                yield base64.b64decode(text), figure_meta(output.get("metadata") or {})
+
+
 def lead_figure(nb: Mapping[str, Any]) -> tuple[bytes, str] | None:
     """The PNG and title of a notebook's lead figure: the first output marked
     ``burdenshare_figure``, else its first PNG output; ``None`` when it has no figure."""
     first = None
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []) or []:
-            png = (output.get("data") or {}).get("image/png")
-            if not png:
-                continue
-            meta = output.get("metadata") or {}
-            figure = meta.get("burdenshare_figure") or (meta.get("image/png") or {}).get(
-                "burdenshare_figure"
-            )
-            text = png if isinstance(png, str) else "".join(png)
-            if figure:
-                return base64.b64decode(text), str(figure.get("title") or figure.get("name") or "")
-            if first is None:
-                first = (base64.b64decode(text), "")
+    for png, figure in _pngs(nb):
+        if figure:
+            return png, str(figure.get("title") or figure.get("name") or "")
+        if first is None:
+            first = (png, "")
     return first
 
 
@@ -600,54 +655,68 @@ def render_site(run: Mapping[str, Any], folder: Path) -> dict[str, bytes]:
     Raises :class:`ReportError` when the manifest names a file outside the folder or an executed
     notebook it lists is missing or unreadable.
     """
-    folder = Path(folder)
     reports = run.get("reports")
     if not isinstance(reports, list):
         raise ReportError("run manifest: 'reports' must be a list of report entries.")
     entries = [_entry(r) for r in reports]
-    files: dict[str, bytes] = {}
-    cards = [  # the grid of allies has no thumbnails
+    files = _thumbnails(Path(folder), entries, reports)
+    html = (
+        environment()
+        .get_template("landing.html.j2")
+        .render(css=stylesheet(), **_about_run(run), **_about_reports(entries))
+    )
+    files["index.html"] = html.encode("utf-8")
+    return files
+
+
+def _thumbnails(
+    folder: Path, entries: Sequence[Entry], reports: Sequence[Mapping[str, Any]]
+) -> dict[str, bytes]:
+    """The report cards' thumbnails (the grid of allies has none), set on their entries."""
+    cards = [
         (entry, (report.get("files") or {}).get("ipynb"))
         for entry, report in zip(entries, reports, strict=True)
         if entry.section != COUNTRY_SECTION
     ]
+    files: dict[str, bytes] = {}
     # Pillow lets go of the GIL while it scales and compresses: one thumbnail per core at once
     # (the first error, in report order, is raised).
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for made in pool.map(lambda card: _thumb(folder, *card), cards):
             if made:
                 files[made[0]] = made[1]
-    sections = _sections(entries)
-    countries_section = next((s for s in sections if s.id == COUNTRY_SECTION), None)
-    used: dict[DataRead, int] = {}
-    for entry in entries:
-        for read in entry.data:
-            used[read] = used.get(read, 0) + 1
-    total = len(entries)
-    html = (
-        environment()
-        .get_template("landing.html.j2")
-        .render(
-            css=stylesheet(),
-            version=run.get("version") or __version__,
-            citation=suggested_citation(),
-            finished=_when(run.get("finished")),
-            started=_when(run.get("started")),
-            total=total,
-            succeeded=sum(e.status == "ok" for e in entries),
-            cached=sum(e.cached for e in entries),
-            failures=[e for e in entries if e.status != "ok"],
-            findings=_findings(sections),
-            sections=sections,
-            country_table=_country_table(countries_section.entries if countries_section else []),
-            data=sorted(
-                used.items(), key=lambda item: (item[0].dataset, item[0].label, item[0].path)
-            ),
-            options=[(k, parameter_text(v)) for k, v in (run.get("options") or {}).items()],
-            python=str(run.get("python") or ""),
-            seconds=_seconds(run.get("seconds")),
-            dependencies=str(run.get("dependencies") or ""),
-        )
-    )
-    files["index.html"] = html.encode("utf-8")
     return files
+
+
+def _about_run(run: Mapping[str, Any]) -> dict[str, Any]:
+    """The landing page's facts about the run itself (version, times, options, environment)."""
+    return {
+        "version": run.get("version") or __version__,
+        "citation": suggested_citation(),
+        "finished": _when(run.get("finished")),
+        "started": _when(run.get("started")),
+        "options": [(k, parameter_text(v)) for k, v in (run.get("options") or {}).items()],
+        "python": _text(run, "python"),
+        "seconds": _seconds(run.get("seconds")),
+        "dependencies": _text(run, "dependencies"),
+    }
+
+
+def _about_reports(entries: Sequence[Entry]) -> dict[str, Any]:
+    """The landing page's reports: counts, failures, findings, sections, the allies' table and
+    the data read (each file with the number of reports that read it)."""
+    sections = _sections(entries)
+    allies = next((s.entries for s in sections if s.id == COUNTRY_SECTION), [])
+    used = Counter(read for entry in entries for read in entry.data)
+    return {
+        "total": len(entries),
+        "succeeded": sum(e.status == "ok" for e in entries),
+        "cached": sum(e.cached for e in entries),
+        "failures": [e for e in entries if e.status != "ok"],
+        "findings": _findings(sections),
+        "sections": sections,
+        "country_table": _country_table(allies),
+        "data": sorted(
+            used.items(), key=lambda item: (item[0].dataset, item[0].label, item[0].path)
+        ),
+    }

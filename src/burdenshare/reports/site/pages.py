@@ -34,9 +34,11 @@ from ..planning import slugify
 from ..results import JSON_MIME, RESULTS_KEY, read_headline
 from .landing import (
     TEMPLATES,
+    DataRead,
     about_the_data,
     as_of,
     environment,
+    figure_meta,
     key_results,
     parameter_text,
     provenance,
@@ -53,7 +55,6 @@ READER_HIDDEN_TAGS = frozenset(
     {"parameters", "injected-parameters", "usage", "papermill-error-cell-tag"}
 )
 TABLE_KEY = "burdenshare_table"
-FIGURE_KEY = "burdenshare_figure"
 PARAMETERS_TAG = "burdenshare-parameters"
 
 
@@ -127,9 +128,7 @@ def _first_heading(nb: Any) -> str:
 def _failure(nb: Any, report: dict[str, Any]) -> dict[str, Any] | None:
     """Where and how the report failed (the runner's record, else papermill's and the first
     error output); ``None`` when it did not."""
-    papermill = nb.get("metadata", {}).get("papermill") or {}
-    status = report.get("status")
-    if status != "failed" and (status is not None or not papermill.get("exception")):
+    if not _failed(nb, report):
         return None
     errors = [
         (i, o)
@@ -137,14 +136,33 @@ def _failure(nb: Any, report: dict[str, Any]) -> dict[str, Any] | None:
         for o in c.get("outputs", []) or []
         if o.get("output_type") == "error"
     ]
-    index = report.get("failing_cell")
-    if not isinstance(index, int) or not 0 <= index < len(nb.cells):
-        index = errors[0][0] if errors else None
-    error = str(report.get("error") or "")
-    if not error and errors:
-        error = f"{errors[0][1].get('ename', '')}: {errors[0][1].get('evalue', '')}"
+    index = _failing_cell(report.get("failing_cell"), errors, len(nb.cells))
+    error = str(report.get("error") or "") or _error_text(errors)
     cell_id = nb.cells[index].get("id") if index is not None else None
     return {"cell": index, "error": error, "anchor": f"cell-id={cell_id}" if cell_id else None}
+
+
+def _failed(nb: Any, report: dict[str, Any]) -> bool:
+    """Whether the runner recorded a failure, or (no record) papermill did."""
+    status = report.get("status")
+    if status is None:
+        return bool((nb.get("metadata", {}).get("papermill") or {}).get("exception"))
+    return status == "failed"
+
+
+def _failing_cell(recorded: Any, errors: list[tuple[int, Any]], cells: int) -> int | None:
+    """The runner's failing cell if it is one of the notebook's, else the first with an error."""
+    if isinstance(recorded, int) and 0 <= recorded < cells:
+        return recorded
+    return errors[0][0] if errors else None
+
+
+def _error_text(errors: list[tuple[int, Any]]) -> str:
+    """``"ename: evalue"`` of the first error output; "" when there is none."""
+    if not errors:
+        return ""
+    output = errors[0][1]
+    return f"{output.get('ename', '')}: {output.get('evalue', '')}"
 
 
 def _notebook_name(nb: Any, report: dict[str, Any], stem: str) -> str:
@@ -165,34 +183,53 @@ def _page_context(nb: Any, stem: str, show_code: bool) -> dict[str, Any]:
     title = report_title(
         meta.get("title") or _first_heading(nb) or headline.get("title"), notebook, parameters
     )
-    ipynb = f"{stem}.ipynb"
     reads = provenance(report.get("datasets") or [])
-    env = environment()
-    top = env.get_template("report_top.html.j2").render(
-        ipynb=ipynb,
-        section=section_title(meta["section"]) if meta.get("section") else "",
-        failure=_failure(nb, report),
-    )
     return {
         "stem": stem,
         "title": title,
         "css": stylesheet(),
         "version": __version__,
-        "top": top,
+        "top": _top(nb, meta, report, stem),
         "parameters": parameter_rows(nb, parameters if isinstance(given, dict) else None),
         "labels": headline.get("labels") or {},
         "as_of": as_of(reads),
-        "bottom_context": {
-            "data": reads,
-            "notebook": notebook,
-            "engine": str(report.get("engine") or ""),
-            "engine_reason": str(report.get("engine_reason") or ""),
-            "show_code": show_code,
-            "ipynb": ipynb,
-            "version": __version__,
-            "about": about_the_data(meta.get("terms") or []),
-            "citation": suggested_citation(),
-        },
+        "bottom_context": _bottom_context(meta, report, notebook, reads, stem, show_code),
+    }
+
+
+def _top(nb: Any, meta: dict[str, Any], report: dict[str, Any], stem: str) -> str:
+    """The page's top: the section, the notebook's download and where the report failed."""
+    return (
+        environment()
+        .get_template("report_top.html.j2")
+        .render(
+            ipynb=f"{stem}.ipynb",
+            section=section_title(meta["section"]) if meta.get("section") else "",
+            failure=_failure(nb, report),
+        )
+    )
+
+
+def _bottom_context(
+    meta: dict[str, Any],
+    report: dict[str, Any],
+    notebook: str,
+    reads: list[DataRead],
+    stem: str,
+    show_code: bool,
+) -> dict[str, Any]:
+    """What the page's bottom shows (rendered once the page's CSV files are known): the data
+    read, how the report ran, the definitions it relies on and how to cite it."""
+    return {
+        "data": reads,
+        "notebook": notebook,
+        "engine": str(report.get("engine") or ""),
+        "engine_reason": str(report.get("engine_reason") or ""),
+        "show_code": show_code,
+        "ipynb": f"{stem}.ipynb",
+        "version": __version__,
+        "about": about_the_data(meta.get("terms") or []),
+        "citation": suggested_citation(),
     }
 
 
@@ -214,6 +251,24 @@ def _table_file(stem: str, name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _insert_parameters(nb: Any, rows: list[dict[str, Any]]) -> None:
+    """The parameters table as a cell of its own, where the parameters cell was (else second)."""
+    html = environment().get_template("parameters.html.j2").render(rows=rows)
+    cell = from_dict(
+        {
+            "cell_type": "code",
+            "id": PARAMETERS_TAG,  # fixed, so the same report renders the same page
+            "source": "",
+            "execution_count": None,
+            "metadata": {"tags": [PARAMETERS_TAG]},
+            "outputs": [_display(html)],
+        }
+    )
+    anchor = _tagged(nb, "parameters") or _tagged(nb, "injected-parameters")
+    at = nb.cells.index(anchor) if anchor is not None else min(1, len(nb.cells))
+    nb.cells.insert(at, cell)
+
+
 class SitePagePreprocessor(Preprocessor):
     """Prepares a report's cells for its page: the parameters table before the parameters cell,
     a CSV file for each table output (named in its metadata; the bytes go to
@@ -223,19 +278,10 @@ class SitePagePreprocessor(Preprocessor):
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         page = resources["burdenshare"]
-        files: dict[str, bytes] = {}
+        files, tables = self._files(nb, page)
         resources["burdenshare_files"] = files
-        tables: list[str] = []
-        for index, cell in enumerate(nb.cells):
-            for output in cell.get("outputs", []) or []:
-                table = (output.get("metadata") or {}).get(TABLE_KEY)
-                if table is not None:
-                    self._table(index, table, page, files, tables)
-                meta = output.get("metadata") or {}
-                figure = meta.get(FIGURE_KEY) or (meta.get("image/png") or {}).get(FIGURE_KEY)
-                if isinstance(figure, dict) and isinstance(figure.get("csv"), str):
-                    self._figure_data(figure, page, files, tables)
-            if self.reader:
+        if self.reader:
+            for cell in nb.cells:
                 cell["outputs"] = [self._reader(o, page) for o in cell.get("outputs", []) or []]
         page["bottom"] = (
             environment()
@@ -243,21 +289,23 @@ class SitePagePreprocessor(Preprocessor):
             .render(tables=tables, **page["bottom_context"])
         )
         if page["parameters"]:
-            html = environment().get_template("parameters.html.j2").render(rows=page["parameters"])
-            cell = from_dict(
-                {
-                    "cell_type": "code",
-                    "id": PARAMETERS_TAG,  # fixed, so the same report renders the same page
-                    "source": "",
-                    "execution_count": None,
-                    "metadata": {"tags": [PARAMETERS_TAG]},
-                    "outputs": [_display(html)],
-                }
-            )
-            anchor = _tagged(nb, "parameters") or _tagged(nb, "injected-parameters")
-            at = nb.cells.index(anchor) if anchor is not None else min(1, len(nb.cells))
-            nb.cells.insert(at, cell)
+            _insert_parameters(nb, page["parameters"])
         return nb, resources
+
+    def _files(self, nb: Any, page: dict[str, Any]) -> tuple[dict[str, bytes], list[str]]:
+        """The CSV files beside the page, ``{name: bytes}``, and their names in page order:
+        each table output's and the data behind each figure."""
+        files: dict[str, bytes] = {}
+        tables: list[str] = []
+        for index, cell in enumerate(nb.cells):
+            for output in cell.get("outputs", []) or []:
+                meta = output.get("metadata") or {}
+                if meta.get(TABLE_KEY) is not None:
+                    self._table(index, meta[TABLE_KEY], page, files, tables)
+                figure = figure_meta(meta)
+                if isinstance(figure, dict) and isinstance(figure.get("csv"), str):
+                    self._figure_data(figure, page, files, tables)
+        return files, tables
 
     @staticmethod
     def _table(
