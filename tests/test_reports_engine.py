@@ -5,7 +5,6 @@ the warm process is gone; per-cell timeouts."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 
 from burdenshare.reports.engine.execute import execute_report
 from burdenshare.reports.engine.kernels import classify_kernel_command
-from burdenshare.reports.engine.warm import WarmProcess
+from burdenshare.reports.engine.warm import DEFAULT_PRELOAD, WarmProcess
 from burdenshare.reports.planning import discover, plan
 from burdenshare.reports.runner import run_report
 from tests import FIXTURE_NOTEBOOKS
@@ -167,9 +166,9 @@ def test_cell_timeout_stops_the_report_at_that_cell(tmp_path):
 
 
 @pytest.mark.notebooks
-def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(tmp_path):
-    """The warm process imports the page machinery without jsonschema's optional IRI checker;
-    its kernels must still import jsonschema as an ordinary kernel does."""
+def test_kernels_forked_after_jsonschema_imports_see_a_fresh_interpreters_modules(tmp_path):
+    """The warm process imports jsonschema without its optional IRI checker; its kernels must
+    still import jsonschema as an ordinary kernel does."""
     cells = [
         nbformat.v4.new_code_cell(
             "import sys\nimport jsonschema\nfrom burdenshare.reports import record_results\n"
@@ -181,12 +180,9 @@ def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(
     folder.mkdir()
     nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "checks.ipynb")
     (spec,) = plan(discover(folder), "checks")
-    with WarmProcess() as server:
-        page = tmp_path / "page"
-        page.mkdir()
-        shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", page / "in.ipynb")
-        assert "ok_report.html" in server.render(page / "in.ipynb", page, "ok_report", False)
-        forked = execute_report(spec, "fork", server=server)  # forked after the page imports
+    with WarmProcess(preload=(*DEFAULT_PRELOAD, "jsonschema")) as server:
+        assert server.failed_imports == []
+        forked = execute_report(spec, "fork", server=server)  # forked after jsonschema
     ordinary = execute_report(spec, "papermill")
     assert forked.engine == "forked" and forked.status == ordinary.status == "ok"
     assert forked.results == ordinary.results
@@ -249,39 +245,3 @@ def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path
     server.close()
     assert time.monotonic() - start < 5
     assert not server.alive()
-
-
-@pytest.mark.notebooks
-def test_one_page_renderer_serves_every_page_and_is_replaced_if_it_dies(tmp_path):
-    """Pages are exported by one long-lived child of the warm process (no fork per page): the
-    same pages as rendering in this process; a page that fails is reported and the renderer
-    serves the next; a renderer that died is replaced."""
-    import os
-    import signal
-
-    from burdenshare.errors import ReportError
-    from burdenshare.reports.site.pages import render_report
-
-    nb = nbformat.read(FIXTURE_NOTEBOOKS / "ok_report.ipynb", 4)
-    expected = render_report(nb, stem="ok_report", show_code=True).html.encode()
-
-    def render(server: WarmProcess, name: str, source: Path | None = None) -> dict:
-        folder = tmp_path / name
-        folder.mkdir()
-        if source is None:
-            source = folder / "in.ipynb"
-            shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", source)
-        return server.render(source, folder, "ok_report", True)
-
-    with WarmProcess() as server:
-        pages = [render(server, f"page{i}") for i in range(3)]
-        assert all(page["ok_report.html"] == expected for page in pages)
-        (renderer,) = server.children  # one child served all three
-        with pytest.raises(ReportError, match="exporting the page of ok_report failed"):
-            render(server, "broken", tmp_path / "no-such.ipynb")
-        assert render(server, "after")["ok_report.html"] == expected
-        assert server.children == {renderer}
-        os.kill(renderer, signal.SIGKILL)
-        time.sleep(0.2)
-        assert render(server, "replaced")["ok_report.html"] == expected
-        assert len(server.children - {renderer}) == 1

@@ -342,7 +342,7 @@ def _execute_local(
             done.put(outcome)
             return
         try:
-            done.put(finish(job, outcome, nb, options, cache, check, server))
+            done.put(finish(job, outcome, nb, options, cache, check))
         finally:
             close_thread_loop()
 

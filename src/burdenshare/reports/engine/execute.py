@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,7 +31,6 @@ from papermill.execute import (
 )
 from papermill.parameterize import parameterize_notebook
 
-from ...errors import ReportError
 from ..outcome import ReportOutcome, report_metadata, utc_now
 from ..planning import ReportSpec, read_notebook
 from ..results import read_headline, read_results
@@ -361,7 +359,7 @@ def execute_report(
         profile=profile, source=source,
     )  # fmt: skip
     if nb is not None:
-        render_outcome(nb, outcome, show_code, server if engine == "fork" else None)
+        render_outcome(nb, outcome, show_code)
     return outcome
 
 
@@ -449,45 +447,22 @@ def store_report_metadata(nb: Any, outcome: ReportOutcome) -> None:
     nb.metadata["burdenshare"] = own
 
 
-def _page_in_child(server: WarmProcess, notebook: bytes, stem: str, show_code: bool) -> dict:
-    """The page files, exported by a child of the warm process (off this process)."""
-    with tempfile.TemporaryDirectory(prefix="bs-page-") as scratch:
-        source = Path(scratch, "executed.ipynb")
-        source.write_bytes(notebook)
-        return server.render(source, Path(scratch), stem, show_code)
-
-
-def _page_here(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
-    """The page files, exported in this process."""
-    from ..site.pages import render_report  # lazy: nbconvert, when no warm process exports pages
+def _page(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
+    """The page files of an executed notebook, exported in this process."""
+    from ..site.pages import render_report  # lazy: nbconvert, when the first page is exported
 
     rendered = render_report(nb, stem=stem, show_code=show_code)
     return {f"{stem}.html": rendered.html.encode("utf-8"), **rendered.files}
 
 
-def render_outcome(
-    nb: Any, outcome: ReportOutcome, show_code: bool, server: WarmProcess | None = None
-) -> None:
-    """Serialise the executed notebook and export its page into ``outcome.files`` (in a child
-    of ``server``'s warm process when it is running, else here); a page that cannot be exported
-    makes the report failed, the notebook is kept."""
+def render_outcome(nb: Any, outcome: ReportOutcome, show_code: bool) -> None:
+    """Serialise the executed notebook and export its page into ``outcome.files``; a page that
+    cannot be exported makes the report failed, the notebook is kept."""
     start = time.perf_counter()
-    notebook = nbformat.writes(nb).encode("utf-8")
-    outcome.files[f"{outcome.stem}.ipynb"] = notebook
-    pages = None
-    if server is not None and server.alive():
-        with contextlib.suppress(ReportError, OSError):  # then here, as without a warm process
-            pages = _page_in_child(server, notebook, outcome.stem, show_code)
-    if pages is None and server is not None and server.stopping:  # interrupted: no page
-        outcome.status = "failed"
-        outcome.error = outcome.error or "Interrupted: the run was stopped before the page"
-        return
+    outcome.files[f"{outcome.stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
     try:
-        if pages is None:
-            pages = _page_here(nb, outcome.stem, show_code)
+        outcome.files.update(_page(nb, outcome.stem, show_code))
     except Exception as exc:  # a report whose page cannot be rendered is still a failed report
         outcome.status = "failed"
         outcome.error = outcome.error or f"HTML export failed: {type(exc).__name__}: {exc}"
-    else:
-        outcome.files.update(pages)
     outcome.timings["html"] = round(time.perf_counter() - start, 4)

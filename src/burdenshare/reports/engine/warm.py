@@ -15,13 +15,10 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ReportError
-from .render_side import RESULT, read_result
 
 if TYPE_CHECKING:
     from .kernels import ForkKernelManager
@@ -77,18 +74,9 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "burdenshare.loaders.nato:warm_panels",  # and the NATO panels every analysis starts from
 )
 
-#: Modules the warm process imports after it is ready, while no request waits: what the children
-#: that export report pages need (:mod:`burdenshare.reports.engine.render_side`), then what only some
-#: kernels need (kernels forked after the import get it warm).
+#: Modules the warm process imports after it is ready, one at a time while no request waits:
+#: what only some kernels need (kernels forked after the import get it warm).
 DEFAULT_LATER: tuple[str, ...] = (
-    "jsonschema",
-    "nbformat",
-    "mistune",
-    "bleach",
-    "bs4",
-    "nbconvert",
-    "burdenshare.reports.site.pages",
-    "burdenshare.reports.engine.render_side:warm",  # templates compiled once, not per page
     "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
 )
 
@@ -202,52 +190,10 @@ class WarmProcess:
 
     def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> int:
         """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its pid."""
-        pid = self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
-        assert pid is not None  # kernels are never deferred
-        return pid
+        return self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
 
-    def render(
-        self, source: Path, folder: Path, stem: str, show_code: bool, timeout: float = 600
-    ) -> dict[str, bytes]:
-        """Export the page of the executed notebook ``source`` in the warm process's page
-        renderer (a child that serves every page of the run) into ``folder``, a private scratch
-        folder; return the files by name. ReportError when the warm process or the renderer is
-        gone, or the page fails or takes over ``timeout`` seconds (the renderer is then
-        stopped; the next page gets a new one)."""
-        message = {
-            "render": {
-                "source": str(source),
-                "folder": str(folder),
-                "stem": stem,
-                "show_code": show_code,
-            }
-        }
-        pid = self._request(message)
-        while pid is None:  # still importing the page machinery: ask again shortly
-            time.sleep(0.05)
-            pid = self._request(message)
-        from .kernels import ForkedProcess  # lazy: jupyter_client
-
-        renderer = ForkedProcess(pid)
-        deadline = time.monotonic() + timeout
-        try:
-            while not (folder / RESULT).exists():
-                if renderer.poll() is not None and not (folder / RESULT).exists():
-                    raise ReportError(f"the page renderer stopped while exporting {stem}")
-                if time.monotonic() > deadline:
-                    renderer.kill()
-                    raise ReportError(f"exporting the page of {stem} took over {timeout:g} s")
-                time.sleep(0.005)
-        finally:
-            renderer.close()
-        try:
-            return read_result(folder)
-        except (OSError, ValueError) as exc:
-            raise ReportError(f"exporting the page of {stem} failed: {exc}") from None
-
-    def _request(self, message: dict[str, Any]) -> int | None:
-        """Send one request to the warm process; return the pid of the child it forked (None:
-        busy, ask again)."""
+    def _request(self, message: dict[str, Any]) -> int:
+        """Send one request to the warm process; return the pid of the child it forked."""
         if self._process is None or self._process.stdin is None:
             raise ReportError("the fork server is not running: call start() first.")
         request = json.dumps(message)
@@ -260,8 +206,6 @@ class WarmProcess:
             except (BrokenPipeError, ValueError):
                 self._read_reply()  # raises the explanatory error
             reply = self._read_reply()
-            if reply.get("busy"):
-                return None
             if "error" in reply:
                 raise ReportError(str(reply["error"]))
             pid = int(reply["pid"])

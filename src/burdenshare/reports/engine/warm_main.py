@@ -5,10 +5,8 @@ Started by :class:`burdenshare.reports.engine.warm.WarmProcess` as
 It imports the scientific stack and ipykernel once, then reads one JSON request per line on stdin
 and answers ``{"pid": N}`` on ``REPLY_FD``. A kernel request (``{"args": [...], "env": {...},
 "cwd": "..."}``) forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one
-report; a render request (``{"render": {...}}``) goes to the page renderer, one child forked on
-the first such request that exports each executed notebook's page in turn. The copy-on-write
-pages keep the imports warm without sharing any state between reports. Modules after ``--``
-(the page export's) are imported while no request waits.
+report. The copy-on-write pages keep the imports warm without sharing any state between
+reports. Modules after ``--`` are imported while no request waits.
 """
 
 from __future__ import annotations
@@ -145,72 +143,6 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         os._exit(code)
 
 
-def _serve_pages(pages_fd: int, command_fds: tuple[int, ...]) -> None:
-    """In the forked page renderer: export one executed notebook's page per request line read
-    from ``pages_fd`` (see :mod:`burdenshare.reports.engine.render_side`) until the warm process closes
-    the pipe, then exit. One renderer serves every page of a run: no fork per page."""
-    code = 0
-    try:
-        _leave_the_server(command_fds)
-        from burdenshare.reports.engine.render_side import (
-            render_to_folder,  # lazy: preloaded (warm)
-        )
-
-        requests = _Commands(pages_fd)
-        while line := requests.line(wait=None):
-            if line.strip():
-                render_to_folder(**json.loads(line)["render"])
-    except BaseException:
-        traceback.print_exc()
-        code = 1
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-
-
-class _Renderer:
-    """The warm process's page renderer: one child, forked on the first page request (and again
-    if it has died), that reads page requests from a pipe."""
-
-    def __init__(self, command_fds: tuple[int, ...]):
-        self.command_fds = command_fds
-        self.pid = 0
-        self.pipe = -1
-
-    def _alive(self) -> bool:
-        if not self.pid:
-            return False
-        try:
-            os.kill(self.pid, 0)  # children are reaped by the OS: a dead one is gone
-        except ProcessLookupError:
-            return False
-        return True
-
-    def _start(self) -> None:
-        if self.pipe >= 0:
-            os.close(self.pipe)
-        read_fd, self.pipe = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            _serve_pages(read_fd, (*self.command_fds, self.pipe))
-        os.close(read_fd)
-        with contextlib.suppress(OSError):  # the child did it first
-            os.setpgid(self.pid, self.pid)
-
-    def send(self, line: bytes) -> int:
-        """Hand a page request to the renderer (started or restarted as needed); its pid."""
-        for _ in range(2):
-            if not self._alive():
-                self._start()
-            try:
-                os.write(self.pipe, line)
-                return self.pid
-            except BrokenPipeError:  # it died after the check (SIGPIPE is ignored): another
-                self.pid = 0
-        raise OSError("the page renderer could not be started")
-
-
 class _Commands:
     """Request lines from a pipe, readable without blocking (to preload in idle moments)."""
 
@@ -254,9 +186,8 @@ def main() -> None:
     """Serve fork requests until stdin closes.
 
     Arguments: the reply file descriptor, the modules to import before answering "ready", then
-    ``--`` and modules to import later, one at a time whenever no request is waiting (they are
-    needed by page-export children, not by kernels). A page asked for before they are all
-    imported is answered ``{"busy": true}`` and the next module is imported at once.
+    ``--`` and modules to import later, one at a time whenever no request is waiting (what only
+    some kernels need).
     """
     skip_unused_optional_imports()
     reply_fd = int(sys.argv[1])
@@ -274,10 +205,9 @@ def main() -> None:
     reply = os.fdopen(reply_fd, "wb", buffering=0)
     reply.write(json.dumps({"ready": True, "failed": failed, "threads": threads}).encode() + b"\n")
     commands = _Commands(command_fd)
-    renderer = _Renderer((command_fd, reply_fd))
     while True:
         line = commands.line(wait=IDLE_S if later else None)
-        if line is None:  # idle: preload the next module for page-export children
+        if line is None:  # idle: preload the next module for later kernels
             failed += _preload([later.pop(0)])
             gc.freeze()
             continue
@@ -286,24 +216,9 @@ def main() -> None:
         if not line.strip():
             continue
         request = json.loads(line)
-        renders = "render" in request
-        if renders and later:
-            # Not ready for pages yet: say so (the runner asks again shortly), then import the
-            # next module now rather than when idle. A kernel request waits one import at most.
-            reply.write(json.dumps({"busy": True}).encode() + b"\n")
-            failed += _preload([later.pop(0)])
-            gc.freeze()
-            continue
-        if renders:
-            try:
-                reply.write(json.dumps({"pid": renderer.send(line)}).encode() + b"\n")
-            except OSError as exc:
-                reply.write(json.dumps({"error": str(exc)}).encode() + b"\n")
-            continue
         pid = os.fork()
         if pid == 0:
-            pipes = (command_fd, reply_fd, *([renderer.pipe] if renderer.pipe >= 0 else []))
-            _become_kernel(request, pipes)
+            _become_kernel(request, (command_fd, reply_fd))
         with contextlib.suppress(OSError):  # the child did it first, or already exited
             os.setpgid(pid, pid)
         reply.write(json.dumps({"pid": pid}).encode() + b"\n")
