@@ -455,6 +455,28 @@ def _page(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
     return {f"{stem}.html": rendered.html.encode("utf-8"), **rendered.files}
 
 
+def _warm_up_pages() -> None:
+    import nbformat.v4 as v4  # lazy: the warm-up thread only
+
+    nb = v4.new_notebook(
+        cells=[v4.new_markdown_cell("# Warm-up\n\nText with *emphasis*."), v4.new_code_cell("1")]
+    )
+    nb.cells[1].outputs = [
+        v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1)
+    ]
+    with contextlib.suppress(Exception):  # a page that fails now fails again, reported, later
+        _page(nb, "warm-up", show_code=False)
+
+
+def warm_up_pages() -> threading.Thread:
+    """Import the page export (nbconvert) and export one small page in a thread of this
+    process, started while the warm process imports (about 0.6 s of CPU that the first page
+    would otherwise take while kernels compete for the cores); returns the thread."""
+    thread = threading.Thread(target=_warm_up_pages, name="warm-up-pages", daemon=True)
+    thread.start()
+    return thread
+
+
 def render_outcome(nb: Any, outcome: ReportOutcome, show_code: bool) -> None:
     """Serialise the executed notebook and export its page into ``outcome.files``; a page that
     cannot be exported makes the report failed, the notebook is kept."""

@@ -31,9 +31,6 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "pandas",
     "pandera.pandas",
     "pycountry",
-    # The bundled tables are parsed and validated by a helper process forked here, while this
-    # process imports the rest; finish_warming (below) takes them and parses the remainder.
-    "burdenshare.tables:start_warming",
     "matplotlib",
     "matplotlib.pyplot",
     "burdenshare",
@@ -70,13 +67,16 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "tornado.platform.asyncio",
     "faulthandler",
     "zmq.utils.garbage",
-    "burdenshare.tables:finish_warming",  # parsed data shared copy-on-write with every kernel
-    "burdenshare.loaders.nato:warm_panels",  # and the NATO panels every analysis starts from
+    # The NATO tables and panels every analysis starts from, parsed once and shared
+    # copy-on-write with every kernel (the other bundled tables follow in DEFAULT_LATER).
+    "burdenshare.loaders.nato:warm_panels",
 )
 
-#: Modules the warm process imports after it is ready, one at a time while no request waits:
-#: what only some kernels need (kernels forked after the import get it warm).
+#: What the warm process imports (or calls) after it is ready, while no request waits: what
+#: only some kernels need (kernels forked afterwards get it warm). A function that returns an
+#: iterator is advanced one step at a time, so a request waits for one step at most.
 DEFAULT_LATER: tuple[str, ...] = (
+    "burdenshare.tables:warming",  # every other bundled table, one at a time
     "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
 )
 

@@ -23,6 +23,8 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Iterator
+from typing import Any
 
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
@@ -37,19 +39,62 @@ SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
 IDLE_S = 0.3
 
 
+def _call(entry: str) -> Any:
+    """Import ``"module"`` (``"module:function"`` also calls the function, e.g. to fill a cache,
+    and returns what it returned)."""
+    name, _, function = entry.partition(":")
+    imported = importlib.import_module(name)
+    return getattr(imported, function)() if function else None
+
+
 def _preload(modules: list[str]) -> list[str]:
-    """Import each module (``"module:function"`` also calls that function, e.g. to fill a cache);
-    return ``"name: error"`` for those that failed (they stay cold)."""
+    """Import (and call) each entry; return ``"name: error"`` for those that failed (they stay
+    cold)."""
     failed = []
     for module in modules:
         try:
-            name, _, function = module.partition(":")
-            imported = importlib.import_module(name)
-            if function:
-                getattr(imported, function)()
+            _call(module)
         except Exception as exc:  # a missing optional module must not stop the server
             failed.append(f"{module}: {type(exc).__name__}: {exc}")
     return failed
+
+
+class _Later:
+    """What the warm process does after it is ready, one step at a time while no request waits:
+    each entry is imported (and called, see :func:`_call`); a call that returns an iterator is
+    then advanced one item per step."""
+
+    def __init__(self, entries: list[str], failed: list[str]):
+        self.entries = list(entries)
+        self.failed = failed
+        self.steps: Iterator[Any] | None = None
+        self.current = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.entries) or self.steps is not None
+
+    def wait(self) -> float | None:
+        """Seconds to wait for a request before the next step (None: nothing left to do)."""
+        if self.steps is not None:
+            return 0.0  # within an iterator: a request waits one step at most
+        return IDLE_S if self.entries else None
+
+    def step(self) -> None:
+        """Do the next step, then keep the collector off what it made (see :func:`main`)."""
+        try:
+            if self.steps is None:
+                self.current = self.entries.pop(0)
+                result = _call(self.current)
+                self.steps = iter(result) if isinstance(result, Iterator) else None
+            elif next(self.steps, _DONE) is _DONE:
+                self.steps = None
+        except Exception as exc:  # a failed step leaves the rest cold
+            self.failed.append(f"{self.current}: {type(exc).__name__}: {exc}")
+            self.steps = None
+        gc.freeze()
+
+
+_DONE = object()
 
 
 def _redo_import_time_choices() -> None:
@@ -205,11 +250,11 @@ def main() -> None:
     reply = os.fdopen(reply_fd, "wb", buffering=0)
     reply.write(json.dumps({"ready": True, "failed": failed, "threads": threads}).encode() + b"\n")
     commands = _Commands(command_fd)
+    pending = _Later(later, failed)
     while True:
-        line = commands.line(wait=IDLE_S if later else None)
-        if line is None:  # idle: preload the next module for later kernels
-            failed += _preload([later.pop(0)])
-            gc.freeze()
+        line = commands.line(wait=pending.wait())
+        if line is None:  # idle: the next step for later kernels
+            pending.step()
             continue
         if not line:
             break
