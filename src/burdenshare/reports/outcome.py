@@ -35,6 +35,7 @@ class ReportOutcome:
     datasets: list[dict[str, Any]] = field(default_factory=list)
     engine: str = ""
     engine_reason: str = ""
+    kernel_exit: int | None = None  # the kernel's exit status (-N: signal N); None: unknown
     cached: bool = False
     ran_at: str = ""
     timings: dict[str, float] = field(default_factory=dict)

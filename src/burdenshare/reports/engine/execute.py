@@ -9,7 +9,6 @@ the output folder.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
 import time
@@ -36,7 +35,7 @@ from ..planning import ReportSpec, read_notebook
 from ..results import read_headline, read_results
 from .kernel_side import PROFILE_CODE, STATE_EXPRESSION, parse_state
 from .kernels import FORKED, ORDINARY
-from .warm import WarmProcess, default_server
+from .warm import ForkedProcess, Leader, WarmProcess, default_server
 
 ENGINE_NAME = "burdenshare"
 ENGINES = ("fork", "papermill")
@@ -59,7 +58,7 @@ class KernelGuard:
         with self._lock:
             self._active.add(capture)
         if self.stopped.is_set():
-            _kill_kernel(capture)
+            capture.kill()
 
     def remove(self, capture: _Capture) -> None:
         with self._lock:
@@ -71,7 +70,7 @@ class KernelGuard:
         with self._lock:
             active = list(self._active)
         for capture in active:
-            _kill_kernel(capture)
+            capture.kill()
 
 
 @dataclass(eq=False)
@@ -86,20 +85,57 @@ class _Capture:
     guard: KernelGuard | None = None
     engine: str = ""
     engine_reason: str = ""
-    pgid: int = 0
+    process: Any = None  # the kernel's process handle (Popen or ForkedProcess), kept after it ends
+    leader: Leader | None = None  # an ordinary kernel's process group, watched while it runs
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: bool = False  # the kernel is to be killed (timed out, or the run stopped)
 
     def provisioner(self) -> Any:
         km = getattr(self.client, "km", None)
         return getattr(km, "provisioner", None)
 
     def kernel_started(self) -> None:
-        """Note which engine runs the kernel and its process group (the provisioner is gone
-        once the kernel has been shut down)."""
+        """Note which engine runs the kernel and its process handle (the provisioner drops it
+        once the kernel has been shut down); kill it if that was asked meanwhile."""
         provisioner = self.provisioner()
         self.engine = getattr(provisioner, "engine", ORDINARY)
         self.engine_reason = getattr(provisioner, "engine_reason", "")
         self.launch_s = getattr(provisioner, "launch_seconds", 0.0) or self.launch_s
-        self.pgid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None) or 0
+        process = getattr(provisioner, "process", None)
+        with self.lock:
+            self.process = process
+            if process is not None and not isinstance(process, ForkedProcess):
+                leader = Leader(process.pid)  # a child of this process, not yet reaped:
+                if process.returncode is None:  # its pid is its own while the pidfd opens
+                    self.leader = leader
+                else:
+                    leader.close()
+            stop = self.stop
+        if stop:
+            self.kill()
+
+    def kill(self) -> None:
+        """Kill the kernel with its process group, never a pid that may now be another
+        process's (the kernel is killed as soon as it has started, if it has not yet)."""
+        with self.lock:
+            self.stop = True
+            process, leader = self.process, self.leader
+        if isinstance(process, ForkedProcess):
+            process.kill()
+        elif leader is not None:
+            leader.signal_group(signal.SIGKILL)
+        elif process is not None and process.returncode is None:
+            process.kill()  # no pidfd here: Popen signals its own unreaped child only
+
+    def exit_status(self) -> int | None:
+        """The kernel's exit status (a signal as a negative number), if it is known."""
+        if isinstance(self.process, ForkedProcess):
+            return self.process.status
+        return None if self.process is None else self.process.returncode
+
+    def close(self) -> None:
+        if self.leader is not None:
+            self.leader.close()
 
 
 class ReportClient(PapermillNotebookClient):
@@ -178,24 +214,12 @@ class CapturingEngine(NBClientEngine):
 papermill_engines.register(ENGINE_NAME, CapturingEngine)
 
 
-def _kill_kernel(capture: _Capture) -> None:
-    provisioner = capture.provisioner()
-    pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None) or capture.pgid
-    if pid:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-
-
 def _watchdog(capture: _Capture, timeout: float, done: threading.Event) -> None:
-    if done.wait(timeout):
-        return
-    capture.timed_out = True
-    while not done.is_set():  # the kernel may still be starting: keep trying until the run ends
-        _kill_kernel(capture)
-        done.wait(0.2)
+    """Kill the report's kernel after ``timeout`` seconds (once: a kernel still starting is
+    killed as soon as it has started)."""
+    if not done.wait(timeout):
+        capture.timed_out = True
+        capture.kill()
 
 
 def _failing_cell(nb: Any) -> int | None:
@@ -325,6 +349,7 @@ def _run_papermill(
         done.set()
         if capture.guard is not None:
             capture.guard.remove(capture)
+        capture.close()
     if nb is None and capture.nb_man is not None:
         nb = capture.nb_man.nb
     return nb, status, error
@@ -415,6 +440,7 @@ def run_notebook(
         spec.notebook, spec.stem, dict(spec.parameters), status, duration, error, ran_at=ran_at
     )
     outcome.engine, outcome.engine_reason = used, reason
+    outcome.kernel_exit = capture.exit_status()
     outcome.timings = {
         "kernel_launch": round(capture.launch_s, 4),
         "kernel_ready": round(capture.ready_s, 4),

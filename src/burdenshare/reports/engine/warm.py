@@ -11,10 +11,12 @@ import atexit
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +82,10 @@ DEFAULT_LATER: tuple[str, ...] = (
     "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
 )
 
+#: What :attr:`ForkedProcess.returncode` says when a kernel's exit status cannot be known (the
+#: warm process died first, and so could not reap it); :attr:`ForkedProcess.status` is then None.
+UNKNOWN_STATUS = -1
+
 _SERVERS: dict[str, WarmProcess] = {}
 _SERVERS_LOCK = threading.Lock()
 
@@ -89,6 +95,111 @@ def _python_options() -> list[str]:
     if sys.implementation.name == "cpython" and sys.version_info >= (3, 11):
         return ["-Xfrozen_modules=off"]
     return []
+
+
+class Leader:
+    """A process that leads its own process group, watched through a pidfd (Linux) opened while
+    its pid was known to be its own: its group is signalled only while it has not exited, so
+    the group id cannot have been given to another process."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        try:
+            self.fd: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # no pidfd on this system, or already gone
+            self.fd = None
+
+    def exited(self) -> bool | None:
+        """Whether the process has exited (reaped or not); None when it cannot be watched."""
+        if self.fd is None:
+            return None
+        return bool(select.select([self.fd], [], [], 0)[0])
+
+    def signal_group(self, signum: int) -> bool:
+        """Send ``signum`` to the group while the leader is alive; whether it was sent."""
+        if self.exited() is not False:
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signum)
+        return True
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class ForkedProcess:
+    """The ``Popen``-like handle jupyter_client's LocalProvisioner expects, for a kernel forked
+    by the warm process (its child, not ours).
+
+    The warm process reaps a kernel only when this handle asks (:meth:`poll`, once the kernel's
+    pidfd says it has exited), so until then the kernel's pid and process group id stay its
+    own: :meth:`send_signal` signals the group only then. :attr:`returncode` is the real exit
+    status (a signal as a negative number, as ``Popen`` gives it); :attr:`status` is None when
+    it could not be known (the warm process died first; :attr:`returncode` is then
+    :data:`UNKNOWN_STATUS`).
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, server: WarmProcess):
+        self.pid = pid
+        self.server = server
+        self.returncode: int | None = None
+        self.status: int | None = None
+        self._leader = Leader(pid)  # the warm process has not reaped it: the pid is its own
+        self._lock = threading.Lock()  # no reap between a check and a signal
+
+    def poll(self) -> int | None:
+        with self._lock:
+            if self.returncode is None and self._leader.exited() is not False:
+                self._collect()
+            return self.returncode
+
+    def _collect(self) -> None:
+        """Ask the warm process to reap the kernel (None: still running)."""
+        try:
+            status = self.server.reap(self.pid)
+        except ReportError:  # the warm process is gone, and its kernels were reaped by init
+            if self._leader.exited() is None:
+                return  # cannot tell whether it runs: it is still running as far as we know
+            status, self.returncode = None, UNKNOWN_STATUS
+        else:
+            if status is None:
+                return
+            self.returncode = status
+        self.status = status
+        self._leader.close()
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.005)
+        return code
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel's process group while its id is known to be the kernel's: the
+        kernel is alive, or it has exited and the warm process still holds it unreaped."""
+        with self._lock:
+            if self.returncode is not None:
+                return
+            if not self._leader.signal_group(signum) and self.server.alive():
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.pid, signum)
+
+    def close(self) -> None:
+        """Stop watching the process (it keeps running)."""
+        with self._lock:
+            self._leader.close()
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
 
 
 class WarmProcess:
@@ -111,8 +222,7 @@ class WarmProcess:
         self.key = f"{os.getpid()}-{id(self):x}"
         self.failed_imports: list[str] = []
         self.dead_reason = ""
-        self.stopping = False
-        self.children: set[int] = set()
+        self.children: dict[int, ForkedProcess] = {}
         self._process: subprocess.Popen[bytes] | None = None
         self._reply: Any = None
         self._ready = False
@@ -188,12 +298,21 @@ class WarmProcess:
             raise ReportError(self.dead_reason)
         return json.loads(line)
 
-    def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> int:
-        """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its pid."""
-        return self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+    def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> ForkedProcess:
+        """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its handle."""
+        reply = self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        pid = int(reply["pid"])
+        self.children[pid] = child = ForkedProcess(pid, self)
+        return child
 
-    def _request(self, message: dict[str, Any]) -> int:
-        """Send one request to the warm process; return the pid of the child it forked."""
+    def reap(self, pid: int) -> int | None:
+        """Have the warm process reap its kernel ``pid``: its exit status (a signal as a negative
+        number), or None while it runs. ReportError when the warm process is gone."""
+        status = self._request({"reap": pid}).get("status")
+        return None if status is None else int(status)
+
+    def _request(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Send one request to the warm process; return its reply (ReportError if it failed)."""
         if self._process is None or self._process.stdin is None:
             raise ReportError("the fork server is not running: call start() first.")
         request = json.dumps(message)
@@ -208,19 +327,13 @@ class WarmProcess:
             reply = self._read_reply()
             if "error" in reply:
                 raise ReportError(str(reply["error"]))
-            pid = int(reply["pid"])
-            self.children.add(pid)
-            return pid
+            return reply
 
     def kill_children(self) -> None:
-        """Kill every child forked so far (each leads its own process group): the run stops."""
-        self.stopping = True
-        for pid in list(self.children):
-            for kill in (os.killpg, os.kill):
-                with contextlib.suppress(OSError):
-                    kill(pid, signal.SIGKILL)
-                    break
-        self.children.clear()
+        """Kill every kernel forked so far that still runs (each with its process group): the
+        run stops."""
+        for child in list(self.children.values()):
+            child.kill()
 
     def close(self) -> None:
         """Stop the warm process (running kernels are not affected; see :meth:`kill_children`).

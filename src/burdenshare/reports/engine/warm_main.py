@@ -227,20 +227,48 @@ def _forget_skipped_imports() -> None:
                 del sys.modules[module]
 
 
+def _reap(pid: int) -> dict[str, Any]:
+    """Reap the kernel ``pid`` if it has exited: its exit status (a signal as a negative number,
+    as ``Popen`` gives it), or None while it runs."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return {"error": f"process {pid} is not a kernel of this warm process (or was reaped)"}
+    return {"status": os.waitstatus_to_exitcode(status) if done else None}
+
+
+def _serve(request: dict[str, Any], pipes: tuple[int, ...]) -> dict[str, Any]:
+    """Answer one request: reap a kernel (``{"reap": pid}``), or fork a new one."""
+    if "reap" in request:
+        return _reap(int(request["reap"]))
+    pid = os.fork()
+    if pid == 0:
+        _become_kernel(request, pipes)
+    with contextlib.suppress(OSError):  # the child did it first, or already exited
+        os.setpgid(pid, pid)
+    return {"pid": pid}
+
+
+def _arguments(argv: list[str]) -> tuple[int, list[str], list[str]]:
+    """(reply fd, modules to import before "ready", modules after ``--`` to import later)."""
+    modules = argv[2:]
+    if "--" not in modules:
+        return int(argv[1]), modules, []
+    split = modules.index("--")
+    return int(argv[1]), modules[:split], modules[split + 1 :]
+
+
 def main() -> None:
-    """Serve fork requests until stdin closes.
+    """Serve requests until stdin closes.
 
     Arguments: the reply file descriptor, the modules to import before answering "ready", then
     ``--`` and modules to import later, one at a time whenever no request is waiting (what only
-    some kernels need).
+    some kernels need). Kernels are reaped only when the runner asks (``{"reap": pid}``), so
+    until then a kernel's pid and process group id stay its own (the runner signals them).
     """
     skip_unused_optional_imports()
-    reply_fd = int(sys.argv[1])
-    modules = sys.argv[2:]
-    later = modules[modules.index("--") + 1 :] if "--" in modules else []
-    now = modules[: len(modules) - len(later) - (1 if "--" in modules else 0)]
+    reply_fd, now, later = _arguments(sys.argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the runner, which closes us
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the OS
     failed = _preload(now)
     # Keep the collector off the preloaded objects: collecting them in a child would write to
     # (and so copy) every page the child shares with this process.
@@ -251,22 +279,12 @@ def main() -> None:
     reply.write(json.dumps({"ready": True, "failed": failed, "threads": threads}).encode() + b"\n")
     commands = _Commands(command_fd)
     pending = _Later(later, failed)
-    while True:
-        line = commands.line(wait=pending.wait())
+    while (line := commands.line(wait=pending.wait())) != b"":
         if line is None:  # idle: the next step for later kernels
             pending.step()
-            continue
-        if not line:
-            break
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _become_kernel(request, (command_fd, reply_fd))
-        with contextlib.suppress(OSError):  # the child did it first, or already exited
-            os.setpgid(pid, pid)
-        reply.write(json.dumps({"pid": pid}).encode() + b"\n")
+        elif line.strip():
+            answer = _serve(json.loads(line), (command_fd, reply_fd))
+            reply.write(json.dumps(answer).encode() + b"\n")
 
 
 if __name__ == "__main__":  # pragma: no cover
