@@ -1,7 +1,7 @@
 """Report kernels forked copy-on-write from a warm process.
 
 A fresh ``python -m ipykernel_launcher`` pays interpreter start-up and the imports of pandas and
-matplotlib for every report. :class:`WarmProcess` starts one warm process (the *zygote*,
+matplotlib for every report. :class:`WarmProcess` starts one warm process (running
 :mod:`burdenshare.reports.engine.warm_main`) that has imported them once; each report's kernel is a child
 forked from it, a fresh process used for one report only. :class:`ForkProvisioner` is the
 jupyter_client kernel provisioner that asks the server for such a child instead of ``Popen``;

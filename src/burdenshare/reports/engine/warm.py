@@ -86,6 +86,13 @@ DEFAULT_LATER: tuple[str, ...] = (
 #: warm process died first, and so could not reap it); :attr:`ForkedProcess.status` is then None.
 UNKNOWN_STATUS = -1
 
+#: Optional modules the runner's processes do without, and the package whose import looks for
+#: each: jsonschema imports rfc3987_syntax for an "iri" format check that notebook validation
+#: does not use, and building its grammar costs over a second per process (jsonschema issue
+#: 1428). Marked absent, the import is skipped; a kernel forked from this process forgets both,
+#: so a notebook that imports the package gets it as a fresh interpreter would.
+SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
+
 _SERVERS: dict[str, WarmProcess] = {}
 _SERVERS_LOCK = threading.Lock()
 
@@ -95,6 +102,23 @@ def _python_options() -> list[str]:
     if sys.implementation.name == "cpython" and sys.version_info >= (3, 11):
         return ["-Xfrozen_modules=off"]
     return []
+
+
+def skip_unused_optional_imports() -> None:
+    """Mark :data:`SKIPPED_OPTIONAL` as absent in this process (the runner's own processes only:
+    never in a user's session)."""
+    for name in SKIPPED_OPTIONAL:
+        sys.modules.setdefault(name, None)
+
+
+def forget_skipped_imports() -> None:
+    """In a kernel child: undo :func:`skip_unused_optional_imports` (the marker and the package
+    imported under it), so the kernel imports them as an ordinary kernel would."""
+    for name, package in SKIPPED_OPTIONAL.items():
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+            for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+                del sys.modules[module]
 
 
 class Leader:
@@ -271,7 +295,7 @@ class WarmProcess:
     def wait_ready(self) -> WarmProcess:
         """Wait until the warm process has done its imports (ReportError if it died)."""
         if self._reply is None:
-            raise ReportError(self.dead_reason or "the fork server was not launched.")
+            raise ReportError(self.dead_reason or "the warm process was not launched.")
         hello = self._read_reply()
         self.failed_imports = list(hello.get("failed", []))
         self._ready = True
@@ -314,7 +338,7 @@ class WarmProcess:
     def _request(self, message: dict[str, Any]) -> dict[str, Any]:
         """Send one request to the warm process; return its reply (ReportError if it failed)."""
         if self._process is None or self._process.stdin is None:
-            raise ReportError("the fork server is not running: call start() first.")
+            raise ReportError("the warm process is not running: call start() first.")
         request = json.dumps(message)
         with self._lock:
             if not self.alive():

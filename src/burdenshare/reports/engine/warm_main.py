@@ -26,14 +26,10 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
+from burdenshare.reports.engine.warm import forget_skipped_imports, skip_unused_optional_imports
+
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
-#: Optional modules the runner's processes do without, and the package whose import looks for
-#: each: jsonschema imports rfc3987_syntax for an "iri" format check that notebook validation
-#: does not use, and building its grammar costs over a second per process (jsonschema issue
-#: 1428). Marked absent, the import is skipped; a kernel forked from this process forgets both,
-#: so a notebook that imports the package gets it as a fresh interpreter would.
-SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
 #: Seconds without a request after which the warm process imports the next deferred module
 #: (the first kernels are asked for at once; an import then delays nobody).
 IDLE_S = 0.3
@@ -70,9 +66,6 @@ class _Later:
         self.steps: Iterator[Any] | None = None
         self.current = ""
 
-    def __bool__(self) -> bool:
-        return bool(self.entries) or self.steps is not None
-
     def wait(self) -> float | None:
         """Seconds to wait for a request before the next step (None: nothing left to do)."""
         if self.steps is not None:
@@ -98,10 +91,10 @@ _DONE = object()
 
 
 def _redo_import_time_choices() -> None:
-    """Redo what modules imported in the zygote decided from their environment at import time.
+    """Redo what modules imported in the warm process decided from their environment at import time.
 
     pandas picks ``display.max_columns`` when imported: 0 (fit to the terminal, truncating wide
-    frames with "...") outside a kernel, 20 inside one. The zygote imported pandas before any
+    frames with "...") outside a kernel, 20 inside one. The warm process imported pandas before any
     kernel existed, so its choice is the terminal one; this child is a Jupyter kernel, so it
     takes the kernel's choice (what pandas' ``is_terminal()`` returns inside a kernel).
     """
@@ -150,13 +143,13 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]
-        _forget_skipped_imports()
+        forget_skipped_imports()
         if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
             sys.modules["burdenshare.tables"].reset_loaded()
         if "numpy" in sys.modules:  # the legacy global generator would repeat across children
             sys.modules["numpy"].random.seed()
         if "matplotlib" in sys.modules:
-            # matplotlib read MPLBACKEND when the zygote imported it; a fresh kernel reads it after
+            # matplotlib read MPLBACKEND when the warm process imported it; a fresh kernel reads it after
             # ipykernel has chosen the inline backend. Apply the same rule here.
             from burdenshare.reports.engine.kernel_side import INLINE_BACKEND  # lazy: preloaded
 
@@ -164,7 +157,7 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
             sys.modules["matplotlib"].rcParams["backend"] = backend
         from ipykernel.kernelapp import IPKernelApp  # lazy: imported (warm) by the preload
 
-        # Trait defaults read JPY_* variables at import time (in the zygote): set them from ours.
+        # Trait defaults read JPY_* variables at import time (in the warm process): set them from ours.
         app = IPKernelApp.instance(
             parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
             interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
@@ -208,23 +201,6 @@ class _Commands:
             self.buffer += chunk
         line, _, self.buffer = self.buffer.partition(b"\n")
         return line + b"\n"
-
-
-def skip_unused_optional_imports() -> None:
-    """Mark :data:`SKIPPED_OPTIONAL` as absent in this process (the runner's own processes only:
-    never in a user's session)."""
-    for name in SKIPPED_OPTIONAL:
-        sys.modules.setdefault(name, None)
-
-
-def _forget_skipped_imports() -> None:
-    """In a kernel child: undo :func:`skip_unused_optional_imports` (the marker and the package
-    imported under it), so the kernel imports them as an ordinary kernel would."""
-    for name, package in SKIPPED_OPTIONAL.items():
-        if name in sys.modules and sys.modules[name] is None:
-            del sys.modules[name]
-            for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-                del sys.modules[module]
 
 
 def _reap(pid: int) -> dict[str, Any]:
