@@ -123,51 +123,65 @@ def _leave_the_server(command_fds: tuple[int, ...]) -> None:
         os.close(fd)
 
 
+def _take_over(request: dict) -> None:
+    """In a kernel child: standard input from /dev/null, and the working directory, environment
+    and command line the kernelspec would have given a fresh kernel."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    launcher = importlib.util.find_spec(_LAUNCHER)
+    sys.argv = [launcher.origin if launcher and launcher.origin else _LAUNCHER, *request["args"]]
+    # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+
+
+def _reset_module_state() -> None:
+    """In a kernel child: undo what the preloaded modules hold that a fresh kernel would not."""
+    forget_skipped_imports()
+    if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
+        sys.modules["burdenshare.tables"].reset_loaded()
+    if "numpy" in sys.modules:  # the legacy global generator would repeat across children
+        sys.modules["numpy"].random.seed()
+    if "matplotlib" in sys.modules:
+        # matplotlib read MPLBACKEND when the warm process imported it; a fresh kernel reads it
+        # after ipykernel has chosen the inline backend. Apply the same rule here.
+        from burdenshare.reports.engine.kernel_side import INLINE_BACKEND  # lazy: preloaded
+
+        backend = os.environ.get("MPLBACKEND") or INLINE_BACKEND
+        sys.modules["matplotlib"].rcParams["backend"] = backend
+
+
+def _run_kernel_app(args: list[str]) -> None:
+    """Run an IPKernelApp with ``args`` until it shuts down."""
+    from ipykernel.kernelapp import IPKernelApp  # lazy: imported (warm) by the preload
+
+    # Trait defaults read JPY_* variables at import time (in the warm process): set them again.
+    app = IPKernelApp.instance(
+        parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
+        interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
+    )
+    # Kernels listen on loopback for the one runner that started them; ipykernel's warning
+    # about unencrypted TCP would print once per report into the runner's output.
+    app.log.addFilter(lambda record: "without encryption" not in record.getMessage())
+    app.initialize(args)
+    _redo_import_time_choices()
+    app.start()
+
+
 def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
-    """In the forked child: reset process state, then run an IPKernelApp until it shuts down."""
+    """In the forked child: reset process state, then run an IPKernelApp until it shuts down;
+    exit with its status (never returns into the warm process's loop)."""
     code = 0
     try:
         _leave_the_server(command_fds)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        launcher = importlib.util.find_spec(_LAUNCHER)
-        sys.argv = [
-            launcher.origin if launcher and launcher.origin else _LAUNCHER,
-            *request["args"],
-        ]
-        # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
-        if sys.path and sys.path[0] in ("", os.getcwd()):
-            del sys.path[0]
-        forget_skipped_imports()
-        if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
-            sys.modules["burdenshare.tables"].reset_loaded()
-        if "numpy" in sys.modules:  # the legacy global generator would repeat across children
-            sys.modules["numpy"].random.seed()
-        if "matplotlib" in sys.modules:
-            # matplotlib read MPLBACKEND when the warm process imported it; a fresh kernel reads it after
-            # ipykernel has chosen the inline backend. Apply the same rule here.
-            from burdenshare.reports.engine.kernel_side import INLINE_BACKEND  # lazy: preloaded
-
-            backend = os.environ.get("MPLBACKEND") or INLINE_BACKEND
-            sys.modules["matplotlib"].rcParams["backend"] = backend
-        from ipykernel.kernelapp import IPKernelApp  # lazy: imported (warm) by the preload
-
-        # Trait defaults read JPY_* variables at import time (in the warm process): set them from ours.
-        app = IPKernelApp.instance(
-            parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
-            interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
-        )
-        # Kernels listen on loopback for the one runner that started them; ipykernel's warning
-        # about unencrypted TCP would print once per report into the runner's output.
-        app.log.addFilter(lambda record: "without encryption" not in record.getMessage())
-        app.initialize(request["args"])
-        _redo_import_time_choices()
-        app.start()
+        _take_over(request)
+        _reset_module_state()
+        _run_kernel_app(request["args"])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
     except BaseException:
