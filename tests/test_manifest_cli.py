@@ -168,6 +168,19 @@ def test_every_bundled_table_has_a_schema_and_warms_the_cache():
     assert tables._parsed.cache_info().currsize == len(listed)
 
 
+def test_warming_parses_one_bundled_table_per_step_and_records_nothing():
+    """The report runner's warm process advances this between requests."""
+    tables._parsed.cache_clear()
+    tables.reset_loaded()
+    steps = tables.warming()
+    first = next(steps)
+    assert first == sorted(manifest.entries())[0]
+    assert tables._parsed.cache_info().currsize == 1  # one table per step
+    assert [first, *steps] == sorted(manifest.entries())
+    assert tables._parsed.cache_info().currsize == len(manifest.entries())
+    assert tables.loaded() == []
+
+
 def test_an_edited_copy_of_a_bundled_file_loads_as_the_users_own(tmp_path):
     """README: to use a bundled file edited on purpose, save it elsewhere and pass path=."""
     mine = tmp_path / "nato_2025_mine.csv"

@@ -233,6 +233,27 @@ def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
     assert done.stdout.strip() == "module://matplotlib_inline.backend_inline"
 
 
+def test_the_warm_process_warms_data_through_public_functions_of_a_base_layer_that_never_forks():
+    """Speed work lives in the engine: the warm process calls public functions of the package,
+    and the tables layer it warms starts, pickles and kills no process."""
+    import ast
+    import importlib
+
+    from burdenshare import tables
+    from burdenshare.reports.engine.warm import DEFAULT_LATER
+
+    for entry in (*DEFAULT_PRELOAD, *DEFAULT_LATER):
+        module, _, function = entry.partition(":")
+        if module.startswith("burdenshare") and function:
+            assert not any(p.startswith("_") for p in (*module.split("."), function)), entry
+            assert callable(getattr(importlib.import_module(module), function)), entry
+    tree = ast.parse(Path(tables.__file__).read_text())
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not names & {"fork", "pickle", "kill", "killpg", "mkdtemp", "subprocess", "signal"}
+
+
 def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path, monkeypatch):
     """A run that fails while planning closes the warm process it launched early at once."""
     import os
