@@ -94,6 +94,16 @@ def ipc_path() -> str:
     return os.path.join(_IPC["folder"], f"k{uuid.uuid4().hex[:12]}")
 
 
+#: The longest Unix socket path (``sun_path``), and what ipykernel appends to ``ipc_path()``.
+_IPC_MAX, _IPC_SUFFIX = getattr(zmq, "IPC_PATH_MAX_LEN", 107), len("-65535")
+
+
+def ipc_fits() -> bool:
+    """Whether kernels' socket paths fit a Unix socket address under this TMPDIR (a deep one
+    does not: kernels then use loopback TCP)."""
+    return len(ipc_path()) + _IPC_SUFFIX <= _IPC_MAX
+
+
 def classify_kernel_command(cmd: Sequence[str], python: str) -> tuple[list[str] | None, str]:
     """Whether a kernel command can be forked from a warm ``python``.
 
@@ -239,7 +249,7 @@ class ForkKernelManager(AsyncKernelManager):
 
     @default("transport")
     def _transport_default(self) -> str:
-        return "ipc"
+        return "ipc" if ipc_fits() else "tcp"
 
     @default("context")
     def _context_default(self) -> zmq.asyncio.Context:
@@ -252,7 +262,13 @@ class ForkKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _ip_default(self) -> str:
-        return ipc_path()
+        return ipc_path() if self.transport == "ipc" else "127.0.0.1"
+
+    @default("connection_file")
+    def _connection_file_default(self) -> str:
+        """In this process's private folder (removed at exit, however the run ends), not a
+        temporary file of its own that a stopped run would leave in TMPDIR."""
+        return ipc_path() + ".json"
 
     @default("client_factory")
     def _client_factory_default(self) -> type[ReadyClient]:
