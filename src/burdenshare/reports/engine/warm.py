@@ -2,7 +2,9 @@
 and stops it. The program it runs is :mod:`burdenshare.reports.engine.warm_main`.
 
 The warm process imports the scientific stack once (:data:`DEFAULT_PRELOAD`); each report's
-kernel is a child forked from it (see :mod:`burdenshare.reports.engine.kernels`).
+kernel is a child forked from it (see :mod:`burdenshare.reports.engine.kernels`), handled here
+as a :class:`ForkedProcess`: its exit status comes from the warm process, which reaps it only
+when asked, and its process group is signalled only while its id is known to be its own.
 """
 
 from __future__ import annotations

@@ -3,10 +3,13 @@
 Started by :class:`burdenshare.reports.engine.warm.WarmProcess` as
 ``python -c "from burdenshare.reports.engine.warm_main import main; main()" REPLY_FD MODULE... -- MODULE...``.
 It imports the scientific stack and ipykernel once, then reads one JSON request per line on stdin
-and answers ``{"pid": N}`` on ``REPLY_FD``. A kernel request (``{"args": [...], "env": {...},
+and answers one JSON line on ``REPLY_FD``. A kernel request (``{"args": [...], "env": {...},
 "cwd": "..."}``) forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one
-report. The copy-on-write pages keep the imports warm without sharing any state between
-reports. Modules after ``--`` are imported while no request waits.
+report and answers ``{"pid": N}``; a reap request (``{"reap": N}``) answers that kernel's exit
+status (``{"status": n}``, null while it runs). Kernels are reaped only when asked, so the
+runner knows their pids are still theirs. The copy-on-write pages keep the imports warm
+without sharing any state between reports. Entries after ``--`` are imported (and called) while
+no request waits.
 """
 
 from __future__ import annotations
