@@ -209,10 +209,10 @@ class ForkedProcess:
     def send_signal(self, signum: int) -> None:
         """Signal the kernel's process group while its id is known to be the kernel's: the
         kernel is alive, or it has exited and the warm process still holds it unreaped."""
-        with self._lock:
-            if self.returncode is not None:
-                return
-            if not self._leader.signal_group(signum) and self.server.alive():
+        if self.returncode is not None or self._leader.signal_group(signum):
+            return  # gone, or signalled while alive (no reap is asked for a live kernel)
+        with self._lock:  # exited, perhaps unreaped: no reap between the check and the signal
+            if self.returncode is None and self.server.alive():
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.pid, signum)
 
