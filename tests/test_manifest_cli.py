@@ -168,52 +168,17 @@ def test_every_bundled_table_has_a_schema_and_warms_the_cache():
     assert tables._parsed.cache_info().currsize == len(listed)
 
 
-_WARMING = """
-import json, os, signal, sys
-import pandas as pd
-from burdenshare import tables
-tables.start_warming()
-helper = tables._WARMING[0][0]
-if sys.argv[1] == "kill":  # the helper dies: this process must read every table itself
-    os.kill(helper, signal.SIGKILL)
-elif sys.argv[1] == "waits":  # the helper hands every table over before this process asks
-    os.waitpid(helper, 0)
-parse, calls = tables.read_table, []
-tables.read_table = lambda *a, **k: (calls.append(a[0]), parse(*a, **k))[1]
-count = tables.finish_warming()
-files = tables._bundled_tables()
-warmed = [tables._read(p, s, h, tables.BUNDLED_REMEDY) for p, s, h in files]
-tables.read_table = parse
-tables._parsed.cache_clear()
-tables.warm_cache()
-fresh = [tables._read(p, s, h, tables.BUNDLED_REMEDY) for p, s, h in files]
-for (a, digest_a), (b, digest_b) in zip(warmed, fresh):
-    pd.testing.assert_frame_equal(a, b)
-    assert a.attrs == b.attrs and digest_a == digest_b and list(a.dtypes) == list(b.dtypes)
-print(json.dumps({"count": count, "parsed_here": len(calls), "compared": len(fresh),
-                  "left": len(tables._HANDED_OVER)}))
-"""
-
-
-@pytest.mark.processes
-@pytest.mark.parametrize("helper", ["waits", "races", "kill"])
-def test_tables_warmed_in_a_helper_process_are_the_same_tables(helper):
-    """The report runner's warm process has a forked helper parse and validate the bundled
-    tables while it imports the rest, then parses the ones left itself (from the last): it gets
-    the same frames (values, dtypes, attrs, sha256), parses none twice when the helper has
-    finished, and every one itself if the helper dies."""
-    done = subprocess.run(
-        [sys.executable, "-c", _WARMING, helper], capture_output=True, text=True, cwd=REPO
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.splitlines()[-1])
-    listed = len(manifest.entries())
-    assert found["count"] == found["compared"] == listed
-    expected = {"waits": 0, "kill": listed}.get(helper)
-    assert (
-        found["parsed_here"] == expected if expected is not None else found["parsed_here"] <= listed
-    )
-    assert found["left"] == 0
+def test_warming_parses_one_bundled_table_per_step_and_records_nothing():
+    """The report runner's warm process advances this between requests."""
+    tables._parsed.cache_clear()
+    tables.reset_loaded()
+    steps = tables.warming()
+    first = next(steps)
+    assert first == sorted(manifest.entries())[0]
+    assert tables._parsed.cache_info().currsize == 1  # one table per step
+    assert [first, *steps] == sorted(manifest.entries())
+    assert tables._parsed.cache_info().currsize == len(manifest.entries())
+    assert tables.loaded() == []
 
 
 def test_an_edited_copy_of_a_bundled_file_loads_as_the_users_own(tmp_path):

@@ -38,7 +38,7 @@ from tests import FIXTURE_NOTEBOOKS, FIXTURES
 
 REPORT_KEYS = {
     "stem", "notebook", "parameters", "datasets", "engine", "engine_reason", "status", "error",
-    "failing_cell",
+    "failing_cell", "kernel_exit",
 }  # fmt: skip
 RUN_KEYS = {
     "package", "version", "python", "dependencies", "started", "finished", "seconds", "options",
@@ -150,8 +150,8 @@ def test_the_runner_keeps_its_side_of_the_site_contract(tmp_path, site_calls):
 
 @pytest.mark.notebooks
 def test_pages_exported_beside_forked_kernels_are_render_reports_pages(tmp_path):
-    """With forked kernels, pages are exported in children of the warm process, off the
-    runner's process: byte for byte what render_report gives for the executed notebook."""
+    """With forked kernels, each page is byte for byte what render_report gives for the
+    executed notebook."""
     summary = run_report(
         ["ok_report", "reads_support"], None, None, tmp_path / "out",
         notebooks_dir=FIXTURE_NOTEBOOKS, progress=False, use_cache=False,
@@ -193,21 +193,33 @@ def _outcome(**more) -> ReportOutcome:
     )  # fmt: skip
 
 
+#: Fields added to the views since the files in VIEWS_BEFORE were written: each view carries
+#: them, and without them each view is byte for byte what the older version wrote.
+ADDED_SINCE = {"kernel_exit": 0}
+
+
+def _without_added(view: dict) -> dict:
+    assert {k: view[k] for k in ADDED_SINCE} == ADDED_SINCE
+    return {k: v for k, v in view.items() if k not in ADDED_SINCE}
+
+
 def test_each_view_of_an_outcome_is_written_as_before(tmp_path):
-    served = _outcome(cached=True, cache_note="unchanged since the cached run")
+    served = _outcome(cached=True, cache_note="unchanged since the cached run", **ADDED_SINCE)
     assert (
-        strict_json(served.to_view(MANIFEST)) == (VIEWS_BEFORE / "manifest_entry.json").read_text()
+        strict_json(_without_added(served.to_view(MANIFEST)))
+        == (VIEWS_BEFORE / "manifest_entry.json").read_text()
     )
     assert (
-        json.dumps(report_metadata(served), indent=1, sort_keys=True) + "\n"
+        json.dumps(_without_added(report_metadata(served)), indent=1, sort_keys=True) + "\n"
         == (VIEWS_BEFORE / "notebook_report.json").read_text()
     )
 
     before = json.loads((VIEWS_BEFORE / "cache_entry.json").read_bytes())
     cache = ReportCache(tmp_path / "cache")
-    cache.store(before["key"], before["inputs"], _outcome(), False, {})
+    cache.store(before["key"], before["inputs"], _outcome(**ADDED_SINCE), False, {})
     now = json.loads((tmp_path / "cache" / "entries" / f"{before['key']}.json").read_bytes())
-    assert canonical_json(now["outcome"]) == canonical_json(before["outcome"])
+    assert canonical_json(_without_added(now["outcome"])) == canonical_json(before["outcome"])
+    now["outcome"] = _without_added(now["outcome"])
     assert {k: v for k, v in now.items() if k not in ("stored", "checksum")} == {
         k: v for k, v in before.items() if k not in ("stored", "checksum")
     }
@@ -246,6 +258,6 @@ def test_every_field_of_the_outcome_says_which_views_carry_it():
     assert fields_without_views(later) == ["added"]
     assert [name for name, _ in view_fields(CACHE)] == [
         "notebook", "stem", "parameters", "status", "duration_s", "error", "failing_cell",
-        "ran_at", "engine", "engine_reason", "results", "headline", "notebook_meta", "datasets",
-        "timings",
+        "ran_at", "engine", "engine_reason", "kernel_exit", "results", "headline", "notebook_meta",
+        "datasets", "timings",
     ]  # fmt: skip

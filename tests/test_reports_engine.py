@@ -5,7 +5,6 @@ the warm process is gone; per-cell timeouts."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 
 from burdenshare.reports.engine.execute import execute_report
 from burdenshare.reports.engine.kernels import classify_kernel_command
-from burdenshare.reports.engine.warm import WarmProcess
+from burdenshare.reports.engine.warm import DEFAULT_PRELOAD, WarmProcess
 from burdenshare.reports.planning import discover, plan
 from burdenshare.reports.runner import run_report
 from tests import FIXTURE_NOTEBOOKS
@@ -167,9 +166,9 @@ def test_cell_timeout_stops_the_report_at_that_cell(tmp_path):
 
 
 @pytest.mark.notebooks
-def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(tmp_path):
-    """The warm process imports the page machinery without jsonschema's optional IRI checker;
-    its kernels must still import jsonschema as an ordinary kernel does."""
+def test_kernels_forked_after_jsonschema_imports_see_a_fresh_interpreters_modules(tmp_path):
+    """The warm process imports jsonschema without its optional IRI checker; its kernels must
+    still import jsonschema as an ordinary kernel does."""
     cells = [
         nbformat.v4.new_code_cell(
             "import sys\nimport jsonschema\nfrom burdenshare.reports import record_results\n"
@@ -181,12 +180,9 @@ def test_kernels_forked_after_the_page_imports_see_a_fresh_interpreters_modules(
     folder.mkdir()
     nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "checks.ipynb")
     (spec,) = plan(discover(folder), "checks")
-    with WarmProcess() as server:
-        page = tmp_path / "page"
-        page.mkdir()
-        shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", page / "in.ipynb")
-        assert "ok_report.html" in server.render(page / "in.ipynb", page, "ok_report", False)
-        forked = execute_report(spec, "fork", server=server)  # forked after the page imports
+    with WarmProcess(preload=(*DEFAULT_PRELOAD, "jsonschema")) as server:
+        assert server.failed_imports == []
+        forked = execute_report(spec, "fork", server=server)  # forked after jsonschema
     ordinary = execute_report(spec, "papermill")
     assert forked.engine == "forked" and forked.status == ordinary.status == "ok"
     assert forked.results == ordinary.results
@@ -237,6 +233,27 @@ def test_warm_process_reads_the_backend_registry_once_for_every_kernel():
     assert done.stdout.strip() == "module://matplotlib_inline.backend_inline"
 
 
+def test_the_warm_process_warms_data_through_public_functions_of_a_base_layer_that_never_forks():
+    """Speed work lives in the engine: the warm process calls public functions of the package,
+    and the tables layer it warms starts, pickles and kills no process."""
+    import ast
+    import importlib
+
+    from burdenshare import tables
+    from burdenshare.reports.engine.warm import DEFAULT_LATER
+
+    for entry in (*DEFAULT_PRELOAD, *DEFAULT_LATER):
+        module, _, function = entry.partition(":")
+        if module.startswith("burdenshare") and function:
+            assert not any(p.startswith("_") for p in (*module.split("."), function)), entry
+            assert callable(getattr(importlib.import_module(module), function)), entry
+    tree = ast.parse(Path(tables.__file__).read_text())
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not names & {"fork", "pickle", "kill", "killpg", "mkdtemp", "subprocess", "signal"}
+
+
 def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path, monkeypatch):
     """A run that fails while planning closes the warm process it launched early at once."""
     import os
@@ -252,36 +269,198 @@ def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path
 
 
 @pytest.mark.notebooks
-def test_one_page_renderer_serves_every_page_and_is_replaced_if_it_dies(tmp_path):
-    """Pages are exported by one long-lived child of the warm process (no fork per page): the
-    same pages as rendering in this process; a page that fails is reported and the renderer
-    serves the next; a renderer that died is replaced."""
+def test_a_forked_kernels_exit_status_is_recorded(tmp_path):
+    """The warm process reaps its kernels only when the runner asks, so the exit status is the
+    kernel's own: a kernel that exits with 7 says 7; one the runner shut down says SIGKILL."""
+    import signal
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    cell = nbformat.v4.new_code_cell("import os\nos._exit(7)")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), folder / "exits.ipynb")
+    (exits,) = plan(discover(folder), "exits")
+    (ok,) = plan(discover(FIXTURE_NOTEBOOKS), "ok_report")
+    with WarmProcess() as server:
+        crashed = execute_report(exits, "fork", server=server)
+        finished = execute_report(ok, "fork", server=server)
+    assert (crashed.engine, crashed.status, crashed.kernel_exit) == ("forked", "failed", 7)
+    assert (finished.engine, finished.status) == ("forked", "ok")
+    assert finished.kernel_exit == -signal.SIGKILL  # nbclient's immediate shutdown
+
+
+def _record_signals(monkeypatch) -> list[tuple]:
+    import os
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(os, "kill", lambda *a: sent.append(("kill", *a)))
+    monkeypatch.setattr(os, "killpg", lambda *a: sent.append(("killpg", *a)))
+    return sent
+
+
+def _group_leader() -> subprocess.Popen:
+    return subprocess.Popen([PY, "-c", "import time; time.sleep(60)"], start_new_session=True)
+
+
+def _capture_of(process: subprocess.Popen | None):
+    """A report's capture whose (stand-in) provisioner has launched ``process``."""
+    from types import SimpleNamespace
+
+    from burdenshare.reports.engine.execute import _Capture
+
+    provisioner = SimpleNamespace(process=process)
+    return _Capture(client=SimpleNamespace(km=SimpleNamespace(provisioner=provisioner)))
+
+
+def test_kills_never_signal_a_pid_whose_group_is_gone(monkeypatch):
+    """Once a kernel has been reaped its pid (and group id) may belong to another process:
+    stopping the run must send it nothing, neither to the group nor to the bare pid."""
+    from burdenshare.reports.engine.execute import KernelGuard
+    from burdenshare.reports.engine.warm import UNKNOWN_STATUS, ForkedProcess
+
+    ordinary, forked = _group_leader(), _group_leader()
+    capture = _capture_of(ordinary)
+    capture.kernel_started()
+    server = WarmProcess()  # never started: as if it had died and its kernels were reaped
+    handle = server.children[forked.pid] = ForkedProcess(forked.pid, server)
+    for process in (ordinary, forked):
+        process.kill()
+        process.wait()
+    sent = _record_signals(monkeypatch)
+    guard = KernelGuard()
+    guard.add(capture)
+    guard.stop()
+    server.kill_children()
+    handle.terminate()
+    assert sent == []
+    assert (handle.poll(), handle.status) == (UNKNOWN_STATUS, None)
+
+
+def test_a_timed_out_kernel_is_killed_once_with_its_group_even_while_starting(monkeypatch):
+    """The watchdog does not retry kills every 0.2 s: a kernel that starts after the timeout is
+    killed as soon as it has started, once, with its process group."""
+    import os
+    import signal
+    import threading
+
+    from burdenshare.reports.engine.execute import _watchdog
+    from burdenshare.reports.engine.warm import Leader
+
+    capture = _capture_of(None)  # the kernel is still starting
+    _watchdog(capture, 0.01, threading.Event())
+    assert capture.timed_out
+    code = "import subprocess, time\nprint(subprocess.Popen(['sleep', '60']).pid, flush=True)\n"
+    kernel = subprocess.Popen(  # leads its group, with a child of its own in it
+        [PY, "-c", code + "time.sleep(60)"], start_new_session=True, stdout=subprocess.PIPE
+    )
+    child = Leader(int(kernel.stdout.readline()))
+    killpg, calls = os.killpg, []
+    monkeypatch.setattr(os, "killpg", lambda *a: (calls.append(a), killpg(*a)))
+    capture.provisioner().process = kernel
+    capture.kernel_started()
+    assert kernel.wait(timeout=10) == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while not child.exited() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert child.exited()  # the group went with it
+    time.sleep(0.3)
+    assert calls == [(kernel.pid, signal.SIGKILL)]
+
+
+#: Runs in a fresh process: a warm process closed at one moment of its life (argv: the moment,
+#: the fixture notebooks, a scratch folder outside TMPDIR).
+_CLOSE_AT = r"""
+import sys, threading, time
+from pathlib import Path
+from burdenshare.reports.engine.execute import execute_report
+from burdenshare.reports.engine.warm import WarmProcess
+from burdenshare.reports.planning import discover, plan
+
+moment, fixtures, scratch = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+server = WarmProcess().launch()
+if moment == "importing":
+    time.sleep(1.0)
+    server.close()
+    sys.exit()
+server.wait_ready()
+if moment == "report":
+    (spec,) = plan(discover(fixtures), "ok_report")
+    assert execute_report(spec, "fork", server=server).status == "ok"
+if moment == "kernel":  # closed while its kernel runs; the kernel finishes, then is shut down
+    marker, release = scratch / "marker", scratch / "release"
+    parameters = {"marker": str(marker), "release": str(release), "seconds": 60}
+    (spec,) = plan(discover(fixtures), "marks_and_sleeps", parameters)
+    done = []
+    report = threading.Thread(target=lambda: done.append(execute_report(spec, server=server)))
+    report.start()
+    while not marker.exists() and report.is_alive():
+        time.sleep(0.05)
+    server.close()
+    release.touch()
+    report.join()
+    assert done[0].status == "ok", done[0].error
+    assert done[0].kernel_exit is None  # its warm process was gone: the status is unknown
+server.close()
+"""
+
+
+def _session_members(sid: int) -> list[str]:
+    """The live (not zombie) processes of session ``sid``: ``"pid command"``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(f"{stat.parent.name} {text[: text.rindex(')') + 1]}")
+    return found
+
+
+def _leftovers(cmd: list[str], tmp_path: Path, stop_after: Path | None = None) -> tuple:
+    """Run ``cmd`` in a session of its own with a private TMPDIR (SIGTERM once ``stop_after``
+    exists); then (its return code, what is left in TMPDIR, live processes of its session)."""
     import os
     import signal
 
-    from burdenshare.errors import ReportError
-    from burdenshare.reports.site.pages import render_report
+    private = tmp_path / "tmp"
+    private.mkdir()
+    env = {**os.environ, "TMPDIR": str(private)}
+    process = subprocess.Popen(cmd, env=env, start_new_session=True, stderr=subprocess.PIPE)
+    if stop_after is not None:
+        deadline = time.monotonic() + 300
+        while not stop_after.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=300)
+    deadline = time.monotonic() + 5
+    while (alive := _session_members(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = sorted(str(p.relative_to(private)) for p in private.rglob("*"))
+    return process.returncode, left, alive, errors.decode(errors="replace")
 
-    nb = nbformat.read(FIXTURE_NOTEBOOKS / "ok_report.ipynb", 4)
-    expected = render_report(nb, stem="ok_report", show_code=True).html.encode()
 
-    def render(server: WarmProcess, name: str, source: Path | None = None) -> dict:
-        folder = tmp_path / name
-        folder.mkdir()
-        if source is None:
-            source = folder / "in.ipynb"
-            shutil.copy(FIXTURE_NOTEBOOKS / "ok_report.ipynb", source)
-        return server.render(source, folder, "ok_report", True)
+@pytest.mark.processes
+@pytest.mark.parametrize("moment", ["importing", "ready", "kernel", "report"])
+def test_a_warm_process_closed_at_any_moment_leaves_no_file_and_no_process(tmp_path, moment):
+    """Nothing outlives the run in TMPDIR (the table helper used to leave ~5.7 MB of pickles
+    there when closed while importing), and no kernel or helper of the run lives on."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    cmd = [PY, "-c", _CLOSE_AT, moment, str(FIXTURE_NOTEBOOKS), str(scratch)]
+    code, left, alive, errors = _leftovers(cmd, tmp_path)
+    assert code == 0, errors
+    assert left == [] and alive == []
 
-    with WarmProcess() as server:
-        pages = [render(server, f"page{i}") for i in range(3)]
-        assert all(page["ok_report.html"] == expected for page in pages)
-        (renderer,) = server.children  # one child served all three
-        with pytest.raises(ReportError, match="exporting the page of ok_report failed"):
-            render(server, "broken", tmp_path / "no-such.ipynb")
-        assert render(server, "after")["ok_report.html"] == expected
-        assert server.children == {renderer}
-        os.kill(renderer, signal.SIGKILL)
-        time.sleep(0.2)
-        assert render(server, "replaced")["ok_report.html"] == expected
-        assert len(server.children - {renderer}) == 1
+
+@pytest.mark.processes
+def test_a_runner_stopped_by_sigterm_mid_run_leaves_no_file_and_no_process(tmp_path):
+    marker = tmp_path / "marker"
+    cmd = [
+        PY, "-m", "burdenshare", "report", "--notebook", "marks_and_sleeps",
+        "--notebooks-dir", str(FIXTURE_NOTEBOOKS), "--out", str(tmp_path / "out"), "--no-cache",
+        "-p", "seconds", "60", "-p", "marker", str(marker),
+    ]  # fmt: skip
+    code, left, alive, errors = _leftovers(cmd, tmp_path, stop_after=marker)
+    assert code != 0 and "Traceback" not in errors, errors
+    assert left == [] and alive == []

@@ -12,16 +12,10 @@ file raises a :class:`~burdenshare.DataError` naming the file, both hashes and w
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import pickle
-import shutil
-import signal
-import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -68,11 +62,6 @@ def reset_loaded() -> None:
     _READS.clear()
 
 
-#: Tables parsed by a warming helper (:func:`start_warming`), by the key of :func:`_parsed`,
-#: waiting to be taken into its cache.
-_HANDED_OVER: dict[tuple[Any, ...], tuple[pd.DataFrame, str]] = {}
-
-
 @lru_cache(maxsize=64)
 def _parsed(
     path: str,
@@ -84,10 +73,6 @@ def _parsed(
     expected: str | None,
     remedy: str,
 ) -> tuple[pd.DataFrame, str]:
-    key = (path, resolved, inode, size, mtime_ns, spec, expected, remedy)
-    handed = _HANDED_OVER.pop(key, None)
-    if handed is not None:
-        return handed
     raw = read_data_file(path)
     if expected is None:
         digest = hashlib.sha256(raw).hexdigest()
@@ -205,6 +190,15 @@ def _bundled_tables() -> list[tuple[Path, TableSpec, str]]:
     return found
 
 
+def warming() -> Iterator[str]:
+    """:func:`warm_cache` one table at a time, for a process with other work between tables
+    (the report runner's warm process warms them while no kernel is asked for): parses and
+    validates the next bundled table, then yields its file name."""
+    for path, spec, sha256 in _bundled_tables():
+        _read(path, spec, sha256, BUNDLED_REMEDY)
+        yield path.name
+
+
 def warm_cache() -> int:
     """Parse and validate every bundled table once, so later loads in this process (and in
     processes forked from it, such as the report runner's kernels) start from memory.
@@ -212,91 +206,4 @@ def warm_cache() -> int:
     Nothing is recorded as loaded. Returns the number of tables read; files whose schema has no
     TableSpec are skipped.
     """
-    tables = _bundled_tables()
-    for path, spec, sha256 in tables:
-        _read(path, spec, sha256, BUNDLED_REMEDY)
-    return len(tables)
-
-
-#: The helper of :func:`start_warming`: (its pid, the folder it hands tables over in).
-_WARMING: list[tuple[int, Path]] = []
-
-
-def start_warming() -> None:
-    """Begin :func:`warm_cache` in a helper process forked from this one, so this process can do
-    other work meanwhile (the report runner's warm process imports matplotlib, IPython and
-    ipykernel); :func:`finish_warming` takes the helper's tables and parses the rest itself.
-
-    The helper parses the bundled tables in order and hands each over as a pickle in a private
-    folder; a table this process has claimed (a ``.claim`` file) is skipped. Only for a process
-    with no other threads (forking copies just the calling thread)."""
-    folder = Path(tempfile.mkdtemp(prefix="burdenshare-warm-"))
-    pid = os.fork()
-    if pid == 0:  # the helper: exits without running this process's exit handlers
-        try:
-            for index, (path, spec, sha256) in enumerate(_bundled_tables()):
-                if (folder / f"{index}.claim").exists():
-                    continue
-                key = _key(path, spec, sha256, BUNDLED_REMEDY)
-                result = _read(path, spec, sha256, BUNDLED_REMEDY)
-                part = folder / f".{index}.part"
-                with part.open("wb") as handle:
-                    pickle.dump((key[:5] if key else None, result), handle, pickle.HIGHEST_PROTOCOL)
-                os.replace(part, folder / f"{index}.pickle")
-        finally:  # a table it cannot parse is parsed (and its error raised) by the warm process
-            os._exit(0)
-    _WARMING.append((pid, folder))
-
-
-def _handed(folder: Path, index: int) -> tuple[Any, Any] | None:
-    """The helper's (file identity, parsed table) for table ``index``, if it finished it."""
-    try:
-        with (folder / f"{index}.pickle").open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # not there yet, or a damaged hand-over
-        return None
-
-
-def finish_warming() -> int:
-    """Take the tables the helper of :func:`start_warming` has parsed into this process's cache
-    and parse the others here, last first, until the two meet; then stop the helper. A
-    handed-over table is used only if its file's identity (path, inode, size, mtime) is still
-    the one the helper read. Without a helper, the same as :func:`warm_cache`. Returns the
-    number of tables read."""
-    if not _WARMING:
-        return warm_cache()
-    tables = _bundled_tables()
-    pid, folder = _WARMING.pop()
-    try:
-        low, high = 0, len(tables) - 1  # the helper works up from low, this process down
-        while low <= high:
-            handed = _handed(folder, low)
-            if handed is not None:
-                _take(handed, *tables[low])
-                low += 1
-            else:
-                (folder / f"{high}.claim").touch()
-                path, spec, sha256 = tables[high]
-                _read(path, spec, sha256, BUNDLED_REMEDY)
-                high -= 1
-    finally:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-        shutil.rmtree(folder, ignore_errors=True)
-    return len(tables)
-
-
-def _take(handed: tuple[Any, Any], path: Path, spec: TableSpec, sha256: str) -> None:
-    """Put a table the helper handed over in this process's cache (parsed here instead when its
-    file has changed since)."""
-    identity, result = handed
-    key = _key(path, spec, sha256, BUNDLED_REMEDY)
-    if key is not None and key[:5] == identity:
-        _HANDED_OVER[key] = result  # _parsed takes it instead of parsing
-    try:
-        _read(path, spec, sha256, BUNDLED_REMEDY)
-    finally:
-        if key is not None:
-            _HANDED_OVER.pop(key, None)
+    return sum(1 for _ in warming())

@@ -14,7 +14,7 @@ from .parsing import Subcommands
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ..reports.engine.warm_main import skip_unused_optional_imports  # lazy: report machinery
+    from ..reports.engine.warm import skip_unused_optional_imports  # lazy: report machinery
 
     skip_unused_optional_imports()  # this process is the runner's own
     from ..reports.planning import merge_parameters, parse_for_each

@@ -176,14 +176,13 @@ def finish(
     options: RunOptions,
     cache: ReportCache | None,
     check: DataCheck,
-    server: WarmProcess | None = None,
 ) -> ReportOutcome:
     """Export the executed report's page and store a success in the cache; never raises."""
     from .engine.execute import render_outcome  # lazy: nbformat
 
     if nb is not None:
         try:
-            render_outcome(nb, outcome, options.show_code, server)
+            render_outcome(nb, outcome, options.show_code)
         except Exception as exc:
             outcome = _failed(job.spec, "could not export the page", exc)
     outcome.cache_note = job.note
@@ -225,7 +224,7 @@ def execute(
 
         server = default_server()
     outcome, nb = run_kernel(job, options, server, guard)
-    return finish(job, outcome, nb, options, cache, check, server)
+    return finish(job, outcome, nb, options, cache, check)
 
 
 def run_job(spec: ReportSpec, options: RunOptions) -> ReportOutcome:
@@ -316,9 +315,7 @@ class Threads:
             self.done.put(outcome)
             return
         try:
-            self.done.put(
-                finish(job, outcome, nb, self.options, self.cache, self.check, self.server)
-            )
+            self.done.put(finish(job, outcome, nb, self.options, self.cache, self.check))
         finally:
             close_thread_loop()
 

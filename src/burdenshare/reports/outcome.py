@@ -100,6 +100,8 @@ class ReportOutcome:
     ran_at: str = field(default="", metadata=carried(*VIEWS))
     engine: str = field(default="", metadata=carried(*VIEWS))
     engine_reason: str = field(default="", metadata=carried(*VIEWS))
+    # the kernel's exit status (-N: signal N); None: unknown (an ordinary kernel still running)
+    kernel_exit: int | None = field(default=None, metadata=carried(*VIEWS))
     results: dict[str, Any] = field(default_factory=dict, metadata=carried(MANIFEST, CACHE))
     headline: dict[str, Any] = field(
         default_factory=dict, metadata=carried(MANIFEST, CACHE, in_manifest=_manifest_headline)

@@ -182,9 +182,11 @@ def _execute_local(
     ``server``: a warm process already launched (else one is launched here for engine "fork")."""
     if server is None and options.engine == "fork":
         server = _launch_server()  # its imports run while this process imports the machinery
-    from .engine.execute import KernelGuard  # lazy: papermill, nbformat
+    from .engine.execute import KernelGuard, warm_up_pages  # lazy: papermill, nbformat
 
     guard = KernelGuard()
+    if server is not None:
+        warm_up_pages()  # while the warm process finishes its imports
     _wait_ready(server, progress)
     threads = Threads(min(options.jobs or 1, len(misses)), options, cache, check, server, guard)
     try:

@@ -9,9 +9,7 @@ the output folder.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,13 +30,12 @@ from papermill.execute import (
 )
 from papermill.parameterize import parameterize_notebook
 
-from ...errors import ReportError
 from ..outcome import ReportOutcome, report_metadata, utc_now
 from ..planning import ReportSpec, read_notebook
 from ..results import read_headline, read_results
 from .kernel_side import PROFILE_CODE, STATE_EXPRESSION, parse_state
 from .kernels import FORKED, ORDINARY
-from .warm import WarmProcess, default_server
+from .warm import ForkedProcess, Leader, WarmProcess, default_server
 
 ENGINE_NAME = "burdenshare"
 ENGINES = ("fork", "papermill")
@@ -61,7 +58,7 @@ class KernelGuard:
         with self._lock:
             self._active.add(capture)
         if self.stopped.is_set():
-            _kill_kernel(capture)
+            capture.kill()
 
     def remove(self, capture: _Capture) -> None:
         with self._lock:
@@ -73,7 +70,7 @@ class KernelGuard:
         with self._lock:
             active = list(self._active)
         for capture in active:
-            _kill_kernel(capture)
+            capture.kill()
 
 
 @dataclass(eq=False)
@@ -88,20 +85,57 @@ class _Capture:
     guard: KernelGuard | None = None
     engine: str = ""
     engine_reason: str = ""
-    pgid: int = 0
+    process: Any = None  # the kernel's process handle (Popen or ForkedProcess), kept after it ends
+    leader: Leader | None = None  # an ordinary kernel's process group, watched while it runs
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: bool = False  # the kernel is to be killed (timed out, or the run stopped)
 
     def provisioner(self) -> Any:
         km = getattr(self.client, "km", None)
         return getattr(km, "provisioner", None)
 
     def kernel_started(self) -> None:
-        """Note which engine runs the kernel and its process group (the provisioner is gone
-        once the kernel has been shut down)."""
+        """Note which engine runs the kernel and its process handle (the provisioner drops it
+        once the kernel has been shut down); kill it if that was asked meanwhile."""
         provisioner = self.provisioner()
         self.engine = getattr(provisioner, "engine", ORDINARY)
         self.engine_reason = getattr(provisioner, "engine_reason", "")
         self.launch_s = getattr(provisioner, "launch_seconds", 0.0) or self.launch_s
-        self.pgid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None) or 0
+        process = getattr(provisioner, "process", None)
+        with self.lock:
+            self.process = process
+            if process is not None and not isinstance(process, ForkedProcess):
+                leader = Leader(process.pid)  # a child of this process, not yet reaped:
+                if process.returncode is None:  # its pid is its own while the pidfd opens
+                    self.leader = leader
+                else:
+                    leader.close()
+            stop = self.stop
+        if stop:
+            self.kill()
+
+    def kill(self) -> None:
+        """Kill the kernel with its process group, never a pid that may now be another
+        process's (the kernel is killed as soon as it has started, if it has not yet)."""
+        with self.lock:
+            self.stop = True
+            process, leader = self.process, self.leader
+        if isinstance(process, ForkedProcess):
+            process.kill()
+        elif leader is not None:
+            leader.signal_group(signal.SIGKILL)
+        elif process is not None and process.returncode is None:
+            process.kill()  # no pidfd here: Popen signals its own unreaped child only
+
+    def exit_status(self) -> int | None:
+        """The kernel's exit status (a signal as a negative number), if it is known."""
+        if isinstance(self.process, ForkedProcess):
+            return self.process.status
+        return None if self.process is None else self.process.returncode
+
+    def close(self) -> None:
+        if self.leader is not None:
+            self.leader.close()
 
 
 class ReportClient(PapermillNotebookClient):
@@ -180,24 +214,12 @@ class CapturingEngine(NBClientEngine):
 papermill_engines.register(ENGINE_NAME, CapturingEngine)
 
 
-def _kill_kernel(capture: _Capture) -> None:
-    provisioner = capture.provisioner()
-    pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None) or capture.pgid
-    if pid:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-
-
 def _watchdog(capture: _Capture, timeout: float, done: threading.Event) -> None:
-    if done.wait(timeout):
-        return
-    capture.timed_out = True
-    while not done.is_set():  # the kernel may still be starting: keep trying until the run ends
-        _kill_kernel(capture)
-        done.wait(0.2)
+    """Kill the report's kernel after ``timeout`` seconds (once: a kernel still starting is
+    killed as soon as it has started)."""
+    if not done.wait(timeout):
+        capture.timed_out = True
+        capture.kill()
 
 
 def _failing_cell(nb: Any) -> int | None:
@@ -327,6 +349,7 @@ def _run_papermill(
         done.set()
         if capture.guard is not None:
             capture.guard.remove(capture)
+        capture.close()
     if nb is None and capture.nb_man is not None:
         nb = capture.nb_man.nb
     return nb, status, error
@@ -361,7 +384,7 @@ def execute_report(
         profile=profile, source=source,
     )  # fmt: skip
     if nb is not None:
-        render_outcome(nb, outcome, show_code, server if engine == "fork" else None)
+        render_outcome(nb, outcome, show_code)
     return outcome
 
 
@@ -400,6 +423,7 @@ def run_notebook(
         spec.notebook, spec.stem, dict(spec.parameters), status, duration, error, ran_at=ran_at
     )
     outcome.engine, outcome.engine_reason = used, reason
+    outcome.kernel_exit = capture.exit_status()
     outcome.timings = {
         "kernel_launch": round(capture.launch_s, 4),
         "kernel_ready": round(capture.ready_s, 4),
@@ -469,65 +493,44 @@ def store_report_metadata(nb: Any, outcome: ReportOutcome) -> None:
     nb.metadata["burdenshare"] = own
 
 
-def _page_in_child(server: WarmProcess, notebook: bytes, stem: str, show_code: bool) -> dict:
-    """The page files, exported by a child of the warm process (off this process)."""
-    with tempfile.TemporaryDirectory(prefix="bs-page-") as scratch:
-        source = Path(scratch, "executed.ipynb")
-        source.write_bytes(notebook)
-        return server.render(source, Path(scratch), stem, show_code)
-
-
-def _page_here(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
-    """The page files, exported in this process."""
-    from ..site.pages import render_report  # lazy: nbconvert, when no warm process exports pages
+def _page(nb: Any, stem: str, show_code: bool) -> dict[str, bytes]:
+    """The page files of an executed notebook, exported in this process."""
+    from ..site.pages import render_report  # lazy: nbconvert, when the first page is exported
 
     rendered = render_report(nb, stem=stem, show_code=show_code)
     return {f"{stem}.html": rendered.html.encode("utf-8"), **rendered.files}
 
 
-def render_outcome(
-    nb: Any, outcome: ReportOutcome, show_code: bool, server: WarmProcess | None = None
-) -> None:
-    """Serialise the executed notebook and export its page into ``outcome.files`` (in a child
-    of ``server``'s warm process when it is running, else here); a page that cannot be exported
-    makes the report failed, the notebook is kept."""
+def _warm_up_pages() -> None:
+    import nbformat.v4 as v4  # lazy: the warm-up thread only
+
+    nb = v4.new_notebook(
+        cells=[v4.new_markdown_cell("# Warm-up\n\nText with *emphasis*."), v4.new_code_cell("1")]
+    )
+    nb.cells[1].outputs = [
+        v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1)
+    ]
+    with contextlib.suppress(Exception):  # a page that fails now fails again, reported, later
+        _page(nb, "warm-up", show_code=False)
+
+
+def warm_up_pages() -> threading.Thread:
+    """Import the page export (nbconvert) and export one small page in a thread of this
+    process, started while the warm process imports (about 0.6 s of CPU that the first page
+    would otherwise take while kernels compete for the cores); returns the thread."""
+    thread = threading.Thread(target=_warm_up_pages, name="warm-up-pages", daemon=True)
+    thread.start()
+    return thread
+
+
+def render_outcome(nb: Any, outcome: ReportOutcome, show_code: bool) -> None:
+    """Serialise the executed notebook and export its page into ``outcome.files``; a page that
+    cannot be exported makes the report failed, the notebook is kept."""
     start = time.perf_counter()
-    notebook = nbformat.writes(nb).encode("utf-8")
-    outcome.files[f"{outcome.stem}.ipynb"] = notebook
-    pages = _page_in_warm_process(server, notebook, outcome.stem, show_code)
-    if pages is None and server is not None and server.stopping:  # interrupted: no page
-        _page_failed(outcome, "Interrupted: the run was stopped before the page")
-        return
-    if pages is None:
-        pages = _page_here_or_failure(nb, outcome, show_code)
-    outcome.files.update(pages or {})
-    outcome.timings["html"] = round(time.perf_counter() - start, 4)
-
-
-def _page_in_warm_process(
-    server: WarmProcess | None, notebook: bytes, stem: str, show_code: bool
-) -> dict[str, bytes] | None:
-    """The page files from the warm process's renderer; None when it is not running or fails
-    (then the page is exported here, as without a warm process)."""
-    if server is None or not server.alive():
-        return None
+    outcome.files[f"{outcome.stem}.ipynb"] = nbformat.writes(nb).encode("utf-8")
     try:
-        return _page_in_child(server, notebook, stem, show_code)
-    except (ReportError, OSError):
-        return None
-
-
-def _page_here_or_failure(
-    nb: Any, outcome: ReportOutcome, show_code: bool
-) -> dict[str, bytes] | None:
-    """The page files exported here; None, and the report failed, when they cannot be."""
-    try:
-        return _page_here(nb, outcome.stem, show_code)
+        outcome.files.update(_page(nb, outcome.stem, show_code))
     except Exception as exc:  # a report whose page cannot be rendered is still a failed report
-        _page_failed(outcome, f"HTML export failed: {type(exc).__name__}: {exc}")
-        return None
-
-
-def _page_failed(outcome: ReportOutcome, error: str) -> None:
-    outcome.status = "failed"
-    outcome.error = outcome.error or error
+        outcome.status = "failed"
+        outcome.error = outcome.error or f"HTML export failed: {type(exc).__name__}: {exc}"
+    outcome.timings["html"] = round(time.perf_counter() - start, 4)

@@ -21,10 +21,7 @@ import asyncio
 import atexit
 import math
 import os
-import select
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -46,7 +43,7 @@ from traitlets import Unicode, default
 from ...errors import ReportError
 from ..cache.provenance import same_interpreter
 from . import compat
-from .warm import _SERVERS, WarmProcess, default_server
+from .warm import _SERVERS, ForkedProcess, WarmProcess, default_server
 
 #: Entry-point name of the provisioner (group ``jupyter_client.kernel_provisioners``).
 PROVISIONER_NAME = "burdenshare-fork"
@@ -68,6 +65,23 @@ KILL_WAIT_S = 5.0
 
 _DEFAULT_LOCK = threading.Lock()
 _IPC: dict[str, str] = {}
+_CONTEXT: dict[int, zmq.asyncio.Context] = {}
+
+
+def shared_context() -> zmq.asyncio.Context:
+    """The one zmq context of this process's report kernels' managers and clients.
+
+    A context made per kernel is left to the garbage collector, and pyzmq's ``destroy`` from
+    ``__del__`` can hang for ever when the context's sockets are collected in the same cycle
+    (their weak references are cleared first, so they are not closed before ``term``): seen
+    as a run that never ended after SIGTERM. One context per process is never collected.
+    """
+    with _DEFAULT_LOCK:
+        context = _CONTEXT.get(os.getpid())
+        if context is None:
+            context = _CONTEXT[os.getpid()] = zmq.asyncio.Context()
+            context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+    return context
 
 
 def ipc_path() -> str:
@@ -85,66 +99,14 @@ def ipc_path() -> str:
     return os.path.join(_IPC["folder"], f"k{uuid.uuid4().hex[:12]}")
 
 
-class ForkedProcess:
-    """The ``Popen``-like handle LocalProvisioner expects, for a kernel that is not our child.
+#: The longest Unix socket path (``sun_path``), and what ipykernel appends to ``ipc_path()``.
+_IPC_MAX, _IPC_SUFFIX = getattr(zmq, "IPC_PATH_MAX_LEN", 107), len("-65535")
 
-    Liveness comes from a pidfd (Linux) or ``kill(pid, 0)``; the exit status is not observable
-    (the warm process reaps its children), so :attr:`returncode` is -1 once the kernel is gone.
-    """
 
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-        self._pidfd: int | None = None
-        try:
-            self._pidfd = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            self._pidfd = None
-
-    def poll(self) -> int | None:
-        if self.returncode is not None:
-            return self.returncode
-        if self._pidfd is not None:
-            ready, _, _ = select.select([self._pidfd], [], [], 0)
-            gone = bool(ready)
-        else:
-            try:
-                os.kill(self.pid, 0)
-                gone = False
-            except ProcessLookupError:
-                gone = True
-        if gone:
-            self.returncode = -1
-            if self._pidfd is not None:
-                os.close(self._pidfd)
-                self._pidfd = None
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
-            time.sleep(0.005)
-        return -1
-
-    def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
-            os.kill(self.pid, signum)
-
-    def close(self) -> None:
-        """Stop watching the process (it keeps running)."""
-        if self._pidfd is not None:
-            os.close(self._pidfd)
-            self._pidfd = None
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
+def ipc_fits() -> bool:
+    """Whether kernels' socket paths fit a Unix socket address under this TMPDIR (a deep one
+    does not: kernels then use loopback TCP)."""
+    return len(ipc_path()) + _IPC_SUFFIX <= _IPC_MAX
 
 
 def classify_kernel_command(cmd: Sequence[str], python: str) -> tuple[list[str] | None, str]:
@@ -217,12 +179,11 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
             env = dict(kwargs.get("env") or os.environ)
             cwd = str(kwargs.get("cwd") or os.getcwd())
             try:
-                pid = server.fork(args, env, cwd)
+                self.process = server.fork(args, env, cwd)
             except ReportError as exc:
                 args, reason = None, str(exc)
             else:
-                self.process = ForkedProcess(pid)
-                self.pid = self.pgid = pid
+                self.pid = self.pgid = self.process.pid
                 self.cwd = cwd
                 self.engine, self.engine_reason = FORKED, reason
                 self.launch_seconds = time.perf_counter() - start
@@ -241,6 +202,15 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
             if time.monotonic() > deadline:
                 return  # the kernel manager waits, warns and goes on
             await asyncio.sleep(0.005)
+
+    async def send_signal(self, signum: int) -> None:
+        """Signal a forked kernel through its handle, which signals the kernel's process group
+        only while its id is known to be the kernel's (jupyter_client's own ``send_signal``
+        would signal the group id, then the bare pid, whenever asked)."""
+        if isinstance(self.process, ForkedProcess):
+            self.process.send_signal(signum)
+        else:
+            await super().send_signal(signum)
 
 
 def _register_provisioner() -> None:
@@ -337,11 +307,26 @@ class ForkKernelManager(AsyncKernelManager):
 
     @default("transport")
     def _ipc_transport(self) -> str:
-        return "ipc"
+        return "ipc" if ipc_fits() else "tcp"
+
+    @default("context")
+    def _shared_context(self) -> zmq.asyncio.Context:
+        return shared_context()
+
+    def client(self, **kwargs: Any) -> Any:
+        """The kernel's client, on the manager's (shared) zmq context."""
+        kwargs.setdefault("context", self.context)
+        return super().client(**kwargs)
 
     @default("ip")
     def _ipc_socket_path(self) -> str:
-        return ipc_path()
+        return ipc_path() if self.transport == "ipc" else "127.0.0.1"
+
+    @default("connection_file")
+    def _private_connection_file(self) -> str:
+        """In this process's private folder (removed at exit, however the run ends), not a
+        temporary file of its own that a stopped run would leave in TMPDIR."""
+        return ipc_path() + ".json"
 
     @default("client_factory")
     def _ready_client(self) -> type[ReadyClient]:

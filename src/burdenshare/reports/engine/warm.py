@@ -2,7 +2,9 @@
 and stops it. The program it runs is :mod:`burdenshare.reports.engine.warm_main`.
 
 The warm process imports the scientific stack once (:data:`DEFAULT_PRELOAD`); each report's
-kernel is a child forked from it (see :mod:`burdenshare.reports.engine.kernels`).
+kernel is a child forked from it (see :mod:`burdenshare.reports.engine.kernels`), handled here
+as a :class:`ForkedProcess`: its exit status comes from the warm process, which reaps it only
+when asked, and its process group is signalled only while its id is known to be its own.
 """
 
 from __future__ import annotations
@@ -11,17 +13,16 @@ import atexit
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ReportError
-from .render_side import RESULT, read_result
 
 if TYPE_CHECKING:
     from .kernels import ForkKernelManager
@@ -34,9 +35,6 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "pandas",
     "pandera.pandas",
     "pycountry",
-    # The bundled tables are parsed and validated by a helper process forked here, while this
-    # process imports the rest; finish_warming (below) takes them and parses the remainder.
-    "burdenshare.tables:start_warming",
     "matplotlib",
     "matplotlib.pyplot",
     "burdenshare",
@@ -73,24 +71,29 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "tornado.platform.asyncio",
     "faulthandler",
     "zmq.utils.garbage",
-    "burdenshare.tables:finish_warming",  # parsed data shared copy-on-write with every kernel
-    "burdenshare.loaders.nato:warm_panels",  # and the NATO panels every analysis starts from
+    # The NATO tables and panels every analysis starts from, parsed once and shared
+    # copy-on-write with every kernel (the other bundled tables follow in DEFAULT_LATER).
+    "burdenshare.loaders.nato:warm_panels",
 )
 
-#: Modules the warm process imports after it is ready, while no request waits: what the children
-#: that export report pages need (:mod:`burdenshare.reports.engine.render_side`), then what only some
-#: kernels need (kernels forked after the import get it warm).
+#: What the warm process imports (or calls) after it is ready, while no request waits: what
+#: only some kernels need (kernels forked afterwards get it warm). A function that returns an
+#: iterator is advanced one step at a time, so a request waits for one step at most.
 DEFAULT_LATER: tuple[str, ...] = (
-    "jsonschema",
-    "nbformat",
-    "mistune",
-    "bleach",
-    "bs4",
-    "nbconvert",
-    "burdenshare.reports.site.pages",
-    "burdenshare.reports.engine.render_side:warm",  # templates compiled once, not per page
+    "burdenshare.tables:warming",  # every other bundled table, one at a time
     "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
 )
+
+#: What :attr:`ForkedProcess.returncode` says when a kernel's exit status cannot be known (the
+#: warm process died first, and so could not reap it); :attr:`ForkedProcess.status` is then None.
+UNKNOWN_STATUS = -1
+
+#: Optional modules the runner's processes do without, and the package whose import looks for
+#: each: jsonschema imports rfc3987_syntax for an "iri" format check that notebook validation
+#: does not use, and building its grammar costs over a second per process (jsonschema issue
+#: 1428). Marked absent, the import is skipped; a kernel forked from this process forgets both,
+#: so a notebook that imports the package gets it as a fresh interpreter would.
+SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
 
 _SERVERS: dict[str, WarmProcess] = {}
 _SERVERS_LOCK = threading.Lock()
@@ -101,6 +104,128 @@ def _python_options() -> list[str]:
     if sys.implementation.name == "cpython" and sys.version_info >= (3, 11):
         return ["-Xfrozen_modules=off"]
     return []
+
+
+def skip_unused_optional_imports() -> None:
+    """Mark :data:`SKIPPED_OPTIONAL` as absent in this process (the runner's own processes only:
+    never in a user's session)."""
+    for name in SKIPPED_OPTIONAL:
+        sys.modules.setdefault(name, None)
+
+
+def forget_skipped_imports() -> None:
+    """In a kernel child: undo :func:`skip_unused_optional_imports` (the marker and the package
+    imported under it), so the kernel imports them as an ordinary kernel would."""
+    for name, package in SKIPPED_OPTIONAL.items():
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+            for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+                del sys.modules[module]
+
+
+class Leader:
+    """A process that leads its own process group, watched through a pidfd (Linux) opened while
+    its pid was known to be its own: its group is signalled only while it has not exited, so
+    the group id cannot have been given to another process."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        try:
+            self.fd: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # no pidfd on this system, or already gone
+            self.fd = None
+
+    def exited(self) -> bool | None:
+        """Whether the process has exited (reaped or not); None when it cannot be watched."""
+        if self.fd is None:
+            return None
+        return bool(select.select([self.fd], [], [], 0)[0])
+
+    def signal_group(self, signum: int) -> bool:
+        """Send ``signum`` to the group while the leader is alive; whether it was sent."""
+        if self.exited() is not False:
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signum)
+        return True
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class ForkedProcess:
+    """The ``Popen``-like handle jupyter_client's LocalProvisioner expects, for a kernel forked
+    by the warm process (its child, not ours).
+
+    The warm process reaps a kernel only when this handle asks (:meth:`poll`, once the kernel's
+    pidfd says it has exited), so until then the kernel's pid and process group id stay its
+    own: :meth:`send_signal` signals the group only then. :attr:`returncode` is the real exit
+    status (a signal as a negative number, as ``Popen`` gives it); :attr:`status` is None when
+    it could not be known (the warm process died first; :attr:`returncode` is then
+    :data:`UNKNOWN_STATUS`).
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, server: WarmProcess):
+        self.pid = pid
+        self.server = server
+        self.returncode: int | None = None
+        self.status: int | None = None
+        self._leader = Leader(pid)  # the warm process has not reaped it: the pid is its own
+        self._lock = threading.Lock()  # no reap between a check and a signal
+
+    def poll(self) -> int | None:
+        with self._lock:
+            if self.returncode is None and self._leader.exited() is not False:
+                self._collect()
+            return self.returncode
+
+    def _collect(self) -> None:
+        """Ask the warm process to reap the kernel (None: still running)."""
+        try:
+            status = self.server.reap(self.pid)
+        except ReportError:  # the warm process is gone, and its kernels were reaped by init
+            if self._leader.exited() is None:
+                return  # cannot tell whether it runs: it is still running as far as we know
+            status, self.returncode = None, UNKNOWN_STATUS
+        else:
+            if status is None:
+                return
+            self.returncode = status
+        self.status = status
+        self._leader.close()
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.005)
+        return code
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel's process group while its id is known to be the kernel's: the
+        kernel is alive, or it has exited and the warm process still holds it unreaped."""
+        if self.returncode is not None or self._leader.signal_group(signum):
+            return  # gone, or signalled while alive (no reap is asked for a live kernel)
+        with self._lock:  # exited, perhaps unreaped: no reap between the check and the signal
+            if self.returncode is None and self.server.alive():
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.pid, signum)
+
+    def close(self) -> None:
+        """Stop watching the process (it keeps running)."""
+        with self._lock:
+            self._leader.close()
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
 
 
 class WarmProcess:
@@ -123,8 +248,7 @@ class WarmProcess:
         self.key = f"{os.getpid()}-{id(self):x}"
         self.failed_imports: list[str] = []
         self.dead_reason = ""
-        self.stopping = False
-        self.children: set[int] = set()
+        self.children: dict[int, ForkedProcess] = {}
         self._process: subprocess.Popen[bytes] | None = None
         self._reply: Any = None
         self._ready = False
@@ -173,7 +297,7 @@ class WarmProcess:
     def wait_ready(self) -> WarmProcess:
         """Wait until the warm process has done its imports (ReportError if it died)."""
         if self._reply is None:
-            raise ReportError(self.dead_reason or "the fork server was not launched.")
+            raise ReportError(self.dead_reason or "the warm process was not launched.")
         hello = self._read_reply()
         self.failed_imports = list(hello.get("failed", []))
         self._ready = True
@@ -200,56 +324,23 @@ class WarmProcess:
             raise ReportError(self.dead_reason)
         return json.loads(line)
 
-    def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> int:
-        """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its pid."""
-        pid = self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
-        assert pid is not None  # kernels are never deferred
-        return pid
+    def fork(self, args: Sequence[str], env: dict[str, str], cwd: str) -> ForkedProcess:
+        """Fork a kernel child that runs ``IPKernelApp`` with ``args``; return its handle."""
+        reply = self._request({"args": list(args), "env": dict(env), "cwd": str(cwd)})
+        pid = int(reply["pid"])
+        self.children[pid] = child = ForkedProcess(pid, self)
+        return child
 
-    def render(
-        self, source: Path, folder: Path, stem: str, show_code: bool, timeout: float = 600
-    ) -> dict[str, bytes]:
-        """Export the page of the executed notebook ``source`` in the warm process's page
-        renderer (a child that serves every page of the run) into ``folder``, a private scratch
-        folder; return the files by name. ReportError when the warm process or the renderer is
-        gone, or the page fails or takes over ``timeout`` seconds (the renderer is then
-        stopped; the next page gets a new one)."""
-        message = {
-            "render": {
-                "source": str(source),
-                "folder": str(folder),
-                "stem": stem,
-                "show_code": show_code,
-            }
-        }
-        pid = self._request(message)
-        while pid is None:  # still importing the page machinery: ask again shortly
-            time.sleep(0.05)
-            pid = self._request(message)
-        from .kernels import ForkedProcess  # lazy: jupyter_client
+    def reap(self, pid: int) -> int | None:
+        """Have the warm process reap its kernel ``pid``: its exit status (a signal as a negative
+        number), or None while it runs. ReportError when the warm process is gone."""
+        status = self._request({"reap": pid}).get("status")
+        return None if status is None else int(status)
 
-        renderer = ForkedProcess(pid)
-        deadline = time.monotonic() + timeout
-        try:
-            while not (folder / RESULT).exists():
-                if renderer.poll() is not None and not (folder / RESULT).exists():
-                    raise ReportError(f"the page renderer stopped while exporting {stem}")
-                if time.monotonic() > deadline:
-                    renderer.kill()
-                    raise ReportError(f"exporting the page of {stem} took over {timeout:g} s")
-                time.sleep(0.005)
-        finally:
-            renderer.close()
-        try:
-            return read_result(folder)
-        except (OSError, ValueError) as exc:
-            raise ReportError(f"exporting the page of {stem} failed: {exc}") from None
-
-    def _request(self, message: dict[str, Any]) -> int | None:
-        """Send one request to the warm process; return the pid of the child it forked (None:
-        busy, ask again)."""
+    def _request(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Send one request to the warm process; return its reply (ReportError if it failed)."""
         if self._process is None or self._process.stdin is None:
-            raise ReportError("the fork server is not running: call start() first.")
+            raise ReportError("the warm process is not running: call start() first.")
         request = json.dumps(message)
         with self._lock:
             if not self.alive():
@@ -260,23 +351,15 @@ class WarmProcess:
             except (BrokenPipeError, ValueError):
                 self._read_reply()  # raises the explanatory error
             reply = self._read_reply()
-            if reply.get("busy"):
-                return None
             if "error" in reply:
                 raise ReportError(str(reply["error"]))
-            pid = int(reply["pid"])
-            self.children.add(pid)
-            return pid
+            return reply
 
     def kill_children(self) -> None:
-        """Kill every child forked so far (each leads its own process group): the run stops."""
-        self.stopping = True
-        for pid in list(self.children):
-            for kill in (os.killpg, os.kill):
-                with contextlib.suppress(OSError):
-                    kill(pid, signal.SIGKILL)
-                    break
-        self.children.clear()
+        """Kill every kernel forked so far that still runs (each with its process group): the
+        run stops."""
+        for child in list(self.children.values()):
+            child.kill()
 
     def close(self) -> None:
         """Stop the warm process (running kernels are not affected; see :meth:`kill_children`).

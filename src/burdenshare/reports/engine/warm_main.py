@@ -3,12 +3,13 @@
 Started by :class:`burdenshare.reports.engine.warm.WarmProcess` as
 ``python -c "from burdenshare.reports.engine.warm_main import main; main()" REPLY_FD MODULE... -- MODULE...``.
 It imports the scientific stack and ipykernel once, then reads one JSON request per line on stdin
-and answers ``{"pid": N}`` on ``REPLY_FD``. A kernel request (``{"args": [...], "env": {...},
+and answers one JSON line on ``REPLY_FD``. A kernel request (``{"args": [...], "env": {...},
 "cwd": "..."}``) forks a child that becomes a fresh ipykernel (``IPKernelApp``) for exactly one
-report; a render request (``{"render": {...}}``) goes to the page renderer, one child forked on
-the first such request that exports each executed notebook's page in turn. The copy-on-write
-pages keep the imports warm without sharing any state between reports. Modules after ``--``
-(the page export's) are imported while no request waits.
+report and answers ``{"pid": N}``; a reap request (``{"reap": N}``) answers that kernel's exit
+status (``{"status": n}``, null while it runs). Kernels are reaped only when asked, so the
+runner knows their pids are still theirs. The copy-on-write pages keep the imports warm
+without sharing any state between reports. Entries after ``--`` are imported (and called) while
+no request waits.
 """
 
 from __future__ import annotations
@@ -24,35 +25,72 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Iterator
+from typing import Any
 
 from burdenshare.reports.engine import compat
+from burdenshare.reports.engine.warm import forget_skipped_imports, skip_unused_optional_imports
 
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
-#: Optional modules the runner's processes do without, and the package whose import looks for
-#: each: jsonschema imports rfc3987_syntax for an "iri" format check that notebook validation
-#: does not use, and building its grammar costs over a second per process (jsonschema issue
-#: 1428). Marked absent, the import is skipped; a kernel forked from this process forgets both,
-#: so a notebook that imports the package gets it as a fresh interpreter would.
-SKIPPED_OPTIONAL = {"rfc3987_syntax": "jsonschema"}
 #: Seconds without a request after which the warm process imports the next deferred module
 #: (the first kernels are asked for at once; an import then delays nobody).
 IDLE_S = 0.3
 
 
+def _call(entry: str) -> Any:
+    """Import ``"module"`` (``"module:function"`` also calls the function, e.g. to fill a cache,
+    and returns what it returned)."""
+    name, _, function = entry.partition(":")
+    imported = importlib.import_module(name)
+    return getattr(imported, function)() if function else None
+
+
 def _preload(modules: list[str]) -> list[str]:
-    """Import each module (``"module:function"`` also calls that function, e.g. to fill a cache);
-    return ``"name: error"`` for those that failed (they stay cold)."""
+    """Import (and call) each entry; return ``"name: error"`` for those that failed (they stay
+    cold)."""
     failed = []
     for module in modules:
         try:
-            name, _, function = module.partition(":")
-            imported = importlib.import_module(name)
-            if function:
-                getattr(imported, function)()
+            _call(module)
         except Exception as exc:  # a missing optional module must not stop the server
             failed.append(f"{module}: {type(exc).__name__}: {exc}")
     return failed
+
+
+class _Later:
+    """What the warm process does after it is ready, one step at a time while no request waits:
+    each entry is imported (and called, see :func:`_call`); a call that returns an iterator is
+    then advanced one item per step."""
+
+    def __init__(self, entries: list[str], failed: list[str]):
+        self.entries = list(entries)
+        self.failed = failed
+        self.steps: Iterator[Any] | None = None
+        self.current = ""
+
+    def wait(self) -> float | None:
+        """Seconds to wait for a request before the next step (None: nothing left to do)."""
+        if self.steps is not None:
+            return 0.0  # within an iterator: a request waits one step at most
+        return IDLE_S if self.entries else None
+
+    def step(self) -> None:
+        """Do the next step, then keep the collector off what it made (see :func:`main`)."""
+        try:
+            if self.steps is None:
+                self.current = self.entries.pop(0)
+                result = _call(self.current)
+                self.steps = iter(result) if isinstance(result, Iterator) else None
+            elif next(self.steps, _DONE) is _DONE:
+                self.steps = None
+        except Exception as exc:  # a failed step leaves the rest cold
+            self.failed.append(f"{self.current}: {type(exc).__name__}: {exc}")
+            self.steps = None
+        gc.freeze()
+
+
+_DONE = object()
 
 
 def _redo_import_time_choices() -> None:
@@ -82,51 +120,65 @@ def _leave_the_server(command_fds: tuple[int, ...]) -> None:
         os.close(fd)
 
 
+def _take_over(request: dict) -> None:
+    """In a kernel child: standard input from /dev/null, and the working directory, environment
+    and command line the kernelspec would have given a fresh kernel."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    launcher = importlib.util.find_spec(_LAUNCHER)
+    sys.argv = [launcher.origin if launcher and launcher.origin else _LAUNCHER, *request["args"]]
+    # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+
+
+def _reset_module_state() -> None:
+    """In a kernel child: undo what the preloaded modules hold that a fresh kernel would not."""
+    forget_skipped_imports()
+    if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
+        sys.modules["burdenshare.tables"].reset_loaded()
+    if "numpy" in sys.modules:  # the legacy global generator would repeat across children
+        sys.modules["numpy"].random.seed()
+    if "matplotlib" in sys.modules:
+        # matplotlib read MPLBACKEND when the warm process imported it; a fresh kernel reads it
+        # after ipykernel has chosen the inline backend. Apply the same rule here.
+        from burdenshare.reports.engine.kernel_side import INLINE_BACKEND  # lazy: preloaded
+
+        backend = os.environ.get("MPLBACKEND") or INLINE_BACKEND
+        sys.modules["matplotlib"].rcParams["backend"] = backend
+
+
+def _run_kernel_app(args: list[str]) -> None:
+    """Run an IPKernelApp with ``args`` until it shuts down."""
+    from ipykernel.kernelapp import IPKernelApp  # lazy: imported (warm) by the preload
+
+    # Trait defaults read JPY_* variables at import time (in the warm process): set them again.
+    app = IPKernelApp.instance(
+        parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
+        interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
+    )
+    # Kernels listen on loopback for the one runner that started them; ipykernel's warning
+    # about unencrypted TCP would print once per report into the runner's output.
+    app.log.addFilter(lambda record: "without encryption" not in record.getMessage())
+    app.initialize(args)
+    _redo_import_time_choices()
+    app.start()
+
+
 def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
-    """In the forked child: reset process state, then run an IPKernelApp until it shuts down."""
+    """In the forked child: reset process state, then run an IPKernelApp until it shuts down;
+    exit with its status (never returns into the warm process's loop)."""
     code = 0
     try:
         _leave_the_server(command_fds)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        launcher = importlib.util.find_spec(_LAUNCHER)
-        sys.argv = [
-            launcher.origin if launcher and launcher.origin else _LAUNCHER,
-            *request["args"],
-        ]
-        # ipykernel_launcher removes the working directory from sys.path; the shell adds "" back.
-        if sys.path and sys.path[0] in ("", os.getcwd()):
-            del sys.path[0]
-        _forget_skipped_imports()
-        if "burdenshare.tables" in sys.modules:  # each report records exactly its own loads
-            sys.modules["burdenshare.tables"].reset_loaded()
-        if "numpy" in sys.modules:  # the legacy global generator would repeat across children
-            sys.modules["numpy"].random.seed()
-        if "matplotlib" in sys.modules:
-            # matplotlib read MPLBACKEND when the zygote imported it; a fresh kernel reads it after
-            # ipykernel has chosen the inline backend. Apply the same rule here.
-            from burdenshare.reports.engine.kernel_side import INLINE_BACKEND  # lazy: preloaded
-
-            backend = os.environ.get("MPLBACKEND") or INLINE_BACKEND
-            sys.modules["matplotlib"].rcParams["backend"] = backend
-        from ipykernel.kernelapp import IPKernelApp  # lazy: imported (warm) by the preload
-
-        # Trait defaults read JPY_* variables at import time (in the zygote): set them from ours.
-        app = IPKernelApp.instance(
-            parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0),
-            interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0),
-        )
-        # Kernels listen on loopback for the one runner that started them; ipykernel's warning
-        # about unencrypted TCP would print once per report into the runner's output.
-        app.log.addFilter(lambda record: "without encryption" not in record.getMessage())
-        app.initialize(request["args"])
-        _redo_import_time_choices()
-        app.start()
+        _take_over(request)
+        _reset_module_state()
+        _run_kernel_app(request["args"])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
     except BaseException:
@@ -138,72 +190,6 @@ def _become_kernel(request: dict, command_fds: tuple[int, ...]) -> None:
         sys.stderr.flush()
     finally:
         os._exit(code)
-
-
-def _serve_pages(pages_fd: int, command_fds: tuple[int, ...]) -> None:
-    """In the forked page renderer: export one executed notebook's page per request line read
-    from ``pages_fd`` (see :mod:`burdenshare.reports.engine.render_side`) until the warm process closes
-    the pipe, then exit. One renderer serves every page of a run: no fork per page."""
-    code = 0
-    try:
-        _leave_the_server(command_fds)
-        from burdenshare.reports.engine.render_side import (
-            render_to_folder,  # lazy: preloaded (warm)
-        )
-
-        requests = _Commands(pages_fd)
-        while line := requests.line(wait=None):
-            if line.strip():
-                render_to_folder(**json.loads(line)["render"])
-    except BaseException:
-        traceback.print_exc()
-        code = 1
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-
-
-class _Renderer:
-    """The warm process's page renderer: one child, forked on the first page request (and again
-    if it has died), that reads page requests from a pipe."""
-
-    def __init__(self, command_fds: tuple[int, ...]):
-        self.command_fds = command_fds
-        self.pid = 0
-        self.pipe = -1
-
-    def _alive(self) -> bool:
-        if not self.pid:
-            return False
-        try:
-            os.kill(self.pid, 0)  # children are reaped by the OS: a dead one is gone
-        except ProcessLookupError:
-            return False
-        return True
-
-    def _start(self) -> None:
-        if self.pipe >= 0:
-            os.close(self.pipe)
-        read_fd, self.pipe = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            _serve_pages(read_fd, (*self.command_fds, self.pipe))
-        os.close(read_fd)
-        with contextlib.suppress(OSError):  # the child did it first
-            os.setpgid(self.pid, self.pid)
-
-    def send(self, line: bytes) -> int:
-        """Hand a page request to the renderer (started or restarted as needed); its pid."""
-        for _ in range(2):
-            if not self._alive():
-                self._start()
-            try:
-                os.write(self.pipe, line)
-                return self.pid
-            except BrokenPipeError:  # it died after the check (SIGPIPE is ignored): another
-                self.pid = 0
-        raise OSError("the page renderer could not be started")
 
 
 class _Commands:
@@ -228,38 +214,48 @@ class _Commands:
         return line + b"\n"
 
 
-def skip_unused_optional_imports() -> None:
-    """Mark :data:`SKIPPED_OPTIONAL` as absent in this process (the runner's own processes only:
-    never in a user's session)."""
-    for name in SKIPPED_OPTIONAL:
-        sys.modules.setdefault(name, None)
+def _reap(pid: int) -> dict[str, Any]:
+    """Reap the kernel ``pid`` if it has exited: its exit status (a signal as a negative number,
+    as ``Popen`` gives it), or None while it runs."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return {"error": f"process {pid} is not a kernel of this warm process (or was reaped)"}
+    return {"status": os.waitstatus_to_exitcode(status) if done else None}
 
 
-def _forget_skipped_imports() -> None:
-    """In a kernel child: undo :func:`skip_unused_optional_imports` (the marker and the package
-    imported under it), so the kernel imports them as an ordinary kernel would."""
-    for name, package in SKIPPED_OPTIONAL.items():
-        if name in sys.modules and sys.modules[name] is None:
-            del sys.modules[name]
-            for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-                del sys.modules[module]
+def _serve(request: dict[str, Any], pipes: tuple[int, ...]) -> dict[str, Any]:
+    """Answer one request: reap a kernel (``{"reap": pid}``), or fork a new one."""
+    if "reap" in request:
+        return _reap(int(request["reap"]))
+    pid = os.fork()
+    if pid == 0:
+        _become_kernel(request, pipes)
+    with contextlib.suppress(OSError):  # the child did it first, or already exited
+        os.setpgid(pid, pid)
+    return {"pid": pid}
+
+
+def _arguments(argv: list[str]) -> tuple[int, list[str], list[str]]:
+    """(reply fd, modules to import before "ready", modules after ``--`` to import later)."""
+    modules = argv[2:]
+    if "--" not in modules:
+        return int(argv[1]), modules, []
+    split = modules.index("--")
+    return int(argv[1]), modules[:split], modules[split + 1 :]
 
 
 def main() -> None:
-    """Serve fork requests until stdin closes.
+    """Serve requests until stdin closes.
 
     Arguments: the reply file descriptor, the modules to import before answering "ready", then
-    ``--`` and modules to import later, one at a time whenever no request is waiting (they are
-    needed by page-export children, not by kernels). A page asked for before they are all
-    imported is answered ``{"busy": true}`` and the next module is imported at once.
+    ``--`` and modules to import later, one at a time whenever no request is waiting (what only
+    some kernels need). Kernels are reaped only when the runner asks (``{"reap": pid}``), so
+    until then a kernel's pid and process group id stay its own (the runner signals them).
     """
     skip_unused_optional_imports()
-    reply_fd = int(sys.argv[1])
-    modules = sys.argv[2:]
-    later = modules[modules.index("--") + 1 :] if "--" in modules else []
-    now = modules[: len(modules) - len(later) - (1 if "--" in modules else 0)]
+    reply_fd, now, later = _arguments(sys.argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the runner, which closes us
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the OS
     failed = _preload(now)
     # Keep the collector off the preloaded objects: collecting them in a child would write to
     # (and so copy) every page the child shares with this process.
@@ -269,39 +265,13 @@ def main() -> None:
     reply = os.fdopen(reply_fd, "wb", buffering=0)
     reply.write(json.dumps({"ready": True, "failed": failed, "threads": threads}).encode() + b"\n")
     commands = _Commands(command_fd)
-    renderer = _Renderer((command_fd, reply_fd))
-    while True:
-        line = commands.line(wait=IDLE_S if later else None)
-        if line is None:  # idle: preload the next module for page-export children
-            failed += _preload([later.pop(0)])
-            gc.freeze()
-            continue
-        if not line:
-            break
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        renders = "render" in request
-        if renders and later:
-            # Not ready for pages yet: say so (the runner asks again shortly), then import the
-            # next module now rather than when idle. A kernel request waits one import at most.
-            reply.write(json.dumps({"busy": True}).encode() + b"\n")
-            failed += _preload([later.pop(0)])
-            gc.freeze()
-            continue
-        if renders:
-            try:
-                reply.write(json.dumps({"pid": renderer.send(line)}).encode() + b"\n")
-            except OSError as exc:
-                reply.write(json.dumps({"error": str(exc)}).encode() + b"\n")
-            continue
-        pid = os.fork()
-        if pid == 0:
-            pipes = (command_fd, reply_fd, *([renderer.pipe] if renderer.pipe >= 0 else []))
-            _become_kernel(request, pipes)
-        with contextlib.suppress(OSError):  # the child did it first, or already exited
-            os.setpgid(pid, pid)
-        reply.write(json.dumps({"pid": pid}).encode() + b"\n")
+    pending = _Later(later, failed)
+    while (line := commands.line(wait=pending.wait())) != b"":
+        if line is None:  # idle: the next step for later kernels
+            pending.step()
+        elif line.strip():
+            answer = _serve(json.loads(line), (command_fd, reply_fd))
+            reply.write(json.dumps(answer).encode() + b"\n")
 
 
 if __name__ == "__main__":  # pragma: no cover
