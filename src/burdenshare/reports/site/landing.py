@@ -94,7 +94,7 @@ def about_the_data(terms: Iterable[Any]) -> list[tuple[str, str]]:
     if unknown:
         raise ReportError(
             f"unknown term(s) {', '.join(unknown)} in the notebook's burdenshare.terms; choose "
-            f"from {', '.join(known)} (reports/templates/site/about.yaml)."
+            f"from {', '.join(known)} (reports/site/templates/site/about.yaml)."
         )
     return [known[t] for t in known if t in wanted]
 
