@@ -15,13 +15,21 @@ import csv
 import importlib.util
 import io
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
+#: The test processes do without jsonschema's optional IRI format check, as the runner's warm
+#: process does (burdenshare.reports.engine.warm_main): notebook validation does not use it, and
+#: building its grammar when nbformat is imported cost 1.2-3 s in every pytest process (jsonschema
+#: issue 1428). Set before anything imports jsonschema; kernels and CLI processes the tests start
+#: are fresh interpreters and keep it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from burdenshare.paths import bundled_data_dir
-from burdenshare.reports.site.pdf import find_chromium
+import pytest  # noqa: E402
+
+from burdenshare.paths import bundled_data_dir  # noqa: E402
+from burdenshare.reports.site.pdf import find_chromium  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = bundled_data_dir()
