@@ -27,6 +27,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from burdenshare.paths import bundled_data_dir  # noqa: E402
 from burdenshare.reports.site.pdf import find_chromium  # noqa: E402
@@ -60,6 +61,18 @@ has_axe = AXE.is_file()
 requires_axe = _requires("axe-core", has_axe, "npm ci --prefix tests/browser")
 has_dask = _has_module("distributed")
 requires_dask = _requires("dask.distributed", has_dask, 'pip install -e ".[dask]"')
+
+
+#: The hypothesis profile of the quick loop (``-m "not slow"``; tests/conftest.py registers it).
+QUICK_PROFILE = "quick"
+
+
+def examples(n: int) -> int:
+    """``max_examples`` for a property test that sets its own: ``n`` in the full run, at most the
+    quick profile's number in the quick loop (``@settings(max_examples=examples(60))``)."""
+    if settings.get_current_profile_name() == QUICK_PROFILE:
+        return min(n, settings.default.max_examples)
+    return n
 
 
 def need_shared(path: Path) -> Path:

@@ -7,13 +7,31 @@ import os
 import pytest
 from hypothesis import settings
 
+from tests import QUICK_PROFILE
+
 #: No timed assertions in tests (DESIGN.md: benchmarks measure time): hypothesis' 200 ms deadline
 #: per example failed at random on the shared 2-core machine and under pytest-xdist.
-settings.register_profile("burdenshare", deadline=None)
-settings.load_profile("burdenshare")
+#: Two profiles: "full" runs each property test's own number of examples (hypothesis' 100 unless
+#: the test says, see tests.examples); the quick loop (-m "not slow") runs at most
+#: QUICK_EXAMPLES of each, the same properties on fewer draws. --hypothesis-profile NAME chooses.
+QUICK_EXAMPLES = 10
+settings.register_profile("full", deadline=None)
+settings.register_profile(QUICK_PROFILE, deadline=None, max_examples=QUICK_EXAMPLES)
+settings.load_profile("full")
 
 #: Each names why a test is slow; a test carrying one is also ``slow`` (``-m "not slow"``).
 SLOW_KINDS = ("notebooks", "browser", "dask", "processes")
+
+
+def quick_loop(config: pytest.Config) -> bool:
+    """Whether this run leaves the slow tests out (``-m "not slow"``, the README's quick loop)."""
+    return "not slow" in (config.getoption("markexpr") or "")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the quick hypothesis profile in the quick loop, unless ``--hypothesis-profile`` says."""
+    if not config.getoption("hypothesis_profile"):
+        settings.load_profile(QUICK_PROFILE if quick_loop(config) else "full")
 
 
 @pytest.hookimpl(tryfirst=True)
