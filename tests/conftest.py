@@ -20,7 +20,7 @@ settings.register_profile(QUICK_PROFILE, deadline=None, max_examples=QUICK_EXAMP
 settings.load_profile("full")
 
 #: Each names why a test is slow; a test carrying one is also ``slow`` (``-m "not slow"``).
-SLOW_KINDS = ("notebooks", "browser", "dask", "processes")
+SLOW_KINDS = ("notebooks", "browser", "dask", "processes", "adversarial", "site", "sources")
 
 
 def quick_loop(config: pytest.Config) -> bool:
@@ -40,6 +40,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
             item.add_marker(pytest.mark.slow)
+
+
+#: In the quick loop, a test whose setup, call and teardown take longer than this (seconds of wall
+#: time) is named at the end of the run: mark it with why it is slow, or make it cheaper.
+QUICK_LIMIT_S = 2.0
+_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each test's phases (under pytest-xdist, the reports the workers send)."""
+    _seconds[report.nodeid] = _seconds.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """In the quick loop, warn about the tests over :data:`QUICK_LIMIT_S` (never a failure:
+    DESIGN.md has no timed assertions, and a busy machine slows every test)."""
+    slow = sorted(((s, n) for n, s in _seconds.items() if s > QUICK_LIMIT_S), reverse=True)
+    if not slow or not quick_loop(config):
+        return
+    terminalreporter.write_sep(
+        "=", f"{len(slow)} tests over {QUICK_LIMIT_S:g} s in the quick loop", yellow=True
+    )
+    for seconds, nodeid in slow:
+        terminalreporter.write_line(f"{seconds:6.2f}s {nodeid}")
+    kinds = ", ".join(SLOW_KINDS)
+    terminalreporter.write_line(
+        f"mark each with why it is slow ({kinds}; tests/conftest.py) or make it cheaper "
+        "(wall time: on a busy machine, time it again alone)"
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
