@@ -20,7 +20,16 @@ settings.register_profile(QUICK_PROFILE, deadline=None, max_examples=QUICK_EXAMP
 settings.load_profile("full")
 
 #: Each names why a test is slow; a test carrying one is also ``slow`` (``-m "not slow"``).
-SLOW_KINDS = ("notebooks", "browser", "dask", "processes", "adversarial", "site", "sources")
+SLOW_KINDS = (
+    "notebooks",
+    "browser",
+    "dask",
+    "processes",
+    "adversarial",
+    "site",
+    "sources",
+    "sweeps",
+)
 
 
 def quick_loop(config: pytest.Config) -> bool:
@@ -36,10 +45,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Add ``slow`` to every test marked with one of :data:`SLOW_KINDS` (before ``-m`` selects)."""
+    """Add ``slow`` to every test marked with one of :data:`SLOW_KINDS` (before ``-m`` selects);
+    a test marked ``slow`` by hand must say why with one of them."""
+    unexplained = []
     for item in items:
         if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
             item.add_marker(pytest.mark.slow)
+        elif item.get_closest_marker("slow"):
+            unexplained.append(item.nodeid)
+    if unexplained:
+        raise pytest.UsageError(
+            f"marked slow without saying why: {', '.join(unexplained)}; mark each with one of "
+            f"{', '.join(SLOW_KINDS)} instead (tests/conftest.py)"
+        )
 
 
 #: In the quick loop, a test whose setup, call and teardown take longer than this (seconds of wall

@@ -143,6 +143,7 @@ def test_show_keeps_the_original_values_in_the_csv():
     assert bool(back["flag"].iloc[0]) is True
 
 
+@pytest.mark.sweeps
 @pytest.mark.parametrize(
     "module",
     [

@@ -359,7 +359,7 @@ def test_every_builder_keeps_the_data_it_draws():
     assert plots.data_of(Figure()) is None  # a figure built elsewhere carries none
 
 
-@pytest.mark.slow
+@pytest.mark.sweeps
 def test_every_figure_of_the_default_set_carries_its_data():
     from burdenshare.analyses import ANALYSES
 

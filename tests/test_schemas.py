@@ -61,6 +61,7 @@ def test_columns_nullable_and_optional_are_derived_from_the_fields():
     assert nullable == spec.nullable
 
 
+@pytest.mark.sweeps
 @pytest.mark.parametrize("name", sorted(manifest.entries()))
 def test_pandera_schema_accepts_every_bundled_file(name):
     spec = schemas.SPECS[manifest.entries()[name]["schema"]]
