@@ -15,13 +15,22 @@ import csv
 import importlib.util
 import io
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
+#: The test processes do without jsonschema's optional IRI format check, as the runner's warm
+#: process does (burdenshare.reports.engine.warm_main): notebook validation does not use it, and
+#: building its grammar when nbformat is imported cost 1.2-3 s in every pytest process (jsonschema
+#: issue 1428). Set before anything imports jsonschema; kernels and CLI processes the tests start
+#: are fresh interpreters and keep it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from burdenshare.paths import bundled_data_dir
-from burdenshare.reports.site.pdf import find_chromium
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from burdenshare.paths import bundled_data_dir  # noqa: E402
+from burdenshare.reports.site.pdf import find_chromium  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = bundled_data_dir()
@@ -52,6 +61,18 @@ has_axe = AXE.is_file()
 requires_axe = _requires("axe-core", has_axe, "npm ci --prefix tests/browser")
 has_dask = _has_module("distributed")
 requires_dask = _requires("dask.distributed", has_dask, 'pip install -e ".[dask]"')
+
+
+#: The hypothesis profile of the quick loop (``-m "not slow"``; tests/conftest.py registers it).
+QUICK_PROFILE = "quick"
+
+
+def examples(n: int) -> int:
+    """``max_examples`` for a property test that sets its own: ``n`` in the full run, at most the
+    quick profile's number in the quick loop (``@settings(max_examples=examples(60))``)."""
+    if settings.get_current_profile_name() == QUICK_PROFILE:
+        return min(n, settings.default.max_examples)
+    return n
 
 
 def need_shared(path: Path) -> Path:

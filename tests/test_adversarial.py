@@ -56,6 +56,7 @@ def test_case_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.adversarial
 @pytest.mark.parametrize(
     "case",
     [pytest.param(case, marks=[getattr(pytest.mark, k) for k in case.kinds]) for case in CASES],

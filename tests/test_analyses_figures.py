@@ -168,7 +168,7 @@ def test_every_notebook_has_extreme_cases():
     assert len(SETS["country_profile"]) > len(nato_allies(2026))
 
 
-@pytest.mark.slow
+@pytest.mark.sweeps
 @pytest.mark.parametrize(("name", "which"), CASES)
 def test_every_figure_follows_the_rules(name: str, which: int):
     result = ANALYSES[name].run(**SETS[name][which])

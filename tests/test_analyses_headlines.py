@@ -25,6 +25,7 @@ from burdenshare.analyses import (
 from burdenshare.analyses._format import fmt, signed, trend_text
 from burdenshare.countries import nato_allies
 from burdenshare.reports.planning import discover, plan
+from tests import examples
 
 #: Key results that set the basis of the others (an edition, a year, a date, a release, ...):
 #: two reports may state different numbers for one quantity only if one of these, stated by
@@ -187,7 +188,7 @@ def test_a_trend_that_turns_names_its_turn():
 
 
 @given(st.lists(st.integers(0, 100), min_size=2, max_size=12))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_trend_text_names_every_turn_beyond_its_ends(shares):
     line = pd.Series([float(v) for v in shares], index=range(2000, 2000 + len(shares)))
     text = trend_text(line, str, digits=0)
@@ -204,7 +205,7 @@ def test_trend_text_names_every_turn_beyond_its_ends(shares):
     value=st.floats(-1e6, 1e6, allow_nan=False).filter(lambda v: v == 0 or abs(v) > 1e-9),
     digits=st.integers(0, 3),
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_a_number_in_a_title_is_the_value_as_rounded(value, digits):
     shown = fmt(value, digits)
     # the value rounded to some number of decimals (at least ``digits``), trailing zeros dropped

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from burdenshare.analyses import display
 from burdenshare.analyses.reader import MISSING, MISSING_NOTE, number, reader_frame
+from tests import examples
 
 #: What a reader must never see in a shown table (issue: "tables a reader can read").
 RAW = re.compile(
@@ -57,7 +58,7 @@ def tables(draw: st.DrawFn) -> pd.DataFrame:
     return frame
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(tables())
 def test_no_raw_value_reaches_the_reader(table: pd.DataFrame):
     shown = reader_frame(table)
@@ -66,7 +67,7 @@ def test_no_raw_value_reaches_the_reader(table: pd.DataFrame):
         assert found is None, (found.group(0), text)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15))
 def test_a_number_reads_back_as_its_rounded_value(value: float):
     for decimals in (0, 1, 2):
@@ -142,6 +143,7 @@ def test_show_keeps_the_original_values_in_the_csv():
     assert bool(back["flag"].iloc[0]) is True
 
 
+@pytest.mark.sweeps
 @pytest.mark.parametrize(
     "module",
     [

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import burdenshare as bs
 from burdenshare import plots
 from burdenshare.analyses import restrictions_mechanisms as rm
-from tests import DATA
+from tests import DATA, examples
 
 
 def _csv_rows(name: str) -> list[dict[str, str]]:
@@ -73,7 +73,7 @@ def _exception(wider: pd.Series, part: pd.Series) -> bool:
     return part["weapon_system"] in str(wider["exceptions"]).split("; ")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(day=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2026, 12, 31)))
 def test_no_two_current_reports_for_overlapping_categories(day):
     """Whatever the day: among current rows, two on overlapping categories of one donor are only
@@ -177,7 +177,7 @@ def test_a_category_of_all_a_donors_weapons_covers_its_other_categories_in_use()
         assert set(others["weapon_system"]) <= set(str(row["covers"]).split(";")), row
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_every_donor_asked_for_is_counted_or_named(data):
     chosen = data.draw(st.lists(st.sampled_from(rm.donors()), min_size=1, max_size=6, unique=True))

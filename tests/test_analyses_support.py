@@ -15,6 +15,7 @@ from burdenshare import plots
 from burdenshare.analyses import accession_opinion, commitments_briefing, ukraine_support_flows
 from burdenshare.editions import editions, last_day
 from burdenshare.tables import loaded, reset_loaded
+from tests import examples
 
 
 def test_support_flows_defaults_match_kiel_and_library():
@@ -200,7 +201,7 @@ _SPAN = commitments_briefing.span()
 @example(day=dt.date(2026, 8, 4), vintage="as_known")
 @example(day=dt.date(2026, 7, 9), vintage="as_known")  # the day before NATO's 2026 edition
 @example(day=dt.date(2025, 8, 26), vintage="as_known")
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 def test_an_as_known_briefing_never_reads_what_was_published_after_its_date(day, vintage):
     reset_loaded()
     result = commitments_briefing.run(day.isoformat(), vintage)

@@ -258,6 +258,7 @@ def test_an_imported_release_is_the_new_one(tmp_path):
     assert set(monthly.tables["revisions"]["month"].dt.strftime("%Y-%m")) <= {"2026-03", "2026-04"}
 
 
+@pytest.mark.sources
 def test_an_imported_nato_edition_is_read(tmp_path, monkeypatch):
     """NATO's own 2024 workbook imported: the report reads the imported edition, same figures."""
     bundled = wc.run(old="2024", new="2026").key_results

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import burdenshare as bs
 from burdenshare.validation import read_table
-from tests import DATA, write_csv
+from tests import DATA, examples, write_csv
 from tests.adversarial.cases_loaders import LOADERS, template_rows
 
 
@@ -55,7 +55,7 @@ _FX = bs.load_fx()
 _YEARS = sorted(_FX["year"].unique())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.data(),
     st.floats(min_value=1e-6, max_value=1e12, allow_nan=False, allow_infinity=False),

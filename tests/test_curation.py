@@ -20,7 +20,7 @@ def _manifest() -> dict:
     return json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.slow
+@pytest.mark.sources
 def test_rebuild_gives_data_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """``python -m tools.curate --out DIR`` writes every file of data/, manifest.json included,
     with the same bytes. countries.csv is edited by hand and copied; NATO 2024 and SIPRI 2025 come

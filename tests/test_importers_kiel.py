@@ -245,6 +245,7 @@ def r29() -> bs.importers.KielRelease:
     return read_kiel_release(need_shared(R29_FILES))
 
 
+@pytest.mark.sources
 def test_r29_files_reproduce_bundled_tables_value_for_value(r29):
     loaders = {
         "kiel_support_monthly": lambda: bs.load_support_monthly(release="R29"),
@@ -267,6 +268,7 @@ def test_r29_files_reproduce_bundled_tables_value_for_value(r29):
     assert r29.info.label == "R29" and r29.info.data_through == pd.Timestamp("2026-04-01")
 
 
+@pytest.mark.sources
 def test_r29_import_is_byte_identical_and_overrides_bundled(r29, tmp_path):
     result = import_kiel(R29_FILES)
     assert result.overrides_bundled
@@ -304,6 +306,7 @@ def r31(tmp_path) -> Path:
     return write_files(tmp_path / "r31", files)
 
 
+@pytest.mark.sources
 def test_r31_becomes_latest_for_loaders_and_the_flows_analysis(r31):
     before = ukraine_support_flows.run().key_results
     assert before["monthly_last_month"] == "2026-04"
@@ -325,6 +328,7 @@ def test_r31_becomes_latest_for_loaders_and_the_flows_analysis(r31):
     assert np.isclose(after["monthly_europe_bn"] - before["monthly_europe_bn"], europe_april)
 
 
+@pytest.mark.sources
 def test_r31_name_and_code_disagreeing_is_an_error_not_a_new_country(r31):
     files = read_files(r31)
     row = next(r for r in files["data_explorer.csv"][1:] if r[0] == "Germany")
@@ -338,6 +342,7 @@ def test_r31_name_and_code_disagreeing_is_an_error_not_a_new_country(r31):
     assert not (user_data_dir_path() / "manifest.json").exists()
 
 
+@pytest.mark.sources
 def test_r31_month_after_its_period_is_an_error(r31):
     files = read_files(r31)
     files["total_allocations.csv"][-1][1] = "6"  # June 2026, after 05/2026
@@ -346,6 +351,7 @@ def test_r31_month_after_its_period_is_an_error(r31):
         import_kiel(r31)
 
 
+@pytest.mark.sources
 def test_unchanged_import_reads_the_files_once_more_but_writes_nothing(r31):
     import_kiel(r31)
     manifest = user_data_dir_path() / "manifest.json"

@@ -24,7 +24,7 @@ SIPRI_2025 = RAW / "SIPRI-Milex-data-1949-2024_2.xlsx"
 
 #: Under pytest-xdist (--dist loadgroup) the module runs on one worker, so its module fixtures
 #: (the publishers' workbooks, parsed once) are built once.
-pytestmark = pytest.mark.xdist_group("test_importers_real")
+pytestmark = [pytest.mark.xdist_group("test_importers_real"), pytest.mark.sources]
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,7 @@ def _period(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return None
 
 
+@pytest.mark.sweeps
 @pytest.mark.parametrize("name", sorted(manifest.entries()))
 def test_a_period_in_a_title_is_the_datas_first_and_last_period(name):
     """ "R29 monthly flows (Feb 2022 - Apr 2026)" over data from Jan 2022 is caught: a title's
@@ -158,6 +159,7 @@ def test_manifest_is_valid_json():
     json.loads((bundled_data_dir() / "manifest.json").read_text())
 
 
+@pytest.mark.sweeps
 def test_every_bundled_table_has_a_schema_and_warms_the_cache():
     from burdenshare.schemas import SPECS
 

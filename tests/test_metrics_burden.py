@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import burdenshare as bs
 from burdenshare.metrics import Basis
+from tests import examples
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_year_outside_data(p24):
         max_size=10,
     )
 )
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 def test_shares_properties(rows):
     codes = ["BEL", "DEU", "FRA", "ITA", "NLD", "NOR", "POL", "USA", "CAN", "DNK"][: len(rows)]
     index = pd.MultiIndex.from_product([codes, [2024]], names=["iso3", "year"])

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import burdenshare as bs
 from burdenshare.metrics import Basis
+from tests import examples
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def _one_ally(share: float, gdp: float, change: float = 5.0) -> pd.DataFrame:
     by=st.integers(2027, 2050),
     method=st.sampled_from(["linear", "real_growth"]),
 )
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_a_path_ends_on_its_target(share, target, growth, by, method):
     path = bs.pathway(
         _one_ally(share, 1000.0),
@@ -116,7 +117,7 @@ def test_on_track_compares_recent_real_growth_with_required(p26):
     share=st.floats(0.5, 6.0),
     growth=st.floats(-0.02, 0.05),
 )
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_a_track_verdict_holds_across_every_window(changes, share, growth):
     """On or off track only where every window agrees; the rest depend on the window, and an
     ally already at the target is counted apart whatever its growth."""

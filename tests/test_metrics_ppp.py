@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import burdenshare as bs
+from tests import examples
 
 PPP = bs.load_ppp()
 ALLIES_2026 = bs.load_spending(edition="2026")
@@ -84,7 +85,7 @@ def test_a_frame_of_several_indicators_needs_one_named():
         bs.to_ppp(ALLIES_2026, PPP)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(year=YEARS, amount=st.floats(0, 1e9, allow_nan=False))
 def test_united_states_ppp_equals_its_us_dollar_figure(year: int, amount: float):
     out = bs.to_ppp(_frame([("USA", year, amount, "million US$", "USD")]), PPP)
@@ -92,7 +93,7 @@ def test_united_states_ppp_equals_its_us_dollar_figure(year: int, amount: float)
     assert out.at[0, "intl_usd_m"] == amount
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     year=YEARS,
     amounts=st.dictionaries(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import burdenshare as bs
 from burdenshare.metrics import Basis
+from tests import examples
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +120,7 @@ def test_netherlands_money_gap_is_on_current_prices_not_real_share_times_current
 
 
 @given(data=st.data())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_money_gap_reaches_exactly_the_target_share_of_current_gdp(panels, data):
     """Spending plus the money gap is the target share of current GDP, for any ally-year and
     target: one basis, whatever NATO's share of real GDP says."""
@@ -181,7 +182,7 @@ PARTS = ("defexp_share_gdp_pct", "defence- and security-related spending", "resi
     bound=st.sampled_from(["at least", "up to", ""]),
     value=st.floats(0.5, 6.0),
 )
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_any_target_is_scored_only_on_the_measure_the_data_holds(panels, parts, bound, value):
     """A target of any composition (a user's own targets table): a verdict only where the data
     holds the whole measure; on part of an "at least" target only 'meets' (a lower bound); on
@@ -459,7 +460,7 @@ def test_cagr_of_a_constant_series_is_zero(level, years):
 
 
 @given(st.lists(st.floats(1.0, 1e6), min_size=3, max_size=12))
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 def test_cagr_compounds_the_yearly_growth(values):
     panel = _series_panel(values, "x", CONSTANT)
     yearly = bs.real_growth(panel, "x").dropna() / 100
@@ -491,7 +492,7 @@ def test_gap_money_closes_the_gap(start_share, gdp, target):
     assert 100 * (spend + gap["gap_usd_current_m"]) / gdp == pytest.approx(target, rel=1e-9)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_row_order_never_changes_an_answer(rng):
     panel = bs.spending_panel("2026")

@@ -13,6 +13,7 @@ import burdenshare as bs
 from burdenshare.errors import ParameterError, UnitError
 from burdenshare.metrics import Basis
 from burdenshare.metrics.support import region
+from tests import examples
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +190,7 @@ def nato_panels() -> dict[str, pd.DataFrame]:
 
 
 @given(data=st.data())
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 def test_counting_support_never_lowers_the_share_shown(nato_panels, data):
     """Any ally, any year with the NATO figures and an ECB rate, any non-negative support:
     the share with support is at least NATO's share without it (or not shown at all)."""

@@ -25,6 +25,8 @@ def test_notebooks_pass_nbval(tmp_path: Path):
         sys.executable,
         "-m",
         "pytest",
+        "-p",
+        "nbval",  # the project's pytest settings leave the plugin out (pyproject.toml)
         "--nbval",
         "--nbval-current-env",
         "--nbval-sanitize-with",

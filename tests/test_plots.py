@@ -20,6 +20,7 @@ import burdenshare as bs
 from burdenshare import plots
 from burdenshare.countries import nato_allies
 from burdenshare.editions import citation
+from tests import examples
 from tests.figure_checks import (
     YEAR,
     all_texts,
@@ -140,7 +141,7 @@ def test_extrapolations_are_labelled_and_do_not_set_the_range():
     growth=st.floats(-0.1, 0.4),
     years=st.integers(2, 15),
 )
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 def test_an_extrapolation_leaving_the_chart_says_what_it_reaches(start, growth, years):
     index = range(2026, 2026 + years)
     path = pd.DataFrame(
@@ -183,7 +184,7 @@ def _greedy_wrap(text: str, width: float, size: float) -> str:
 _WORDS = st.sampled_from(["a", "of", "the", "Poland", "3.5%", "2035:", "WWWWWWWWWWWW", "", "il"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     words=st.lists(_WORDS, min_size=1, max_size=40),
     breaks=st.sets(st.integers(0, 39), max_size=3),
@@ -358,7 +359,7 @@ def test_every_builder_keeps_the_data_it_draws():
     assert plots.data_of(Figure()) is None  # a figure built elsewhere carries none
 
 
-@pytest.mark.slow
+@pytest.mark.sweeps
 def test_every_figure_of_the_default_set_carries_its_data():
     from burdenshare.analyses import ANALYSES
 

@@ -534,6 +534,7 @@ def test_a_page_without_the_runners_metadata_still_renders():
     assert re.search(r"year 2025 \(default\)", page.text)
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_every_committed_notebook_renders_for_readers(path):
     """The committed notebooks (executed, nbval-checked outputs): reader mode drops code and
@@ -559,6 +560,7 @@ def test_every_committed_notebook_renders_for_readers(path):
         assert Page(page.html).title == title
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("show_code", [False, True])
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_pages_are_what_nbconverts_own_html_pass_gives(path, show_code):
@@ -600,6 +602,7 @@ def test_a_table_without_its_csv_is_an_error_naming_the_cell(alliance):
 # --- the landing page -----------------------------------------------------------------------------
 
 
+@pytest.mark.site
 def test_landing_page_leads_with_findings_then_sections(site):
     folder, run = site
     html = (folder / "index.html").read_text()
@@ -640,6 +643,7 @@ def test_landing_page_leads_with_findings_then_sections(site):
     assert local_links_resolve(folder, "index.html", page) == []
 
 
+@pytest.mark.site
 def test_country_profiles_are_a_grid_of_allies_with_their_results(site):
     folder, run = site
     html = (folder / "index.html").read_text()
@@ -658,6 +662,7 @@ def test_country_profiles_are_a_grid_of_allies_with_their_results(site):
     assert f"Poland {format_value(share, '%', with_unit=False)}" in text
 
 
+@pytest.mark.site
 def test_a_run_of_country_profiles_only_leads_with_their_findings(site):
     folder, run = site
     only = dict(run, reports=[r for r in run["reports"] if r["notebook"] == "country_profile"])
@@ -670,6 +675,7 @@ def test_a_run_of_country_profiles_only_leads_with_their_findings(site):
         )
 
 
+@pytest.mark.site
 def test_thumbnails_are_small_pngs_of_the_lead_figures(site):
     folder, _ = site
     thumbs = sorted(p.name for p in folder.glob("*.thumb.png"))
@@ -695,6 +701,7 @@ def test_thumbnails_are_small_pngs_of_the_lead_figures(site):
     assert title in alts
 
 
+@pytest.mark.site
 def test_every_page_carries_its_provenance_and_links_resolve(site):
     folder, run = site
     for report in run["reports"]:
@@ -710,11 +717,13 @@ def test_every_page_carries_its_provenance_and_links_resolve(site):
         assert read in landing
 
 
+@pytest.mark.site
 def test_the_site_renders_the_same_twice(site, tmp_path):
     folder, run = site
     assert render_site(run, folder) == render_site(run, folder)
 
 
+@pytest.mark.site
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -731,6 +740,7 @@ def test_file_names_that_leave_the_folder_are_refused(site, change: Callable, me
         render_site(bad, folder)
 
 
+@pytest.mark.site
 def test_a_missing_executed_notebook_is_an_error_naming_it(site, tmp_path):
     _, run = site
     with pytest.raises(ReportError, match=r"alliance_overview\.ipynb: the executed notebook"):
@@ -757,6 +767,7 @@ def test_an_unknown_term_is_an_error_naming_it():
         about_the_data(["share_of_gdp", "no_such_term"])
 
 
+@pytest.mark.site
 def test_pages_define_their_terms_and_suggest_a_citation(alliance, site):
     nb, _ = alliance
     nb = copy.deepcopy(nb)
@@ -789,6 +800,7 @@ def test_a_figure_offers_the_data_it_draws_as_csv_with_its_as_of_date(alliance):
 # --- PDFs and the site in a real browser ----------------------------------------------------------
 
 
+@pytest.mark.site
 def test_pdfs_without_chromium_say_how_to_get_it(site, tmp_path, monkeypatch):
     folder, _ = site
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -813,6 +825,7 @@ def test_pdfs_without_playwright_name_the_extra(site, monkeypatch):
     assert check_options(RunOptions(pdf=False, use_cache=False)).pdf is False
 
 
+@pytest.mark.site
 def test_pdfs_of_missing_pages_or_unsafe_stems_are_refused(site):
     folder, _ = site
     with pytest.raises(ReportError, match=r"no_such_report\.html: no such report page"):

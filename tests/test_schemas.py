@@ -18,7 +18,7 @@ from burdenshare.errors import DataError, ParameterError
 from burdenshare.schemas.fields import FIELDS
 from burdenshare.schemas.model import NUMERIC
 from burdenshare.validation import check_frame, find_problems, read_table
-from tests import DATA
+from tests import DATA, examples
 
 
 def _bundled(name: str) -> pd.DataFrame:
@@ -61,6 +61,7 @@ def test_columns_nullable_and_optional_are_derived_from_the_fields():
     assert nullable == spec.nullable
 
 
+@pytest.mark.sweeps
 @pytest.mark.parametrize("name", sorted(manifest.entries()))
 def test_pandera_schema_accepts_every_bundled_file(name):
     spec = schemas.SPECS[manifest.entries()[name]["schema"]]
@@ -133,7 +134,7 @@ _SHARES = _bundled("nato_defexp_2025.csv")
 _SHARES = _SHARES[_SHARES.indicator == "defexp_share_gdp_pct"].head(20).reset_index(drop=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.floats(allow_nan=False), st.integers(min_value=0, max_value=19))
 def test_a_share_outside_0_100_is_exactly_one_problem_naming_the_bound(value, row):
     frame = _SHARES.copy()
