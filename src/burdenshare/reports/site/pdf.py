@@ -179,12 +179,17 @@ def _in_own_loop(work: Coroutine[Any, Any, T]) -> T:
         finally:
             done.set()
 
-    threading.Thread(target=run, name="burdenshare-pdf", daemon=True).start()
+    thread = threading.Thread(target=run, name="burdenshare-pdf", daemon=True)
     try:
+        thread.start()  # a signal may arrive while this returns: the work may have started
         done.wait()
     except BaseException:
-        loop.call_soon_threadsafe(task.cancel)
-        done.wait()
+        if thread.ident is None:  # interrupted before the thread ran: nothing to clean up
+            task.cancel()
+            done.set()
+        else:
+            loop.call_soon_threadsafe(task.cancel)
+            done.wait()
         raise
     finally:
         if done.is_set():
