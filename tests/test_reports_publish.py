@@ -293,3 +293,37 @@ def test_a_signal_ignored_at_start_stays_ignored():
         assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_signal_handed_to_another_thread_stops_the_wait_for_reports():
+    """The system may hand a signal for the process to any thread that does not block it; the
+    main thread, waiting for the next report, must still act on it before that report ends
+    (it waited for a 120 s report once, under load)."""
+    import queue
+
+    done: queue.Queue = queue.Queue()
+    stopped, put = threading.Event(), threading.Event()
+
+    def handler(*_: object) -> None:
+        stopped.set()
+        raise _Stop
+
+    def other_thread() -> None:
+        time.sleep(0.2)  # the main thread is waiting by then (either way the order is checked)
+        signal.pthread_kill(threading.get_ident(), signal.SIGUSR1)  # to this thread, not main
+        if not stopped.wait(10):  # the report "ends" only if the main thread did not act
+            put.set()
+            done.put("a report")
+
+    previous = signal.signal(signal.SIGUSR1, handler)
+    try:
+        with pytest.raises(_Stop):
+            threading.Thread(target=other_thread).start()
+            runner._next(done)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert not put.is_set() and done.empty()

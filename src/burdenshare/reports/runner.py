@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import queue
 import time
 import uuid
 from collections import Counter
@@ -168,6 +169,10 @@ def _launch_early(setup: _Setup) -> None:
         setup.server = _launch_server()
 
 
+#: How often the runner's main thread wakes while it waits for reports (to act on signals).
+WAKE_S = 0.1
+
+
 def _execute_local(
     misses: list[Job],
     options: RunOptions,
@@ -192,7 +197,7 @@ def _execute_local(
     try:
         for job in misses:
             threads.submit(job)
-        return [write(threads.done.get()) for _ in misses]
+        return [write(_next(threads.done)) for _ in misses]
     except BaseException:
         guard.stop()
         if server is not None:
@@ -202,6 +207,15 @@ def _execute_local(
         threads.close()
         if server is not None:
             server.close()
+
+
+def _next(done: queue.Queue[ReportOutcome]) -> ReportOutcome:
+    """The next finished report, waiting in short steps: a signal the system hands to another
+    thread only sets a flag, which this thread acts on (RunInterrupted) when it next wakes, not
+    when a long report ends."""
+    while True:
+        with contextlib.suppress(queue.Empty):
+            return done.get(timeout=WAKE_S)
 
 
 def _wait_ready(server: Any, progress: Progress) -> None:
