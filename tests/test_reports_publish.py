@@ -171,6 +171,17 @@ def test_out_is_checked_before_anything_is_written(tmp_path, monkeypatch):
 # --- real processes ------------------------------------------------------------------------
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before it runs: SIGINT, SIGTERM and SIGHUP at their defaults and unblocked,
+    as a shell in a terminal starts a command, not with whatever disposition or mask this test
+    process holds (the runner keeps a signal it was started with ignored, by design). Twice in
+    the full suite on a fresh clone the SIGINT case ran 60 s: the child ignored or never got it."""
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
+    for signum in stops:
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def _cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "burdenshare", "report", *map(str, args)],
@@ -179,6 +190,7 @@ def _cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Pop
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_from_a_terminal,
     )
 
 
