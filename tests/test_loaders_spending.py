@@ -203,6 +203,8 @@ def test_panels_are_built_once_recorded_every_time_and_returned_as_copies():
     from burdenshare import tables
     from burdenshare.loaders import nato
 
+    assert nato.warm_latest_panels() == 2  # the newest edition, with and without aggregates
+    assert list(nato.panels_warming()) == ["2026", "2026", "2025", "2025", "2024", "2024"]
     assert nato.warm_panels() == 6  # three bundled editions, with and without aggregates
     tables.reset_loaded()
     first = bs.spending_panel("2026")

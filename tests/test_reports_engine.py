@@ -254,6 +254,22 @@ def test_the_warm_process_warms_data_through_public_functions_of_a_base_layer_th
     assert not names & {"fork", "pickle", "kill", "killpg", "mkdtemp", "subprocess", "signal"}
 
 
+def test_a_warm_process_runs_its_exit_handlers_when_closed(tmp_path, monkeypatch):
+    """The warm process exits without tearing its interpreter down, but what imported modules
+    registered to run at exit (removing their temporary folders) still runs."""
+    import os
+
+    done = tmp_path / "exit-handler-ran"
+    (tmp_path / "leaves_a_mark.py").write_text(
+        f"import atexit, pathlib\natexit.register(pathlib.Path({str(done)!r}).write_text, 'yes')\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    with WarmProcess(preload=["leaves_a_mark"], later=[]) as server:
+        assert server.failed_imports == []
+    assert not server.alive()
+    assert done.read_text() == "yes"
+
+
 def test_a_warm_process_closed_before_it_is_ready_is_killed_not_awaited(tmp_path, monkeypatch):
     """A run that fails while planning closes the warm process it launched early at once."""
     import os

@@ -525,6 +525,58 @@ def test_pages_render_the_same_twice_and_in_threads(alliance):
     assert all(r == first for r in again)
 
 
+@pytest.mark.parametrize("show_code", [False, True], ids=["reader", "researcher"])
+def test_pages_need_none_of_nbconvert_s_default_preprocessors(alliance, show_code):
+    """The page exporter runs only the preprocessors a page needs (nbconvert validates the whole
+    notebook after each of its eleven defaults): with every default back, the page is the same,
+    magics included."""
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from burdenshare.reports.site import pages
+
+    nb, _ = alliance
+    nb = copy.deepcopy(nb)
+    nb.cells.insert(3, new_code_cell("%%bash\necho from a magic"))
+    stock = pages._PageExporter(
+        extra_template_basedirs=[str(pages.TEMPLATES)],
+        template_name="burdenshare",
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=not show_code,
+    )
+    assert len(stock.default_preprocessors) >= 10
+    stock.register_preprocessor(pages.SitePagePreprocessor(reader=not show_code), enabled=True)
+    if not show_code:
+        hidden = TagRemovePreprocessor(remove_cell_tags=set(pages.READER_HIDDEN_TAGS))
+        stock.register_preprocessor(hidden, enabled=True)
+    context = pages._page_context(nb, "alliance_overview", show_code)
+    expected, _ = stock.from_notebook_node(nb, resources={"burdenshare": context})
+    page = render_report(nb, stem="alliance_overview", show_code=show_code)
+    assert page.html == expected
+    assert ("language-bash" in page.html or 'class="nb"' in page.html) == show_code
+
+
+def test_markdown_is_rendered_once_per_text_but_attachments_are_each_cell_s_own():
+    """Pages of one notebook share prose: a text is converted once per exporter. A cell with
+    attachments is converted with its own (never from another cell's result)."""
+    from burdenshare.reports.site import pages
+
+    pixel = base64.b64encode(png_bytes(plots.Figure(figsize=(0.1, 0.1)))).decode()
+    other = base64.b64encode(b"not the same image").decode()
+    text = "Chart: ![x](attachment:x.png)"
+    cells = [new_markdown_cell(text), new_markdown_cell(text), new_markdown_cell("Plain *prose*")]
+    cells[0].attachments = {"x.png": {"image/png": pixel}}
+    cells[1].attachments = {"x.png": {"image/png": other}}
+    nb = new_notebook(cells=cells)
+    html = render_report(nb, stem="attachments", show_code=False).html
+    assert pixel in html and other in html
+    exporter = pages._exporter(False)
+    before = exporter._markdown.cache_info().hits
+    assert render_report(nb, stem="attachments", show_code=False).html == html
+    assert exporter._markdown.cache_info().hits == before + 1  # the plain cell, not the others
+    assert exporter._markdown.cache_info().maxsize == pages.MARKDOWN_CACHE
+
+
 def test_a_page_without_the_runners_metadata_still_renders():
     nb = nbformat.read(NOTEBOOKS / "alliance_overview.ipynb", as_version=4)
     nb.metadata.pop("burdenshare", None)

@@ -11,6 +11,7 @@ True; NATO counts an ally in them from its accession year. Missing values are ab
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -103,12 +104,23 @@ def warm_panels() -> int:
     """Build every installed edition's panels (with and without aggregates) once, so that later
     calls in this process, and in processes forked from it such as the report runner's kernels,
     start from memory. Nothing is recorded as loaded. Returns the number of panels built."""
-    count = 0
-    for chosen in resolve(DATASET, "all"):
+    return sum(1 for _ in panels_warming())
+
+
+def warm_latest_panels() -> int:
+    """:func:`warm_panels` for the newest installed edition only (what most analyses read)."""
+    return sum(1 for _ in panels_warming("latest"))
+
+
+def panels_warming(editions: str = "all") -> Iterator[str]:
+    """:func:`warm_panels` one panel at a time, newest edition first, for a process with other
+    work between panels (the report runner's warm process builds the older editions' panels
+    while no kernel is asked for): builds the next panel, then yields its edition's label.
+    ``editions``: "all" or "latest"."""
+    for chosen in reversed(resolve(DATASET, editions)):
         for aggregates in (False, True):
             read_derived(chosen, SPENDING, _panel, aggregates, record=False)
-            count += 1
-    return count
+            yield chosen.label
 
 
 def load_gdp(edition: str = "latest", path: str | Path | None = None) -> pd.DataFrame:

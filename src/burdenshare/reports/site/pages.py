@@ -12,6 +12,7 @@ the data the report read. The page loads nothing from another host.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import threading
@@ -19,11 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from jinja2 import pass_context
 from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from nbconvert.preprocessors import (
+    HighlightMagicsPreprocessor,
+    Preprocessor,
+    TagRemovePreprocessor,
+)
 from nbformat import NotebookNode, from_dict
 from papermill.translators import PythonTranslator
 from traitlets import Bool
@@ -56,6 +62,8 @@ READER_HIDDEN_TAGS = frozenset(
 )
 TABLE_KEY = "burdenshare_table"
 PARAMETERS_TAG = "burdenshare-parameters"
+#: Markdown texts a page exporter remembers the HTML of (a text is a cell's or an output's).
+MARKDOWN_CACHE = 512
 
 
 @dataclass(frozen=True)
@@ -376,7 +384,32 @@ class _PageExporter(HTMLExporter):
     already have: alternative text on images (the template writes each figure's title) and
     ``tabindex="0"`` on input wrappers and output areas (added here to the template's own
     tags). Otherwise :meth:`HTMLExporter.from_notebook_node` as in nbconvert 7, through public
-    names only."""
+    names only.
+
+    Markdown is rendered once per text: the pages of one notebook run with different
+    parameters share most of their prose (a country profile's headings and captions).
+    """
+
+    @pass_context  # as nbconvert's: the filter reads the cell being rendered
+    def markdown2html(self, context: Any, source: str) -> str:  # type: ignore[override]
+        cell = context.get("cell", {})
+        if cell.get("attachments"):  # the HTML depends on the cell's own files
+            return super().markdown2html(context, source)
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        return self._markdown(source, path)
+
+    @functools.cached_property
+    def _markdown(self) -> Any:
+        """:meth:`HTMLExporter.markdown2html` of a text without attachments, remembered (the
+        exporter's own settings are fixed for its life)."""
+
+        @functools.lru_cache(maxsize=MARKDOWN_CACHE)
+        def render(source: str, path: str) -> str:
+            return HTMLExporter.markdown2html(
+                self, {"resources": {"metadata": {"path": path}}}, source
+            )
+
+        return render
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
@@ -399,7 +432,14 @@ class _PageExporter(HTMLExporter):
 
 def _exporter(show_code: bool) -> _PageExporter:
     """One exporter per thread and mode (nbconvert exporters are not thread-safe); its template
-    is compiled on first use and reused."""
+    is compiled on first use and reused.
+
+    Only the preprocessors a page needs run. nbconvert's HTML exporter registers eleven by
+    default and validates the whole notebook after each, enabled or not: a third of a page's
+    export time. Of those, the ones enabled by default change nothing on our pages (tag and
+    regex removal with nothing configured, the CSS header, which our template does not read),
+    except that magics are highlighted in code cells: kept when code is shown.
+    """
     key = f"html_{show_code}"
     exporter = getattr(_local, key, None)
     if exporter is None:
@@ -410,7 +450,10 @@ def _exporter(show_code: bool) -> _PageExporter:
             exclude_input=hide,
             exclude_input_prompt=hide,
             exclude_output_prompt=hide,
+            default_preprocessors=[],  # only those registered below (see above)
         )
+        if not hide:
+            exporter.register_preprocessor(HighlightMagicsPreprocessor(), enabled=True)
         exporter.register_preprocessor(SitePagePreprocessor(reader=hide), enabled=True)
         if hide:
             exporter.register_preprocessor(
