@@ -862,10 +862,11 @@ def test_pdfs_without_chromium_say_how_to_get_it(site, tmp_path, monkeypatch):
         launch_options()
 
 
-def test_pdfs_without_playwright_name_the_extra(site, monkeypatch):
+def test_pdfs_without_playwright_name_the_extra(tmp_path, monkeypatch):
     """playwright is the optional ``pdf`` extra: without it, ``--pdf`` fails before any report
     runs and print_pdfs fails before starting anything, both naming the install command."""
-    folder, _ = site
+    folder = tmp_path
+    (folder / "alliance_overview.html").write_text("<!doctype html><title>A page</title>")
     for module in ("burdenshare.reports.site.pdf", "burdenshare.reports.options"):
         monkeypatch.setattr(f"{module}.find_chromium", lambda: "/usr/bin/chromium")  # not started
     monkeypatch.setitem(sys.modules, "playwright", None)  # import playwright fails
