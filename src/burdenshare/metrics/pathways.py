@@ -300,14 +300,23 @@ def pathway(
     without a GDP table), ``trend_share_pct`` (share if recent real growth continues; % of GDP),
     ``required_real_growth_pct`` (r, % a year). ``attrs`` hold target, by, method, base year.
     """
+    _check_one_rate_each(method, gdp_growth)
+    start, panel = _start(data, target, by, start_year, countries, recent_years, hold_if_above)
+    x = _growth_draws(gdp_growth, start, panel, recent_years)
+    return _path(start, x, method, target)
+
+
+def _check_one_rate_each(method: str, gdp_growth: object) -> None:
     check_choice("method", method, METHODS)
     if isinstance(gdp_growth, np.ndarray | pd.DataFrame | list | tuple):
         raise ParameterError(
             "Parameter 'gdp_growth': pathway takes one growth rate per ally; use pathway_fan for "
             "draws."
         )
-    start, panel = _start(data, target, by, start_year, countries, recent_years, hold_if_above)
-    x = _growth_draws(gdp_growth, start, panel, recent_years)
+
+
+def _path(start: Start, x: np.ndarray, method: str, target: str | float) -> pd.DataFrame:
+    """:func:`pathway` from its checked start and GDP growth factors ``x`` (one per ally)."""
     x = np.broadcast_to(x, (1, len(start.iso3))).T  # (allies, 1)
     years, k = _grid(start)
     share = _share_path(start, k, method)
@@ -343,19 +352,11 @@ def pathway_summary(
     to t0, %), ``on_track`` (recent >= required; NA if unknown), ``cumulative_extra_usd_constant_m``
     (extra spending over holding s0, summed t0+1..by, million US$ constant prices).
     """
-    path = pathway(
-        data,
-        target,
-        by,
-        gdp_growth=gdp_growth,
-        method=method,
-        start_year=start_year,
-        countries=countries,
-        recent_years=recent_years,
-        hold_if_above=hold_if_above,
-    )
+    _check_one_rate_each(method, gdp_growth)
     start, panel = _start(data, target, by, start_year, countries, recent_years, hold_if_above)
-    x = _growth_draws(gdp_growth, start, panel, recent_years)[0]
+    draws = _growth_draws(gdp_growth, start, panel, recent_years)
+    path = _path(start, draws, method, target)  # pathway(...) without checking twice
+    x = draws[0]
     last = path.groupby(level="iso3").tail(1).reset_index("year")
     recent = pd.Series(100.0 * start.recent, index=start.iso3)
     out = pd.DataFrame(

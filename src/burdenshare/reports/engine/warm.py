@@ -81,8 +81,8 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
 #: only some kernels need (kernels forked afterwards get it warm). A function that returns an
 #: iterator is advanced one step at a time, so a request waits for one step at most.
 DEFAULT_LATER: tuple[str, ...] = (
-    "burdenshare.loaders.nato:panels_warming",  # the older NATO editions, a panel at a time
     "burdenshare.tables:warming",  # every other bundled table, one at a time
+    "burdenshare.loaders.nato:panels_warming",  # the older NATO editions, a panel at a time
     "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
 )
 

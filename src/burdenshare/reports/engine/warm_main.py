@@ -33,9 +33,11 @@ from burdenshare.reports.engine.warm import forget_skipped_imports, skip_unused_
 
 #: What ``python -m ipykernel_launcher`` reports as ``sys.argv[0]`` in a fresh kernel.
 _LAUNCHER = "ipykernel_launcher"
-#: Seconds without a request after which the warm process imports the next deferred module
-#: (the first kernels are asked for at once; an import then delays nobody).
-IDLE_S = 0.3
+#: Seconds without a request after which the warm process takes the next deferred step. The
+#: first kernels are asked for at once, so a short wait then delays nobody, and the steps are
+#: done before most kernels that need them are forked (a table warmed after a kernel that reads
+#: it was forked is parsed twice: 0.7 s of CPU in the default run at 0.3 s).
+IDLE_S = 0.05
 
 
 def _call(entry: str) -> Any:
