@@ -35,8 +35,8 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "pandas",
     "pandera.pandas",
     "pycountry",
-    "matplotlib",  # not pyplot: no report's kernel imports it (the one scatter that does, via
-    # adjustText, gets it from DEFAULT_LATER); importing it here cost 0.27 s before "ready"
+    "matplotlib",  # not pyplot: only the labelled scatter's adjustText imports it (see
+    # DEFAULT_LATER); importing it here cost 0.27 s before "ready"
     "burdenshare",
     "burdenshare.metrics",
     "burdenshare.plots",
@@ -83,7 +83,9 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
 DEFAULT_LATER: tuple[str, ...] = (
     "burdenshare.tables:warming",  # every other bundled table, one at a time
     "burdenshare.loaders.nato:panels_warming",  # the older NATO editions, a panel at a time
-    "adjustText",  # scatter labels (imports scipy): one report needs it, later kernels get it
+    # Not adjustText (the labelled scatter's, with scipy and pyplot: 0.36 s): one report of the
+    # default set needs it, and its kernel is forked before the warm process gets to it, so
+    # importing it here only doubled the work.
 )
 
 #: What :attr:`ForkedProcess.returncode` says when a kernel's exit status cannot be known (the
