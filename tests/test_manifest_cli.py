@@ -170,6 +170,7 @@ def test_every_bundled_table_has_a_schema_and_warms_the_cache():
     assert tables._parsed.cache_info().currsize == len(listed)
 
 
+@pytest.mark.sweeps
 def test_warming_parses_one_bundled_table_per_step_and_records_nothing():
     """The report runner's warm process advances this between requests."""
     tables._parsed.cache_clear()

@@ -158,6 +158,7 @@ def private_uses() -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.sweeps
 def test_no_private_attribute_of_another_package_outside_the_adapter():
     assert private_uses() == {}
 
