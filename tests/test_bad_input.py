@@ -68,3 +68,16 @@ def test_converting_there_and_back_is_the_identity(data, amount):
     there = bs.convert(amount, source, target, year)
     assert bs.convert(there, target, source, year) == pytest.approx(amount, rel=1e-12)
     assert there > 0
+
+
+def test_a_text_repeated_in_a_column_is_one_string_object(tmp_path):
+    # A forked report kernel that copies a bundled table writes to the page of every string it
+    # copies: one object per distinct text keeps that to a handful of pages.
+    rows = template_rows("nato", 60)
+    for row in rows:
+        row["iso3"] = f" {row['iso3']}"  # stripped to the same text as the other cells
+    frame = bs.load_spending(path=write_csv(tmp_path, rows))
+    for column in ("iso3", "indicator", "edition"):
+        cells = frame[column].dropna().to_list()
+        assert len(cells) == 60
+        assert len({id(cell) for cell in cells}) == len(set(cells)) < 60

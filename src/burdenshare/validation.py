@@ -243,8 +243,13 @@ def _cells(path: Path, text: str, spec: TableSpec) -> _Cells:
 
 
 def _stripped(cells: list[str]) -> pd.Series:
-    """A column's cells without surrounding blanks, as text."""
-    return pd.Series([cell.strip() for cell in cells], dtype="str")
+    """A column's cells without surrounding blanks, as text, with one string object per distinct
+    text (a column of 10,000 cells holding 34 codes keeps 34 strings, not 10,000): a tenth of
+    the memory, and copying the column touches only those few objects (a report kernel forked
+    from the warm process copies, so writes to, every page holding a string it copies)."""
+    unique: dict[str, str] = {}
+    texts = [cell.strip() for cell in cells]
+    return pd.Series([unique.setdefault(text, text) for text in texts], dtype="str")
 
 
 # --- cells to typed columns -------------------------------------------------------------------
