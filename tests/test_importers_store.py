@@ -183,3 +183,31 @@ def test_changed_import_is_reported(workbook):
 def test_verify_imported_without_imports(capsys):
     assert main(["data", "verify", "--imported"]) == 0
     assert "No imported data" in capsys.readouterr().out
+
+
+def test_rules_are_checked_on_every_parse_but_a_bundled_files_whose_bytes_match(
+    workbook, tmp_path, monkeypatch
+):
+    """Bundled bytes matching the manifest were checked against the rules by the test suite
+    (test_schemas.py); an imported edition and a user file are checked on every parse."""
+    from burdenshare import tables, validation
+
+    checked: list[str] = []
+    original = validation.find_problems
+
+    def counting(frame, spec):
+        checked.append(spec.name)
+        return original(frame, spec)
+
+    monkeypatch.setattr(validation, "find_problems", counting)
+    tables._parsed.cache_clear()
+    bundled = bs.load_spending("2026")
+    assert checked == [] and len(bundled) > 0
+    import_workbook("nato", workbook, "2031")  # checks what it writes
+    checked.clear()
+    imported = bs.load_spending("2031")
+    assert checked == ["nato_spending"] and set(imported["edition"]) == {"2031"}
+    user = tmp_path / "mine.csv"
+    bundled.head(40).to_csv(user, index=False)
+    assert len(bs.load_spending(path=user)) == 40
+    assert checked == ["nato_spending"] * 2

@@ -8,6 +8,12 @@ the bytes that were parsed (:func:`loaded`), so a report can say exactly which d
 A bundled or imported edition is used only if its bytes have the sha256 its manifest records: the
 bytes are hashed anyway for the record, so the check costs one comparison on first read. A changed
 file raises a :class:`~burdenshare.DataError` naming the file, both hashes and what to do.
+
+A bundled file whose bytes match is parsed and typed but not checked again against its schema's
+rules: those bytes are the ones the package's tests check against the same schemas
+(``tests/test_schemas.py`` reads every bundled table with every rule), so the check could find
+nothing and cost half of each parse. Imported editions (checked against the schema of the
+version that imported them) and user files are always checked in full.
 """
 
 from __future__ import annotations
@@ -72,27 +78,36 @@ def _parsed(
     spec: TableSpec,
     expected: str | None,
     remedy: str,
+    bundled: bool,
 ) -> tuple[pd.DataFrame, str]:
     raw = read_data_file(path)
     if expected is None:
         digest = hashlib.sha256(raw).hexdigest()
     else:  # hashed before parsing: a changed file is never parsed, let alone used
         digest = check_sha256(Path(path), raw, expected, remedy)
-    return read_table(path, spec, raw=raw), digest
+    # a bundled file's bytes matched: the tests checked these bytes against the rules
+    rules = not (bundled and expected is not None)
+    return read_table(path, spec, raw=raw, rules=rules), digest
 
 
-def _key(path: Path, spec: TableSpec, expected: str | None, remedy: str) -> tuple[Any, ...] | None:
+def _key(
+    path: Path, spec: TableSpec, expected: str | None, remedy: str, bundled: bool
+) -> tuple[Any, ...] | None:
     """The arguments of :func:`_parsed` for a file as it is now (None: missing or irregular)."""
     identity = file_identity(path)
     if identity is None:
         return None
-    return (str(path), str(path.resolve()), *identity, spec, expected, remedy)
+    return (str(path), str(path.resolve()), *identity, spec, expected, remedy, bundled)
 
 
 def _read(
-    path: Path, spec: TableSpec, expected: str | None = None, remedy: str = ""
+    path: Path,
+    spec: TableSpec,
+    expected: str | None = None,
+    remedy: str = "",
+    bundled: bool = False,
 ) -> tuple[pd.DataFrame, str]:
-    key = _key(path, spec, expected, remedy)
+    key = _key(path, spec, expected, remedy, bundled)
     if key is None:  # missing, a folder, a device or unreadable
         read_data_file(path)  # raises a DataError naming the file and why
         raise DataError(f"{path}: changed while it was being read; try again.")
@@ -106,8 +121,9 @@ def _read_installed(edition: Edition, spec: TableSpec) -> tuple[pd.DataFrame, st
             f"{edition.path}: the {edition.origin} file of {edition.dataset} {edition.label}"
             f" (listed in {edition.folder / MANIFEST_NAME}) is missing. {edition.remedy()}"
         )
-    remedy = BUNDLED_REMEDY if edition.origin == "bundled" else edition.remedy()
-    return _read(edition.path, spec, edition.sha256 or None, remedy)
+    bundled = edition.origin == "bundled"
+    remedy = BUNDLED_REMEDY if bundled else edition.remedy()
+    return _read(edition.path, spec, edition.sha256 or None, remedy, bundled)
 
 
 def _record(edition: Edition, digest: str) -> None:
@@ -195,7 +211,7 @@ def warming() -> Iterator[str]:
     (the report runner's warm process warms them while no kernel is asked for): parses and
     validates the next bundled table, then yields its file name."""
     for path, spec, sha256 in _bundled_tables():
-        _read(path, spec, sha256, BUNDLED_REMEDY)
+        _read(path, spec, sha256, BUNDLED_REMEDY, bundled=True)
         yield path.name
 
 
