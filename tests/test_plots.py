@@ -165,14 +165,14 @@ def test_long_titles_and_source_lines_wrap_inside_the_canvas():
     assert plots.title_of(fig) == title
 
 
-def _greedy_wrap(text: str, width: float, size: float) -> str:
+def _greedy_wrap(text: str, width: float, size: float, bold: bool = False) -> str:
     """The plain word-by-word greedy wrap, measuring every candidate line."""
     lines = []
     for paragraph in text.split("\n"):
         words = paragraph.split(" ")
         line = [words[0]]
         for word in words[1:]:
-            if plots._text_width(" ".join([*line, word]), size, False) > width:
+            if plots._text_width(" ".join([*line, word]), size, bold) > width:
                 lines.append(" ".join(line))
                 line = [word]
             else:
@@ -189,13 +189,28 @@ _WORDS = st.sampled_from(["a", "of", "the", "Poland", "3.5%", "2035:", "WWWWWWWW
     words=st.lists(_WORDS, min_size=1, max_size=40),
     breaks=st.sets(st.integers(0, 39), max_size=3),
     width=st.floats(20, 400),
+    size=st.sampled_from([7, 8, 10, 12]),
+    bold=st.booleans(),
 )
-def test_fit_text_is_the_greedy_wrap(words, breaks, width):
+def test_fit_text_is_the_greedy_wrap(words, breaks, width, size, bold):
     text = "".join(w + ("\n" if i in breaks else " ") for i, w in enumerate(words)).rstrip(" ")
-    wrapped = plots.fit_text(text, width, 10)
-    assert wrapped == _greedy_wrap(text, width, 10)
+    wrapped = plots.fit_text(text, width, size, bold)
+    assert wrapped == _greedy_wrap(text, width, size, bold)
     for line in wrapped.split("\n"):  # only single words overflow
-        assert " " not in line.strip() or plots._text_width(line, 10, False) <= width
+        assert " " not in line.strip() or plots._text_width(line, size, bold) <= width
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WWWWWW " * 8 + "il " * 60,  # wide words first: the average width guesses too many
+        "il " * 60 + "WWWWWW " * 8,  # narrow words first: it guesses too few
+        "MMMM Defence " * 5 + "\n" + "i " * 90,
+    ],
+)
+@pytest.mark.parametrize("width", [60.0, 150.0, 333.0])
+def test_fit_text_is_the_greedy_wrap_when_word_widths_vary(text, width):
+    assert plots.fit_text(text.strip(), width, 8) == _greedy_wrap(text.strip(), width, 8)
 
 
 def test_layout_and_drawing_share_one_renderer():

@@ -134,31 +134,46 @@ def fit_text(text: str, width_px: float, size: float, bold: bool = False) -> str
     it), keeping its own line breaks; a word wider than the line gets a line of its own.
     Wrapping here rather than at draw time keeps a figure's layout to one pass.
 
-    Each line is the longest run of words that fits, found by bisection: a line's width only
-    grows as words are added, so this is the greedy wrap with a few measurements per line
-    rather than one per word (each measurement lays the whole line out).
+    This is the greedy wrap (each line the longest run of words that fits) with few
+    measurements, since each one lays the whole run out glyph by glyph: a paragraph is measured
+    whole first (most fit on one line), and each line then starts from the break its characters'
+    average width predicts and moves a word at a time until the next word would not fit. A run
+    only widens as words are added, so the result is the same as adding one word at a time.
     """
+    return "\n".join(
+        line
+        for paragraph in text.split("\n")
+        for line in _wrap(paragraph.split(" "), width_px, size, bold)
+    )
 
-    def fits(words: list[str]) -> bool:
-        return _text_width(" ".join(words), size, bold) <= width_px
 
-    lines = []
-    for paragraph in text.split("\n"):
-        words = paragraph.split(" ")
-        start = 0
-        while True:
-            low, high = start + 1, len(words)  # words[start:low] always forms a line
-            while low < high:
-                middle = (low + high + 1) // 2
-                if fits(words[start:middle]):
-                    low = middle
-                else:
-                    high = middle - 1
-            lines.append(" ".join(words[start:low]))
-            if low == len(words):
-                break
-            start = low
-    return "\n".join(lines)
+def _wrap(words: list[str], width_px: float, size: float, bold: bool) -> list[str]:
+    """The lines of one paragraph's ``words`` (see :func:`fit_text`)."""
+
+    def fits(first: int, stop: int) -> bool:
+        return _text_width(" ".join(words[first:stop]), size, bold) <= width_px
+
+    whole = _text_width(" ".join(words), size, bold)
+    if whole <= width_px:
+        return [" ".join(words)]
+    per_char = whole / max(len(" ".join(words)), 1)
+    lines, start = [], 0
+    while start < len(words):
+        stop, used = start + 1, len(words[start])  # words[start:stop] is the guess
+        while stop < len(words) and (used + 1 + len(words[stop])) * per_char <= width_px:
+            used += 1 + len(words[stop])
+            stop += 1
+        if fits(start, stop):
+            while stop < len(words) and fits(start, stop + 1):
+                stop += 1
+        else:
+            while stop > start + 1:
+                stop -= 1
+                if fits(start, stop):
+                    break
+        lines.append(" ".join(words[start:stop]))
+        start = stop
+    return lines
 
 
 def _finish(
