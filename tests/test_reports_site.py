@@ -556,6 +556,21 @@ def test_pages_need_none_of_nbconvert_s_default_preprocessors(alliance, show_cod
     assert ("language-bash" in page.html or 'class="nb"' in page.html) == show_code
 
 
+@pytest.mark.parametrize("show_code", [False, True], ids=["reader", "researcher"])
+def test_a_page_validates_its_notebook_once(alliance, show_code, monkeypatch):
+    """After the last preprocessor, not after each (nbconvert's optimistic validation)."""
+    import nbformat
+
+    checked = []
+    original = nbformat.validate
+    monkeypatch.setattr(
+        nbformat, "validate", lambda *a, **k: checked.append(1) or original(*a, **k)
+    )
+    nb, _ = alliance
+    render_report(nb, stem="alliance_overview", show_code=show_code)
+    assert len(checked) == 1
+
+
 def test_markdown_is_rendered_once_per_text_but_attachments_are_each_cell_s_own():
     """Pages of one notebook share prose: a text is converted once per exporter. A cell with
     attachments is converted with its own (never from another cell's result)."""

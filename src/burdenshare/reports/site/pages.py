@@ -438,7 +438,8 @@ def _exporter(show_code: bool) -> _PageExporter:
     default and validates the whole notebook after each, enabled or not: a third of a page's
     export time. Of those, the ones enabled by default change nothing on our pages (tag and
     regex removal with nothing configured, the CSS header, which our template does not read),
-    except that magics are highlighted in code cells: kept when code is shown.
+    except that magics are highlighted in code cells: kept when code is shown. The notebook is
+    validated once, after them (nbconvert's ``optimistic_validation``), not after each.
     """
     key = f"html_{show_code}"
     exporter = getattr(_local, key, None)
@@ -451,6 +452,7 @@ def _exporter(show_code: bool) -> _PageExporter:
             exclude_input_prompt=hide,
             exclude_output_prompt=hide,
             default_preprocessors=[],  # only those registered below (see above)
+            optimistic_validation=True,  # validated once, after the last preprocessor
         )
         if not hide:
             exporter.register_preprocessor(HighlightMagicsPreprocessor(), enabled=True)
