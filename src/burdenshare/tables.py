@@ -208,15 +208,15 @@ def _bundled_tables() -> list[tuple[Path, TableSpec, str]]:
 
 def warming() -> Iterator[str]:
     """:func:`warm_cache` one table at a time, for a process with other work between tables
-    (the report runner's warm process warms them while no kernel is asked for): parses and
-    validates the next bundled table, then yields its file name."""
+    (the report runner's warm process warms them while no kernel is asked for): checks, parses
+    and types the next bundled table (see the module doc), then yields its file name."""
     for path, spec, sha256 in _bundled_tables():
         _read(path, spec, sha256, BUNDLED_REMEDY, bundled=True)
         yield path.name
 
 
 def warm_cache() -> int:
-    """Parse and validate every bundled table once, so later loads in this process (and in
+    """Check and parse every bundled table once, so later loads in this process (and in
     processes forked from it, such as the report runner's kernels) start from memory.
 
     Nothing is recorded as loaded. Returns the number of tables read; files whose schema has no
