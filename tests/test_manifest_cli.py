@@ -14,7 +14,7 @@ import pytest
 import burdenshare as bs
 from burdenshare import manifest, tables
 from burdenshare.cli import main
-from burdenshare.editions import editions
+from burdenshare.editions import editions, resolve
 from burdenshare.paths import bundled_data_dir
 from burdenshare.schemas import SPECS
 from tests import DATA, REPO, bundled_rows, write_csv
@@ -167,6 +167,10 @@ def test_every_bundled_table_has_a_schema_and_warms_the_cache():
     assert {e["schema"] for e in listed.values()} <= set(SPECS)
     tables._parsed.cache_clear()
     assert tables.warm_cache() == len(listed)
+    assert tables._parsed.cache_info().currsize == len(listed)
+    for name, entry in listed.items():  # loads read what was warmed: nothing is parsed again
+        (edition,) = [e for e in resolve(entry["dataset"], "all") if e.path.name == name]
+        tables.read_edition(edition, SPECS[entry["schema"]])
     assert tables._parsed.cache_info().currsize == len(listed)
 
 

@@ -153,10 +153,11 @@ def _wrap(words: list[str], width_px: float, size: float, bold: bool) -> list[st
     def fits(first: int, stop: int) -> bool:
         return _text_width(" ".join(words[first:stop]), size, bold) <= width_px
 
-    whole = _text_width(" ".join(words), size, bold)
+    paragraph = " ".join(words)
+    whole = _text_width(paragraph, size, bold)
     if whole <= width_px:
-        return [" ".join(words)]
-    per_char = whole / max(len(" ".join(words)), 1)
+        return [paragraph]
+    per_char = whole / max(len(paragraph), 1)
     lines, start = [], 0
     while start < len(words):
         stop, used = start + 1, len(words[start])  # words[start:stop] is the guess
