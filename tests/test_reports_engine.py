@@ -189,6 +189,29 @@ def test_kernels_forked_after_jsonschema_imports_see_a_fresh_interpreters_module
     assert forked.results["marker"] is False
 
 
+@pytest.mark.notebooks
+def test_kernels_forked_from_the_warm_process_have_the_country_table_read(tmp_path):
+    """Almost every report reads data/countries.csv through burdenshare.countries: the warm
+    process reads it once, and its kernels do not read the file again."""
+    cells = [
+        nbformat.v4.new_code_cell(
+            "from burdenshare import countries\nfrom burdenshare.reports import record_results\n"
+            "def refuse(*args):\n    raise AssertionError('countries.csv read again')\n"
+            "countries.read_checked = refuse\n"
+            "record_results({'allies': len(countries.nato_allies(2024))})"
+        )
+    ]
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "countries_read.ipynb")
+    (spec,) = plan(discover(folder), "countries_read")
+    with WarmProcess(preload=DEFAULT_PRELOAD) as server:
+        forked = execute_report(spec, "fork", server=server)
+    assert forked.engine == "forked", forked.engine_reason
+    assert (forked.status, forked.error) == ("ok", "")
+    assert forked.results == {"allies": 32}
+
+
 def test_profiling_counts_each_figure_once_from_layout_to_png(monkeypatch):
     import pandas as pd
     from matplotlib.backend_bases import FigureCanvasBase

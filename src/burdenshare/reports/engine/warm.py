@@ -41,6 +41,9 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "burdenshare.metrics",
     "burdenshare.plots",
     "burdenshare.analyses",
+    # The country table (data/countries.csv) that almost every report reads through
+    # burdenshare.countries: read once here, not in each kernel (about 15 ms each).
+    "burdenshare.countries:nato_allies",
     "burdenshare.reports.results",
     "burdenshare.reports.engine.kernel_side:warm_matplotlib",  # fonts loaded once, not per kernel
     # What pandas imports the first time a frame is shown or written as CSV.
