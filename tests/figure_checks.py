@@ -37,7 +37,8 @@ def drawn(fig: Figure) -> Figure:
     text extents can be measured (the layout is fixed: nothing moves)."""
     plots.render_png(fig)
     FigureCanvasAgg(fig)
-    fig.canvas.draw()
+    with plots.figure_style():  # measured as drawn
+        fig.canvas.draw()
     return fig
 
 
@@ -118,7 +119,8 @@ def check_text_apart(fig: Figure) -> None:
     into each other, measured by their window extents after layout."""
     renderer = fig.canvas.get_renderer()
     texts = _texts(fig)
-    boxes = [t.get_window_extent(renderer) for t in texts]
+    with plots.figure_style():
+        boxes = [t.get_window_extent(renderer) for t in texts]
     for i, (a, box_a) in enumerate(zip(texts, boxes, strict=True)):
         for b, box_b in zip(texts[i + 1 :], boxes[i + 1 :], strict=True):
             assert not _overlap(box_a, box_b), (
@@ -292,6 +294,11 @@ def check_figure(fig: Figure, estimated_years: Sequence[int] = ()) -> None:
     """All house rules on one figure (renders it first); ``estimated_years``: the years the
     figure's source marks as estimates."""
     drawn(fig)
+    with plots.figure_style():  # text measured as drawn
+        _check_drawn(fig, estimated_years)
+
+
+def _check_drawn(fig: Figure, estimated_years: Sequence[int]) -> None:
     renderer = fig.canvas.get_renderer()
     canvas = fig.bbox
     assert plots.title_of(fig).strip(), "no title"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import PIL.Image
@@ -237,7 +238,8 @@ def test_render_png_gives_matplotlibs_pixels(facecolor):
 
     ours = plots.render_png(build())
     theirs = io.BytesIO()
-    build().savefig(theirs, format="png", dpi=plots.DPI)
+    with plots.figure_style():
+        build().savefig(theirs, format="png", dpi=plots.DPI)
     image = PIL.Image.open(io.BytesIO(ours))
     assert image.mode == ("RGB" if facecolor == "white" else "RGBA")  # alpha kept only if used
     assert image.size == (900, 500)
@@ -262,9 +264,32 @@ def test_render_png_of_other_figures(size, dpi, agg, mode):
 
     ours = plots.render_png(build())
     theirs = io.BytesIO()
-    build().savefig(theirs, format="png", dpi=plots.DPI)
+    with plots.figure_style():
+        build().savefig(theirs, format="png", dpi=plots.DPI)
     assert PIL.Image.open(io.BytesIO(ours)).mode == mode
     assert np.array_equal(_pixels(ours), _pixels(theirs.getvalue()))
+
+
+@pytest.mark.parametrize("hinting", ["native", "force_autohint", "default"])
+def test_figures_are_measured_and_drawn_unhinted_whatever_the_callers_settings(hinting):
+    frame = pd.DataFrame({"a": [1.0, 2.5, 2.0]}, index=[2023, 2024, 2025])
+    title = "Spending as a share of GDP rose from 1.86% in 2014 to 4.68% in 2026 " * 3
+
+    def build() -> Figure:
+        return plots.time_lines(frame, title=title, ylabel="% of GDP", source="NATO " * 40)
+
+    with matplotlib.rc_context({"text.hinting": "none"}):
+        plots._text_width.cache_clear()  # wrap measured under these settings
+        fig = plots.lay_out(build())
+        unhinted = io.BytesIO()
+        fig.savefig(unhinted, format="png", dpi=plots.DPI)
+        width = plots._text_width(title, 12, True)
+    plots._text_width.cache_clear()
+    with matplotlib.rc_context({"text.hinting": hinting}):
+        assert plots._text_width(title, 12, True) == width
+        ours = plots.render_png(build())
+        assert matplotlib.rcParams["text.hinting"] == hinting  # the caller's setting is back
+    assert np.array_equal(_pixels(ours), _pixels(unhinted.getvalue()))
 
 
 def test_possessives():
