@@ -289,6 +289,10 @@ def test_figures_are_measured_and_drawn_unhinted_whatever_the_callers_settings(h
         assert plots._text_width(title, 12, True) == width
         ours = plots.render_png(build())
         assert matplotlib.rcParams["text.hinting"] == hinting  # the caller's setting is back
+        with pytest.raises(ZeroDivisionError), plots.figure_style():
+            assert matplotlib.rcParams["text.hinting"] == "none"
+            _ = 1 / 0
+        assert matplotlib.rcParams["text.hinting"] == hinting  # also after an error
     assert np.array_equal(_pixels(ours), _pixels(unhinted.getvalue()))
 
 
