@@ -165,21 +165,27 @@ def test_cell_timeout_stops_the_report_at_that_cell(tmp_path):
     assert by_stem["ok_report"].status == "ok"
 
 
+def _one_cell_report(tmp_path: Path, stem: str, source: str):
+    """The report of a notebook ``stem`` holding one code cell, in a folder of its own."""
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nbformat.write(notebook, folder / f"{stem}.ipynb")
+    (spec,) = plan(discover(folder), stem)
+    return spec
+
+
 @pytest.mark.notebooks
 def test_kernels_forked_after_jsonschema_imports_see_a_fresh_interpreters_modules(tmp_path):
     """The warm process imports jsonschema without its optional IRI checker; its kernels must
     still import jsonschema as an ordinary kernel does."""
-    cells = [
-        nbformat.v4.new_code_cell(
-            "import sys\nimport jsonschema\nfrom burdenshare.reports import record_results\n"
-            "record_results({'iri': 'iri' in jsonschema.FormatChecker().checkers,"
-            " 'marker': sys.modules.get('rfc3987_syntax', 0) is None})"
-        )
-    ]
-    folder = tmp_path / "nb"
-    folder.mkdir()
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "checks.ipynb")
-    (spec,) = plan(discover(folder), "checks")
+    spec = _one_cell_report(
+        tmp_path,
+        "checks",
+        "import sys\nimport jsonschema\nfrom burdenshare.reports import record_results\n"
+        "record_results({'iri': 'iri' in jsonschema.FormatChecker().checkers,"
+        " 'marker': sys.modules.get('rfc3987_syntax', 0) is None})",
+    )
     with WarmProcess(preload=(*DEFAULT_PRELOAD, "jsonschema")) as server:
         assert server.failed_imports == []
         forked = execute_report(spec, "fork", server=server)  # forked after jsonschema
@@ -193,18 +199,14 @@ def test_kernels_forked_after_jsonschema_imports_see_a_fresh_interpreters_module
 def test_kernels_forked_from_the_warm_process_have_the_country_table_read(tmp_path):
     """Almost every report reads data/countries.csv through burdenshare.countries: the warm
     process reads it once, and its kernels do not read the file again."""
-    cells = [
-        nbformat.v4.new_code_cell(
-            "from burdenshare import countries\nfrom burdenshare.reports import record_results\n"
-            "def refuse(*args):\n    raise AssertionError('countries.csv read again')\n"
-            "countries.read_checked = refuse\n"
-            "record_results({'allies': len(countries.nato_allies(2024))})"
-        )
-    ]
-    folder = tmp_path / "nb"
-    folder.mkdir()
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "countries_read.ipynb")
-    (spec,) = plan(discover(folder), "countries_read")
+    spec = _one_cell_report(
+        tmp_path,
+        "countries_read",
+        "from burdenshare import countries\nfrom burdenshare.reports import record_results\n"
+        "def refuse(*args):\n    raise AssertionError('countries.csv read again')\n"
+        "countries.read_checked = refuse\n"
+        "record_results({'allies': len(countries.nato_allies(2024))})",
+    )
     with WarmProcess(preload=DEFAULT_PRELOAD) as server:
         forked = execute_report(spec, "fork", server=server)
     assert forked.engine == "forked", forked.engine_reason
