@@ -261,20 +261,19 @@ def render_png(fig: Figure) -> bytes:
     tenth smaller and quicker to compress. A figure with any transparent pixel, or one
     matplotlib did not draw on an Agg canvas, is written by matplotlib as it is (RGBA).
     """
-    lay_out(fig)
     raw = io.BytesIO()
-    with figure_style():
+    with figure_style():  # laid out and drawn as its text was measured
+        lay_out(fig)
         fig.savefig(raw, format="raw", dpi=DPI)  # matplotlib's own path: facecolor, dpi, one draw
-    drew = getattr(fig.canvas, "renderer", None)  # an Agg canvas keeps the renderer that drew
-    if (
-        not isinstance(drew, RendererAgg)
-        or drew.dpi != DPI
-        or int(drew.width) * int(drew.height) * 4 != raw.getbuffer().nbytes
-    ):
-        png = io.BytesIO()
-        with figure_style():
+        drew = getattr(fig.canvas, "renderer", None)  # an Agg canvas keeps the renderer that drew
+        if (
+            not isinstance(drew, RendererAgg)
+            or drew.dpi != DPI
+            or int(drew.width) * int(drew.height) * 4 != raw.getbuffer().nbytes
+        ):
+            png = io.BytesIO()
             fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-        return png.getvalue()
+            return png.getvalue()
     pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
     pixels = pixels.reshape(int(drew.height), int(drew.width), 4)
     opaque = bool((pixels[:, :, 3] == 255).all())
